@@ -1,0 +1,38 @@
+"""The typer application and shared CLI options, imported by every command module."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="eslabon",
+    help="Trace smuggling, trafficking and drug networks across US and Mexican records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_STORE = "eslabon.duckdb"
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Workspace file (DuckDB). Default: $ESLABON_STORE or ./eslabon.duckdb.",
+        show_default=False,
+    ),
+]
+
+
+def store_path(option: Path | None) -> Path:
+    """The workspace file: --store, else $ESLABON_STORE, else ./eslabon.duckdb."""
+    if option is not None:
+        return option
+    return Path(os.environ.get("ESLABON_STORE", DEFAULT_STORE))

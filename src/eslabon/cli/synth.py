@@ -1,0 +1,1 @@
+"""`eslabon synth`: write a synthetic bilateral world with ground truth (filled in by the synth stage)."""

@@ -1,0 +1,159 @@
+"""The one seam every read and write of the workspace passes through.
+
+A workspace is a single DuckDB file. Later access control (compartments, audit) hooks into
+``Store.query``/``Store.execute``: no other module opens the file itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from eslabon.errors import EslabonError
+
+MIGRATIONS_PACKAGE = "eslabon.store.migrations"
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    """Numbered SQL migrations shipped with the package, in order: (version, name, sql)."""
+    found = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:3].isdigit():
+            found.append((int(name[:3]), name[:-4], entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+LATEST_VERSION = max(v for v, _, _ in _migrations())
+
+
+class Store:
+    """An open workspace. Use as a context manager; commands wrap their writes in ``transaction``."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise EslabonError(
+                "no workspace here yet", file=str(self.path), hint="run `eslabon ingest` first"
+            )
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as err:
+            raise EslabonError(f"cannot open the workspace: {err}", file=str(self.path)) from None
+        except duckdb.Error as err:
+            raise EslabonError(
+                f"not a usable eslabon workspace: {err}", file=str(self.path)
+            ) from None
+        self._in_tx = False
+        if not read_only:
+            self.migrate()
+        elif self.version() < LATEST_VERSION:
+            raise EslabonError(
+                f"workspace schema is version {self.version()}, this eslabon needs "
+                f"{LATEST_VERSION}",
+                file=str(self.path),
+                hint="open it once without read-only access to upgrade it",
+            )
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the seam ------------------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        """Run a statement; returns the DuckDB cursor (for fetching, if it is a query)."""
+        return self._con.execute(sql, params) if params is not None else self._con.execute(sql)
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple]:
+        """Rows of a query as tuples."""
+        return self.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        """The first row of a query, or None."""
+        return self.execute(sql, params).fetchone()
+
+    def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+        """A query's result as a pandas DataFrame."""
+        return self.execute(sql, params).df()
+
+    def query_dicts(
+        self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Rows of a query as dicts keyed by column name."""
+        cur = self.execute(sql, params)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The raw connection, for engines that need one (Splink's DuckDB backend, bulk loads)."""
+        return self._con
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """All or nothing: an exception or a killed process leaves the store as it was before."""
+        if self._in_tx:
+            yield self
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._in_tx = True
+        try:
+            yield self
+        except BaseException:
+            self._in_tx = False
+            self._con.execute("ROLLBACK")
+            raise
+        self._in_tx = False
+        self._con.execute("COMMIT")
+
+    def table_exists(self, name: str) -> bool:
+        row = self.query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        )
+        return bool(row and row[0])
+
+    # -- schema --------------------------------------------------------------------------------
+    def version(self) -> int:
+        if not self.table_exists("migrations"):
+            return 0
+        row = self.query_one("SELECT max(version) FROM migrations")
+        return int(row[0] or 0)
+
+    def migrate(self) -> int:
+        """Apply every migration newer than the store, each in its own transaction."""
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS migrations "
+            "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+        )
+        current = self.version()
+        for version, name, sql in _migrations():
+            if version <= current:
+                continue
+            with self.transaction():
+                self._con.execute(sql)
+                self._con.execute(
+                    "INSERT INTO migrations VALUES (?, ?, ?)",
+                    [version, name, datetime.now(UTC).replace(tzinfo=None)],
+                )
+                self._con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+                )
+        return self.version()
+
+
+def open_store(path: Path | str, *, read_only: bool = False) -> Store:
+    """Open (and create or upgrade) the workspace at ``path``."""
+    return Store(path, read_only=read_only)
