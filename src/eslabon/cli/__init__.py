@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import sys
 
+import click
+
 from eslabon.cli.app import app, console
 from eslabon.errors import EslabonError
 
 # Command modules register themselves on import.
+from eslabon.cli import ingest as _ingest  # noqa: F401, E402  isort: skip
 from eslabon.cli import synth as _synth  # noqa: F401, E402  isort: skip
 
 
@@ -22,6 +25,12 @@ def main() -> None:
     except EslabonError as err:
         console.print(f"[bold red]error:[/] {err.describe()}", highlight=False)
         sys.exit(2)
+    except click.exceptions.Abort:
+        console.print("[yellow]aborted[/]")
+        sys.exit(130)
+    except click.exceptions.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
     except SystemExit:
         raise
     except KeyboardInterrupt:

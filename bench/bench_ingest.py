@@ -1,0 +1,93 @@
+"""Ingest throughput and peak memory on ≥1M source rows, beside DuckDB's plain read of the same files.
+
+The floor is DuckDB reading every CSV/JSON-lines source as text (no normalisation, no quarantine);
+the goal is to stay within 5× of it.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).parent))
+from measure import eslabon, measure, write_result  # noqa: E402
+
+from eslabon.ingest.load import discover_mappings  # noqa: E402
+
+TARGET_ROWS = 1_000_000
+
+
+def count_rows(world: Path) -> int:
+    total = 0
+    for m in discover_mappings(world):
+        with m.file.open("rb") as fh:
+            total += sum(1 for _ in fh) - (1 if m.format == "csv" else 0)
+    return total
+
+
+def duckdb_floor(world: Path) -> dict:
+    """Seconds for DuckDB to read each text source in full (all columns as VARCHAR)."""
+    con = duckdb.connect()
+    rows = 0
+    start = time.perf_counter()
+    for m in discover_mappings(world):
+        if m.format == "csv":
+            delim = m.csv.get("delimiter", ",")
+            enc = str(m.csv.get("encoding", "utf-8")).lower()
+            enc = "latin-1" if enc in ("latin-1", "latin1", "cp1252", "iso-8859-1") else "utf-8"
+            q = (
+                "SELECT count(*) FROM read_csv(?, delim=?, header=true, all_varchar=true, "
+                "encoding=?, ignore_errors=true, strict_mode=false, null_padding=true)"
+            )
+            rows += con.execute(q, [str(m.file), delim, enc]).fetchone()[0]
+        elif m.format == "jsonl":
+            q = "SELECT count(*) FROM read_json(?, format='newline_delimited', ignore_errors=true)"
+            rows += con.execute(q, [str(m.file)]).fetchone()[0]
+    return {"rows": rows, "wall_s": round(time.perf_counter() - start, 3)}
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="eslabon-bench-"))
+    try:
+        probe = tmp / "probe"
+        measure(eslabon("synth", str(probe), "--seed", "11", "--scale", "1"))
+        per_scale = count_rows(probe)
+        scale = max(1, math.ceil(TARGET_ROWS / per_scale))
+        world = tmp / "world"
+        synth = measure(eslabon("synth", str(world), "--seed", "11", "--scale", str(scale)))
+        rows = count_rows(world)
+        floor = duckdb_floor(world)
+        store = tmp / "ws.duckdb"
+        run = measure(eslabon("ingest", str(world), "--store", str(store), "--json"))
+        rerun = measure(eslabon("ingest", str(world), "--store", str(store), "--json"))
+        result = {
+            "source_rows": rows,
+            "scale": scale,
+            "synth": {k: v for k, v in synth.items() if k != "stdout"},
+            "ingest": {
+                "wall_s": run["wall_s"],
+                "rows_per_s": round(rows / run["wall_s"]),
+                "peak_rss_mb": run["peak_rss_mb"],
+            },
+            "reingest_unchanged_wall_s": rerun["wall_s"],
+            "duckdb_read_floor": {
+                **floor,
+                "rows_per_s": round(floor["rows"] / max(floor["wall_s"], 1e-9)),
+            },
+            "ratio_to_floor": round(run["wall_s"] / max(floor["wall_s"], 1e-9), 1),
+            "goal_ratio": 5,
+        }
+        write_result("ingest", result)
+        print(result)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

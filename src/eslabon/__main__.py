@@ -1,0 +1,5 @@
+"""`python -m eslabon` runs the CLI."""
+
+from eslabon.cli import main
+
+main()

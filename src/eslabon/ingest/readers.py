@@ -1,0 +1,355 @@
+"""Readers turn a source file into records: values by column, or a reason the record is unreadable.
+
+Readers stream; they never hold a whole file. A record that cannot be read (ragged, undecodable,
+binary, oversized) is yielded with a reason so the loader can quarantine it; a file that cannot be
+read at all raises an EslabonError naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eslabon.errors import EslabonError
+from eslabon.ingest.mapping import Mapping
+
+MAX_FIELD_CHARS = 1_000_000
+SNIFF_BYTES = 8192
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass(slots=True)
+class Record:
+    row_num: int  # 1-based record number, header excluded
+    line: int  # physical line (or spreadsheet row) where the record starts
+    values: dict[str, str | None] | None  # None when the record is unreadable
+    problem: tuple[str | None, str] | None = None  # (field, reason) when unreadable
+    raw_text: str | None = None  # the record as text, kept for quarantine
+    notes: tuple[tuple[str, str, str], ...] = ()  # (field, flag, detail) for loaded records
+
+
+class Reader:
+    """Common interface: ``columns`` (known before rows are read) and ``records()``."""
+
+    columns: list[str]
+
+    def records(self) -> Iterator[Record]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _bad_text(value: str) -> str | None:
+    """Why a decoded value is not text: undecodable bytes or binary control characters."""
+    for ch in value:
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:
+            return f"byte 0x{o - 0xDC00:02X} is not valid in the declared encoding"
+        if ch == "\ufffd":
+            return "contains binary data (NUL bytes)"
+        if o < 32 and ch not in "\t\r\n":
+            return f"contains control character 0x{o:02X} (binary data?)"
+    return None
+
+
+def _check_not_binary(path: Path, encoding: str) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+    if not head.strip():
+        raise EslabonError("file is empty: no header and no rows", file=str(path), line=1)
+    if encoding.lower().replace("-", "").startswith("utf16"):
+        return
+    nul = head.count(b"\x00")
+    if nul > len(head) // 10:
+        raise EslabonError(
+            f"file looks binary ({nul} NUL bytes in its first {len(head)} bytes), not {encoding} text",
+            file=str(path),
+            line=1,
+            hint="check that the mapping points at the right file and format",
+        )
+
+
+class CsvReader(Reader):
+    def __init__(self, mapping: Mapping, path: Path) -> None:
+        self.path = path
+        opts = mapping.csv
+        self.encoding = str(opts.get("encoding", "utf-8"))
+        self.delimiter = str(opts.get("delimiter", ","))
+        if self.delimiter in ("\\t", "tab", "TAB"):
+            self.delimiter = "\t"
+        self.quotechar = str(opts.get("quotechar", '"'))
+        _check_not_binary(path, self.encoding)
+        self._fh = path.open(encoding=self.encoding, errors="surrogateescape", newline="")
+        self._lines = (ln.replace("\x00", "\ufffd") for ln in self._fh)
+        self._reader = csv.reader(self._lines, delimiter=self.delimiter, quotechar=self.quotechar)
+        try:
+            header = next(self._reader)
+        except StopIteration:
+            raise EslabonError("file is empty: no header", file=str(path), line=1) from None
+        except csv.Error as err:
+            raise EslabonError(f"header cannot be read as CSV: {err}", file=str(path), line=1) from None
+        if header and header[0].startswith("\ufeff"):
+            header[0] = header[0][1:]
+        header = [h.strip() for h in header]
+        for h in header:
+            problem = _bad_text(h)
+            if problem:
+                raise EslabonError(
+                    f"header is not {self.encoding} text: {problem}",
+                    file=str(path),
+                    line=1,
+                    hint="declare the file's encoding in the mapping (csv: {encoding: ...})",
+                )
+        seen: set[str] = set()
+        for h in header:
+            if h in seen:
+                raise EslabonError("column appears twice in the header", file=str(path), line=1, field=h)
+            seen.add(h)
+        if len(header) == 1 and self.delimiter not in (",",) and "," in header[0]:
+            raise EslabonError(
+                f"header has one column; the mapping says the delimiter is {self.delimiter!r}",
+                file=str(path),
+                line=1,
+                hint="check csv.delimiter in the mapping",
+            )
+        self.columns = header
+        self._line_after_header = self._reader.line_num
+
+    def records(self) -> Iterator[Record]:
+        header = self.columns
+        width = len(header)
+        reader = self._reader
+        prev_line = self._line_after_header
+        row_num = 0
+        bad_encoding = 0
+        try:
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as err:
+                    row_num += 1
+                    start = prev_line + 1
+                    prev_line = reader.line_num
+                    yield Record(row_num, start, None, (None, f"unreadable CSV record: {err}"))
+                    continue
+                start = prev_line + 1
+                prev_line = reader.line_num
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank line: not a record
+                row_num += 1
+                text = self.delimiter.join(row)
+                notes: tuple[tuple[str, str, str], ...] = ()
+                if len(row) != width:
+                    extra = row[width:]
+                    if len(row) > width and not any(v.strip() for v in extra):
+                        row = row[:width]
+                        notes = (("*", "trailing_empty_fields", f"{len(extra)} empty extra fields"),)
+                    else:
+                        yield Record(
+                            row_num,
+                            start,
+                            None,
+                            (None, f"expected {width} fields, found {len(row)}"),
+                            _safe(text),
+                        )
+                        continue
+                problem = None
+                for col, value in zip(header, row, strict=True):
+                    if len(value) > MAX_FIELD_CHARS:
+                        problem = (
+                            col,
+                            f"value is {len(value):,} characters long; the limit is "
+                            f"{MAX_FIELD_CHARS:,}",
+                        )
+                        text = text[:2000] + "…"
+                        break
+                    why = _bad_text(value)
+                    if why:
+                        if "declared encoding" in why:
+                            bad_encoding += 1
+                        problem = (col, why)
+                        break
+                if problem:
+                    if bad_encoding > 100 and bad_encoding > row_num // 2:
+                        raise EslabonError(
+                            f"most records are not {self.encoding} text",
+                            file=str(self.path),
+                            line=start,
+                            field=problem[0],
+                            hint="declare the file's encoding in the mapping (csv: {encoding: ...})",
+                        )
+                    yield Record(row_num, start, None, problem, _safe(text))
+                    continue
+                yield Record(row_num, start, dict(zip(header, row, strict=True)), None, None, notes)
+        finally:
+            self._fh.close()
+
+
+def _safe(text: str) -> str:
+    """Quarantine keeps the raw record; undecodable bytes are shown as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        elif value is None:
+            out[name] = None
+        elif isinstance(value, list):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        else:
+            out[name] = str(value)
+    return out
+
+
+class JsonLinesReader(Reader):
+    """JSON lines: one object per line; nested objects become dotted column names."""
+
+    SCAN = 2000
+
+    def __init__(self, mapping: Mapping, path: Path) -> None:
+        self.path = path
+        self.encoding = str(mapping.csv.get("encoding", "utf-8"))
+        _check_not_binary(path, self.encoding)
+        cols: dict[str, None] = {}
+        with path.open(encoding=self.encoding, errors="replace") as fh:
+            for i, line in enumerate(fh):
+                if i >= self.SCAN:
+                    break
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(obj, dict):
+                    cols.update(dict.fromkeys(_flatten(obj)))
+        if not cols:
+            raise EslabonError(
+                "no JSON object found in the first lines; is this JSON lines?",
+                file=str(path),
+                line=1,
+            )
+        self.columns = list(cols)
+
+    def records(self) -> Iterator[Record]:
+        row_num = 0
+        with self.path.open(encoding=self.encoding, errors="surrogateescape") as fh:
+            for line_no, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                row_num += 1
+                if len(line) > MAX_FIELD_CHARS:
+                    yield Record(
+                        row_num,
+                        line_no,
+                        None,
+                        (None, f"record is {len(line):,} characters long; the limit is {MAX_FIELD_CHARS:,}"),
+                        _safe(line[:2000]) + "…",
+                    )
+                    continue
+                why = _bad_text(line.rstrip("\r\n"))
+                if why:
+                    yield Record(row_num, line_no, None, (None, why), _safe(line))
+                    continue
+                try:
+                    obj = json.loads(line)
+                except ValueError as err:
+                    yield Record(row_num, line_no, None, (None, f"not valid JSON: {err}"), line)
+                    continue
+                if not isinstance(obj, dict):
+                    yield Record(
+                        row_num, line_no, None, (None, "a JSON line must hold an object"), line
+                    )
+                    continue
+                yield Record(row_num, line_no, _flatten(obj))
+
+
+def _cell(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class XlsxReader(Reader):
+    """Excel workbooks: the first row of the sheet (mapping `xlsx: {sheet: ...}`) is the header."""
+
+    def __init__(self, mapping: Mapping, path: Path) -> None:
+        import zipfile
+
+        import openpyxl
+
+        self.path = path
+        _check_not_binary(path, "xlsx")
+        try:
+            self._wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError) as err:
+            raise EslabonError(f"not a readable Excel workbook: {err}", file=str(path)) from None
+        sheet = mapping.xlsx.get("sheet")
+        if sheet is not None and sheet not in self._wb.sheetnames:
+            raise EslabonError(
+                f"workbook has no sheet '{sheet}'",
+                file=str(path),
+                hint=f"sheets: {', '.join(self._wb.sheetnames)}",
+            )
+        self._ws = self._wb[sheet] if sheet else self._wb.worksheets[0]
+        rows = self._ws.iter_rows(values_only=True)
+        try:
+            header = next(rows)
+        except StopIteration:
+            raise EslabonError("sheet is empty: no header", file=str(path), line=1) from None
+        self.columns = [str(h).strip() if h is not None else "" for h in header]
+        self._rows = rows
+
+    def records(self) -> Iterator[Record]:
+        width = len(self.columns)
+        row_num = 0
+        try:
+            for excel_row, row in enumerate(self._rows, start=2):
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in row):
+                    continue
+                row_num += 1
+                values = [_cell(v) for v in row]
+                if len(values) > width and any(v for v in values[width:]):
+                    yield Record(
+                        row_num,
+                        excel_row,
+                        None,
+                        (None, f"expected {width} cells, found {len(values)}"),
+                        json.dumps(values, ensure_ascii=False),
+                    )
+                    continue
+                values = (values + [None] * width)[:width]
+                yield Record(row_num, excel_row, dict(zip(self.columns, values, strict=True)))
+        finally:
+            self._wb.close()
+
+
+READERS: dict[str, type[Reader]] = {"csv": CsvReader, "jsonl": JsonLinesReader, "xlsx": XlsxReader}
+
+
+def open_reader(mapping: Mapping, path: Path | None = None) -> Reader:
+    """The reader for the mapping's format, with the header already read."""
+    path = path or mapping.file
+    if not path.exists():
+        raise EslabonError(
+            "data file not found", file=str(path), hint=f"named by mapping {mapping.path}"
+        )
+    if path.is_dir():
+        raise EslabonError("expected a file, found a folder", file=str(path))
+    return READERS[mapping.format](mapping, path)

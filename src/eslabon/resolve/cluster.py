@@ -1,0 +1,130 @@
+"""Scored pairs → clusters, with guards against chaining.
+
+Plain connected components over edges above a threshold let one weak link glue two large
+clusters together (A~B, B~C, ... Z: the chain). We instead add edges greedily from the strongest
+down (single-linkage order, union-find), and refuse a merge of two clusters when:
+
+1. **cannot-link**: a reviewer judged some member of one different from some member of the other;
+2. **conflict**: both clusters carry values of a *hard* identifier (a valid CURP, an A-Number,
+   a VIN) and no value is shared — two people with two different CURPs are two people;
+3. **weak support**: both clusters already have several members and fewer than
+   ``min_support`` of the smaller one's members have an above-threshold edge into the other.
+   A single bridge between two groups of size ≥ 2 is exactly what chaining looks like;
+   a true merge of two fragments of one person is normally backed by many edges, because
+   blocking compares them pairwise.
+
+Must-link judgements are applied first and are not subject to the guards (a person decided).
+Processing is deterministic: edges are sorted by (probability desc, ids).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ClusterResult:
+    """``label[node]`` is a representative node of its cluster; ``refused`` counts by reason."""
+
+    label: dict[str, str]
+    refused: Counter = field(default_factory=Counter)
+
+    def clusters(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = defaultdict(list)
+        for node, root in self.label.items():
+            out[root].append(node)
+        return {root: sorted(members) for root, members in out.items()}
+
+
+def cluster(
+    nodes: Iterable[str],
+    edges: Iterable[tuple[str, str, float]],
+    *,
+    threshold: float,
+    hard_values: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
+    must_link: Iterable[tuple[str, str]] = (),
+    cannot_link: Iterable[tuple[str, str]] = (),
+    min_support: float = 0.5,
+) -> ClusterResult:
+    """Cluster ``nodes`` using ``edges`` (a, b, probability) at or above ``threshold``.
+
+    ``hard_values[node][attr]`` lists the node's values of a hard identifier (conflict guard).
+    """
+    parent: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    values: dict[str, dict[str, set[str]]] = {}
+    cannot: dict[str, set[str]] = defaultdict(set)  # node -> nodes it must not join
+    hard_values = hard_values or {}
+    for node in nodes:
+        parent[node] = node
+        members[node] = [node]
+        values[node] = {a: set(v) for a, v in hard_values.get(node, {}).items() if v}
+    for a, b in cannot_link:
+        if a in parent and b in parent:
+            cannot[a].add(b)
+            cannot[b].add(a)
+
+    def find(x: str) -> str:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(ra: str, rb: str) -> None:
+        if len(members[ra]) < len(members[rb]) or (
+            len(members[ra]) == len(members[rb]) and rb < ra
+        ):
+            ra, rb = rb, ra
+        parent[rb] = ra
+        members[ra].extend(members.pop(rb))
+        for attr, vals in values.pop(rb).items():
+            values[ra].setdefault(attr, set()).update(vals)
+
+    def blocked_by_judgement(ra: str, rb: str) -> bool:
+        small, other = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
+        return any(find(c) == other for n in members[small] for c in cannot.get(n, ()))
+
+    def conflicting(ra: str, rb: str) -> bool:
+        va, vb = values[ra], values[rb]
+        return any(attr in vb and not (va[attr] & vb[attr]) for attr in va)
+
+    strong = sorted(
+        ((a, b, p) for a, b, p in edges if p >= threshold and a in parent and b in parent),
+        key=lambda e: (-e[2], e[0], e[1]),
+    )
+    adjacency: dict[str, list[str]] = defaultdict(list)
+    for a, b, _p in strong:
+        adjacency[a].append(b)
+        adjacency[b].append(a)
+
+    refused: Counter = Counter()
+    for a, b in must_link:
+        if a in parent and b in parent and (ra := find(a)) != (rb := find(b)):
+            union(ra, rb)
+
+    for a, b, _p in strong:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if cannot and blocked_by_judgement(ra, rb):
+            refused["cannot_link"] += 1
+            continue
+        if conflicting(ra, rb):
+            refused["conflict"] += 1
+            continue
+        size_a, size_b = len(members[ra]), len(members[rb])
+        if min(size_a, size_b) >= 2:
+            small, other = (ra, rb) if size_a <= size_b else (rb, ra)
+            support = sum(
+                1 for n in members[small] if any(find(m) == other for m in adjacency[n])
+            )
+            if support < math.ceil(min_support * len(members[small])):
+                refused["weak_support"] += 1
+                continue
+        union(ra, rb)
+    return ClusterResult({node: find(node) for node in parent}, refused)
