@@ -16,9 +16,8 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import eslabon, measure, write_result  # noqa: E402
-
-from eslabon.ingest.load import discover_mappings  # noqa: E402
+from eslabon.ingest.load import discover_mappings
+from measure import eslabon, measure, write_result
 
 TARGET_ROWS = 1_000_000
 

@@ -41,12 +41,42 @@ MX_MAPPING = {
         "uso": {"kind": "PhoneUse", "subject": "detenido", "object": "telefono"},
     },
 }
-HEADER = ["folio", "nombre", "paterno", "materno", "nacimiento", "sexo", "telefono", "fecha", "municipio"]
+HEADER = [
+    "folio",
+    "nombre",
+    "paterno",
+    "materno",
+    "nacimiento",
+    "sexo",
+    "telefono",
+    "fecha",
+    "municipio",
+]
 ROWS = [
-    ["F1", "JOSE LUIS", "HERNANDEZ", "MARTINEZ", "03/04/1990", "H", "55 1234 5678", "10/01/2024", "TAPACHULA"],
-    ["F2", "María Guadalupe", "Pérez", "", "25/12/1985", "M", "+52 1 55 8765 4321", "11/01/2024", "TAPACHULA"],
+    [
+        "F1",
+        "JOSE LUIS",
+        "HERNANDEZ",
+        "MARTINEZ",
+        "03/04/1990",
+        "H",
+        "55 1234 5678",
+        "10/01/2024",
+        "TAPACHULA",
+    ],
+    [
+        "F2",
+        "María Guadalupe",
+        "Pérez",
+        "",
+        "25/12/1985",
+        "M",
+        "+52 1 55 8765 4321",
+        "11/01/2024",
+        "TAPACHULA",
+    ],
     ["F3", "PEDRO", "GOMEZ", "RUIZ", "31/02/1980", "H", "", "12/01/2024", "COMITAN"],
-    ["F4", "ANA", "LOPEZ", "DIAZ", "13/25/1991", "M", "", "12/01/2024", "COMITAN"],
+    ["F4", "ANA", "LOPEZ", "DIAZ", "12/25/1991", "M", "", "12/01/2024", "COMITAN"],
     ["F5", "", "", "", "", "", "", "12/01/2024", "COMITAN"],
 ]
 
@@ -101,7 +131,7 @@ def test_normalised_props_follow_the_contract(tmp_path, store):
         "SELECT link_id, kind, subject_id, object_id, CAST(start_at AS DATE) FROM links ORDER BY 1"
     )
     assert ("inm@1/1/uso", "PhoneUse", "inm@1/1/detenido", "inm@1/1/telefono", None) in links
-    det = [r for r in links if r[0] == "inm@1/1/detencion"][0]
+    det = next(r for r in links if r[0] == "inm@1/1/detencion")
     assert str(det[4]) == "2024-01-10"
 
 
@@ -136,9 +166,7 @@ def test_broken_records_are_quarantined_not_fatal(tmp_path, store):
         b"JOHN SMITH,01/02/1980\n"
         b"TOO,MANY,FIELDS\n"
         b"BAD \xff\xfe BYTES,01/02/1980\n"
-        b"NUL\x00NAME,01/02/1980\n"
-        + f"{big},01/02/1980\n".encode()
-        + b"\n"
+        b"NUL\x00NAME,01/02/1980\n" + f"{big},01/02/1980\n".encode() + b"\n"
         b"LAST ONE,12/31/1999\n"
     )
     (tmp_path / "sources" / "b.csv").write_bytes(body)
@@ -198,8 +226,19 @@ def test_jsonl_and_xlsx_sources(tmp_path, store):
     (tmp_path / "mappings").mkdir()
     (tmp_path / "sources").mkdir()
     lines = [
-        {"caller": "(956) 555-0123", "callee": "011 52 55 1234 5678", "when": "01/15/2024 14:35", "secs": 60},
-        {"caller": "956-555-0123", "callee": {"nested": 1}, "when": "02/30/2024", "secs": 5},
+        {
+            "caller": "(956) 555-0123",
+            "callee": "011 52 55 1234 5678",
+            "when": "01/15/2024 14:35",
+            "secs": 60,
+        },
+        {
+            "caller": "956-555-0123",
+            "callee": "9565550199",
+            "when": "02/30/2024",
+            "secs": 5,
+            "extra": {"nested": 1},
+        },
         "not json",
     ]
     text = "\n".join(json.dumps(x) if isinstance(x, dict) else x for x in lines) + "\n"
@@ -207,15 +246,24 @@ def test_jsonl_and_xlsx_sources(tmp_path, store):
     (tmp_path / "mappings" / "cdr.yaml").write_text(
         yaml.safe_dump(
             {
-                "source": "cdr", "file": "../sources/cdr.jsonl", "format": "jsonl",
-                "country": "US", "date_convention": "MDY", "phone_region": "US",
+                "source": "cdr",
+                "file": "../sources/cdr.jsonl",
+                "format": "jsonl",
+                "country": "US",
+                "date_convention": "MDY",
+                "phone_region": "US",
                 "entities": {
                     "a": {"kind": "Phone", "properties": {"number": "caller"}},
                     "b": {"kind": "Phone", "properties": {"number": "callee"}},
                 },
                 "links": {
-                    "call": {"kind": "Call", "subject": "a", "object": "b", "start": "when",
-                             "properties": {"duration": "secs"}},
+                    "call": {
+                        "kind": "Call",
+                        "subject": "a",
+                        "object": "b",
+                        "start": "when",
+                        "properties": {"duration": "secs"},
+                    },
                 },
             }
         )
@@ -229,10 +277,15 @@ def test_jsonl_and_xlsx_sources(tmp_path, store):
     (tmp_path / "mappings" / "repuve.yaml").write_text(
         yaml.safe_dump(
             {
-                "source": "repuve", "file": "../sources/repuve.xlsx", "format": "xlsx",
+                "source": "repuve",
+                "file": "../sources/repuve.xlsx",
+                "format": "xlsx",
                 "country": "MX",
                 "entities": {
-                    "v": {"kind": "Vehicle", "properties": {"plate": "PLACA", "vin": "NIV", "make": "MARCA"}}
+                    "v": {
+                        "kind": "Vehicle",
+                        "properties": {"plate": "PLACA", "vin": "NIV", "make": "MARCA"},
+                    }
                 },
             }
         )
@@ -244,7 +297,9 @@ def test_jsonl_and_xlsx_sources(tmp_path, store):
     call = store.query_one("SELECT start_at, props FROM links WHERE kind = 'Call'")
     assert str(call[0]) == "2024-01-15 14:35:00"
     assert json.loads(call[1])["duration_s"] == 60
-    numbers = {r[0] for r in store.query("SELECT props->>'number' FROM mentions WHERE kind='Phone'")}
+    numbers = {
+        r[0] for r in store.query("SELECT props->>'number' FROM mentions WHERE kind='Phone'")
+    }
     assert numbers == {"+19565550123", "+525512345678"}
     plates = store.query("SELECT props->>'plate', props->>'vin_status' FROM mentions ORDER BY 1")
     assert plates[0][0] == "ABC123D"
@@ -278,5 +333,5 @@ def test_cli_status_json(tmp_path):
 def test_store_path_option_creates_nothing_for_bad_folder(tmp_path):
     res = run_cli("ingest", str(tmp_path / "missing"), "--store", str(tmp_path / "ws.duckdb"))
     assert res.returncode == 2
-    assert "no such file or folder" in res.stdout
+    assert "no such file or folder" in res.stderr
     assert not Path(tmp_path / "missing").exists()

@@ -53,8 +53,14 @@ def test_good_mapping_parses_with_columns_and_lines():
     assert m.links["uso"].start.columns == ("fecha", "hora")
     cols = {c for c, _, _ in m.column_uses()}
     assert cols == {
-        "folio", "nombre", "apellido_paterno", "apellido_materno", "fecha_nacimiento",
-        "telefono", "fecha", "hora",
+        "folio",
+        "nombre",
+        "apellido_paterno",
+        "apellido_materno",
+        "fecha_nacimiento",
+        "telefono",
+        "fecha",
+        "hora",
     }
 
 

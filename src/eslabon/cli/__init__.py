@@ -8,31 +8,25 @@ from __future__ import annotations
 
 import sys
 
-import click
-
-from eslabon.cli.app import app, console
+from eslabon.cli.app import app, err_console
 from eslabon.errors import EslabonError
 
 # Command modules register themselves on import.
-from eslabon.cli import ingest as _ingest  # noqa: F401, E402  isort: skip
-from eslabon.cli import synth as _synth  # noqa: F401, E402  isort: skip
+from eslabon.cli import ingest as _ingest  # noqa: F401  isort: skip
+from eslabon.cli import synth as _synth  # noqa: F401  isort: skip
+from eslabon.cli import resolve as _resolve  # noqa: F401  isort: skip
+from eslabon.cli import disrupt as _disrupt  # noqa: F401  isort: skip
 
 
 def main() -> None:
     """Entry point: run the app, turning user errors into a clear message and exit code 2."""
     try:
-        app(standalone_mode=False)
+        app()  # usage errors are reported by typer itself, with exit code 2
     except EslabonError as err:
-        console.print(f"[bold red]error:[/] {err.describe()}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {err.describe()}", highlight=False, soft_wrap=True)
         sys.exit(2)
-    except click.exceptions.Abort:
-        console.print("[yellow]aborted[/]")
-        sys.exit(130)
-    except click.exceptions.ClickException as err:
-        err.show()
-        sys.exit(err.exit_code)
-    except SystemExit:
-        raise
     except KeyboardInterrupt:
-        console.print("[yellow]interrupted; the store is unchanged by the unfinished command[/]")
+        err_console.print(
+            "[yellow]interrupted; the store is unchanged by the unfinished command[/]"
+        )
         sys.exit(130)

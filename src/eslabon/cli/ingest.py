@@ -27,15 +27,18 @@ def ingest(
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Load every source through its mapping; refused rows go to quarantine with a reason."""
-    with open_store(store_path(store)) as st, Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=json_out,
-    ) as bar:
+    with (
+        open_store(store_path(store)) as st,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=json_out,
+        ) as bar,
+    ):
         tasks: dict[str, int] = {}
 
         def progress(source: str, done: int, total: int) -> None:
@@ -48,12 +51,29 @@ def ingest(
         console.print_json(json.dumps([r.__dict__ for r in reports]))
         return
     table = Table(title="ingest", show_lines=False)
-    for col in ("source", "version", "status", "read", "loaded", "quarantined", "mentions", "links"):
-        table.add_column(col, justify="right" if col not in ("source", "version", "status") else "left")
+    for col in (
+        "source",
+        "version",
+        "status",
+        "read",
+        "loaded",
+        "quarantined",
+        "mentions",
+        "links",
+    ):
+        table.add_column(
+            col, justify="right" if col not in ("source", "version", "status") else "left"
+        )
     for r in reports:
         table.add_row(
-            r.source, r.source_id, r.status, f"{r.rows_read:,}", f"{r.rows_loaded:,}",
-            f"{r.rows_quarantined:,}", f"{r.mentions:,}", f"{r.links:,}",
+            r.source,
+            r.source_id,
+            r.status,
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"{r.rows_quarantined:,}",
+            f"{r.mentions:,}",
+            f"{r.links:,}",
         )
     console.print(table)
     q = sum(r.rows_quarantined for r in reports if r.status == "loaded")
@@ -65,7 +85,9 @@ def ingest(
 def status(
     store: StoreOption = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-    all_versions: Annotated[bool, typer.Option("--all", help="Include superseded versions.")] = False,
+    all_versions: Annotated[
+        bool, typer.Option("--all", help="Include superseded versions.")
+    ] = False,
 ) -> None:
     """Per-source and total rows read, loaded and quarantined, and mentions by kind."""
     with open_store(store_path(store), read_only=True) as st:
@@ -80,13 +102,20 @@ def status(
         table.add_column(col, justify="right")
     for s in data["sources"]:
         table.add_row(
-            s["source_id"], f"{s['rows_read']:,}", f"{s['rows_loaded']:,}",
-            f"{s['rows_quarantined']:,}", *(f"{s['mentions'].get(k, 0):,}" for k in kinds),
+            s["source_id"],
+            f"{s['rows_read']:,}",
+            f"{s['rows_loaded']:,}",
+            f"{s['rows_quarantined']:,}",
+            *(f"{s['mentions'].get(k, 0):,}" for k in kinds),
         )
     t = data["totals"]
     table.add_row(
-        "[bold]total", f"{t['rows_read']:,}", f"{t['rows_loaded']:,}", f"{t['rows_quarantined']:,}",
-        *(f"{t['mentions'].get(k, 0):,}" for k in kinds), style="bold",
+        "[bold]total",
+        f"{t['rows_read']:,}",
+        f"{t['rows_loaded']:,}",
+        f"{t['rows_quarantined']:,}",
+        *(f"{t['mentions'].get(k, 0):,}" for k in kinds),
+        style="bold",
     )
     console.print(table)
 
@@ -112,5 +141,7 @@ def quarantine(
         table.add_column(col, overflow="fold")
     for r in rows:
         raw = (r["raw"] or "")[:80]
-        table.add_row(r["source_id"], str(r["row_num"]), str(r["line"]), r["field"] or "", r["reason"], raw)
+        table.add_row(
+            r["source_id"], str(r["row_num"]), str(r["line"]), r["field"] or "", r["reason"], raw
+        )
     console.print(table)

@@ -7,12 +7,12 @@ runs in one transaction, so a failure or a killed process leaves the store as it
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 import pyarrow as pa
 
 from eslabon.errors import EslabonError
@@ -51,7 +51,8 @@ def discover_mappings(path: Path, mapping: Path | None = None) -> list[Mapping]:
     if mapping is not None:
         if path.is_dir():
             raise EslabonError(
-                "--mapping goes with a data file, not a folder", file=str(path),
+                "--mapping goes with a data file, not a folder",
+                file=str(path),
                 hint="for a folder, put the mappings in PATH/mappings/",
             )
         return [load_mapping(mapping, data_file=path)]
@@ -67,7 +68,9 @@ def discover_mappings(path: Path, mapping: Path | None = None) -> list[Mapping]:
     files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
     if not files:
         raise EslabonError(
-            "no mappings found", file=str(folder), hint="put one YAML mapping per source in mappings/"
+            "no mappings found",
+            file=str(folder),
+            hint="put one YAML mapping per source in mappings/",
         )
     mappings = [load_mapping(f) for f in files]
     seen: dict[str, Path] = {}
@@ -75,7 +78,9 @@ def discover_mappings(path: Path, mapping: Path | None = None) -> list[Mapping]:
         if m.source in seen:
             raise EslabonError(
                 f"source '{m.source}' is declared twice (also in {seen[m.source].name})",
-                file=str(m.path), line=1, field="source",
+                file=str(m.path),
+                line=1,
+                field="source",
             )
         seen[m.source] = m.path
     return mappings
@@ -89,21 +94,38 @@ class _Batch:
         self.clear()
 
     def clear(self) -> None:
-        self.rows: dict[str, list] = {k: [] for k in ("source_id", "row_num", "line", "raw", "norm")}
+        self.rows: dict[str, list] = {k: [] for k in ("source_id", "row_num", "line", "raw")}
         self.mentions: dict[str, list] = {
             k: []
             for k in (
-                "mention_id", "source_id", "row_num", "mapping_key", "kind", "key", "caption", "props"
+                "mention_id",
+                "source_id",
+                "row_num",
+                "mapping_key",
+                "kind",
+                "key",
+                "caption",
+                "props",
             )
         }
         self.links: dict[str, list] = {
             k: []
             for k in (
-                "link_id", "source_id", "row_num", "mapping_key", "kind", "subject_id",
-                "object_id", "start_at", "end_at", "props",
+                "link_id",
+                "source_id",
+                "row_num",
+                "mapping_key",
+                "kind",
+                "subject_id",
+                "object_id",
+                "start_at",
+                "end_at",
+                "props",
             )
         }
-        self.flags: dict[str, list] = {k: [] for k in ("source_id", "row_num", "field", "flag", "detail")}
+        self.flags: dict[str, list] = {
+            k: [] for k in ("source_id", "row_num", "field", "flag", "detail")
+        }
         self.quarantine: dict[str, list] = {
             k: [] for k in ("source_id", "row_num", "line", "field", "reason", "raw")
         }
@@ -114,7 +136,7 @@ class _Batch:
     def flush(self) -> None:
         con = self.store.connection
         for table, cols, json_cols in (
-            ("source_rows", self.rows, ("raw", "norm")),
+            ("source_rows", self.rows, ("raw",)),
             ("mentions", self.mentions, ("props",)),
             ("links", self.links, ("props",)),
             ("row_flags", self.flags, ()),
@@ -124,10 +146,10 @@ class _Batch:
                 continue
             arrow = pa.table(cols) if table != "links" else _links_table(cols)
             con.register("_eslabon_batch", arrow)
-            select = ", ".join(
-                f"CAST({c} AS JSON)" if c in json_cols else c for c in cols
+            select = ", ".join(f"CAST({c} AS JSON)" if c in json_cols else c for c in cols)
+            con.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _eslabon_batch"
             )
-            con.execute(f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _eslabon_batch")
             con.unregister("_eslabon_batch")
         self.clear()
 
@@ -141,7 +163,7 @@ def _links_table(cols: dict[str, list]) -> pa.Table:
 
 
 def _dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    return orjson.dumps(obj, default=str).decode()
 
 
 def load_source(
@@ -182,7 +204,12 @@ def load_source(
                 out = normaliser.normalise(rec.values)
             except Refused as refused:
                 _quarantine(
-                    batch, source_id, rec.row_num, rec.line, refused.field, refused.reason,
+                    batch,
+                    source_id,
+                    rec.row_num,
+                    rec.line,
+                    refused.field,
+                    refused.reason,
                     _dumps(rec.values),
                 )
             else:
@@ -195,6 +222,7 @@ def load_source(
             if progress:
                 progress(mapping.source, min(read_bytes, total_bytes), total_bytes)
     batch.flush()
+    _fill_norm(store, source_id)
     report.rows_quarantined = report.rows_read - report.rows_loaded
     if progress:
         progress(mapping.source, total_bytes, total_bytes)
@@ -202,10 +230,23 @@ def load_source(
     store.execute(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS JSON), ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
         [
-            source_id, mapping.source, version, str(mapping.file), sha256, str(mapping.path),
-            mapping.sha256, _dumps(mapping.raw), mapping.format, mapping.country,
-            mapping.language, mapping.date_convention, mapping.phone_region,
-            report.rows_read, report.rows_loaded, report.rows_quarantined, now,
+            source_id,
+            mapping.source,
+            version,
+            str(mapping.file),
+            sha256,
+            str(mapping.path),
+            mapping.sha256,
+            _dumps(mapping.raw),
+            mapping.format,
+            mapping.country,
+            mapping.language,
+            mapping.date_convention,
+            mapping.phone_region,
+            report.rows_read,
+            report.rows_loaded,
+            report.rows_quarantined,
+            now,
         ],
     )
     if prev:
@@ -215,6 +256,21 @@ def load_source(
             [source_id, mapping.source, source_id],
         )
     return report
+
+
+def _fill_norm(store: Store, source_id: str) -> None:
+    """Each loaded row's normalised values, by mapping key, gathered from its mentions in bulk."""
+    store.execute(
+        """
+        UPDATE source_rows SET norm = n.norm
+        FROM (
+            SELECT row_num, CAST(json_group_object(mapping_key, props) AS JSON) AS norm
+            FROM mentions WHERE source_id = $sid GROUP BY row_num
+        ) AS n
+        WHERE source_rows.source_id = $sid AND source_rows.row_num = n.row_num
+        """,
+        {"sid": source_id},
+    )
 
 
 def _quarantine(batch: _Batch, source_id, row_num, line, field, reason, raw) -> None:
@@ -233,7 +289,6 @@ def _add_loaded(batch: _Batch, source_id: str, rec, out) -> None:
     r["row_num"].append(rec.row_num)
     r["line"].append(rec.line)
     r["raw"].append(_dumps(rec.values))
-    r["norm"].append(_dumps({m[0]: m[4] for m in out.mentions}))
     prefix = f"{source_id}/{rec.row_num}/"
     m = batch.mentions
     for key, kind, stable, caption, props in out.mentions:

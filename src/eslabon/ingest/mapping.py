@@ -216,7 +216,7 @@ def parse_mapping(
     """Parse and validate mapping YAML ``text`` read from ``path``."""
     schema = schema or load_schema()
     try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -244,9 +244,7 @@ def parse_mapping(
     source = str(raw["source"])
     fmt = str(raw.get("format") or _guess_format(data_file or Path(str(raw["file"]))))
     if fmt not in FORMATS:
-        raise _err(
-            path, f"format '{fmt}' is not one of {', '.join(FORMATS)}", _line(raw, "format")
-        )
+        raise _err(path, f"format '{fmt}' is not one of {', '.join(FORMATS)}", _line(raw, "format"))
     conv = str(raw.get("date_convention", "ISO")).upper()
     if conv not in DATE_CONVENTIONS:
         raise _err(

@@ -138,7 +138,7 @@ class RowNormaliser:
         self.convention = mapping.date_convention
         self.region = mapping.phone_region or mapping.country or "MX"
         self.name_convention = "US" if mapping.country == "US" else "MX"
-        self.currency = mapping.currency or DEFAULT_CURRENCY.get(mapping.country or "", None)
+        self.currency = mapping.currency or DEFAULT_CURRENCY.get(mapping.country or "")
 
     # -- values ----------------------------------------------------------------------------------
     def _date(self, raw: str, column: str, out: RowOutcome, label: str):
@@ -215,9 +215,7 @@ class RowNormaliser:
         if not got:
             return None
         props: dict[str, Any] = {}
-        parts = tuple(
-            (NAME_PARTS[p], got[p][0]) for p in NAME_PARTS if p in got
-        )
+        parts = tuple((NAME_PARTS[p], got[p][0]) for p in NAME_PARTS if p in got)
         if parts:
             pn = _parse_name(parts, self.name_convention)
             props.update(

@@ -91,7 +91,9 @@ class CsvReader(Reader):
         except StopIteration:
             raise EslabonError("file is empty: no header", file=str(path), line=1) from None
         except csv.Error as err:
-            raise EslabonError(f"header cannot be read as CSV: {err}", file=str(path), line=1) from None
+            raise EslabonError(
+                f"header cannot be read as CSV: {err}", file=str(path), line=1
+            ) from None
         if header and header[0].startswith("\ufeff"):
             header[0] = header[0][1:]
         header = [h.strip() for h in header]
@@ -107,7 +109,9 @@ class CsvReader(Reader):
         seen: set[str] = set()
         for h in header:
             if h in seen:
-                raise EslabonError("column appears twice in the header", file=str(path), line=1, field=h)
+                raise EslabonError(
+                    "column appears twice in the header", file=str(path), line=1, field=h
+                )
             seen.add(h)
         if len(header) == 1 and self.delimiter not in (",",) and "," in header[0]:
             raise EslabonError(
@@ -149,7 +153,9 @@ class CsvReader(Reader):
                     extra = row[width:]
                     if len(row) > width and not any(v.strip() for v in extra):
                         row = row[:width]
-                        notes = (("*", "trailing_empty_fields", f"{len(extra)} empty extra fields"),)
+                        notes = (
+                            ("*", "trailing_empty_fields", f"{len(extra)} empty extra fields"),
+                        )
                     else:
                         yield Record(
                             row_num,
@@ -253,7 +259,10 @@ class JsonLinesReader(Reader):
                         row_num,
                         line_no,
                         None,
-                        (None, f"record is {len(line):,} characters long; the limit is {MAX_FIELD_CHARS:,}"),
+                        (
+                            None,
+                            f"record is {len(line):,} characters long; the limit is {MAX_FIELD_CHARS:,}",
+                        ),
                         _safe(line[:2000]) + "…",
                     )
                     continue

@@ -37,9 +37,7 @@ def status(store: Store, *, all_versions: bool = False) -> dict[str, Any]:
     }
     totals["mentions"] = totals_by_kind
     totals["links"] = int(
-        store.query_one(
-            f"SELECT count(*) FROM links l JOIN sources s USING (source_id) {where}"
-        )[0]
+        store.query_one(f"SELECT count(*) FROM links l JOIN sources s USING (source_id) {where}")[0]
     )
     return {"sources": sources, "totals": totals}
 

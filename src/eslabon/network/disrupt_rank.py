@@ -254,6 +254,7 @@ def rank_for_disruption(
     recovery: RecoveryConfig | None = None,
     pool: int | None = None,
     batch: int = 1,
+    keyplayer_k: int | None = None,
     exact_limit: int = EXACT_LIMIT,
     seed: int = 0,
 ) -> DisruptionRanking:
@@ -261,7 +262,8 @@ def rank_for_disruption(
 
     ``segments`` (name → segment id) overrides the Louvain segments, e.g. route stages from the
     store. ``pool`` bounds how many of each round's best candidates get the (costlier) recovery
-    simulation; ``batch`` > 1 takes several actors per round on large graphs.
+    simulation; ``batch`` > 1 takes several actors per round on large graphs; ``keyplayer_k``
+    (default ``min(top, 20)``) bounds the KPP-Neg set, whose search cost grows with k.
     """
     weights = weights or RankWeights()
     recovery = recovery or RecoveryConfig(runs=10, measure_efficiency=False, seed=seed)
@@ -290,7 +292,7 @@ def rank_for_disruption(
         ]
     else:
         segment = segments_of(simple, seed)
-    k_set = min(top, len(targets))
+    k_set = min(keyplayer_k if keyplayer_k is not None else min(top, 20), len(targets))
     keyplayer = kpp_neg(simple, k_set, exclude=never | flagged)
     in_kpp = set(keyplayer.indices)
     pool_size = pool if pool is not None else max(30, 3 * top)
@@ -546,3 +548,58 @@ def _reasons(
         detail = "; ".join(ev.reasons) if ev.reasons else "no details"
         reasons.append(f"evidence strength {ev.strength:.2f}: {detail}")
     return reasons
+
+
+# --------------------------------------------------------------------------- comparison report
+
+
+def compare_with_baselines(
+    graph: ig.Graph,
+    *,
+    top: int = 10,
+    evidence: Mapping[str, Evidence] | None = None,
+    capacity: Capacity | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """eslabon's ranking plus dismantling curves for it and the three baselines, same budget.
+
+    Baselines may not remove anyone eslabon may not (victims, migrants, actors held for review),
+    so all four orders compete over the same people.
+    """
+    from eslabon.network.dismantle import (
+        betweenness_order,
+        collective_influence_order,
+        degree_order,
+        dismantling_curve,
+    )
+
+    ranking = rank_for_disruption(graph, top=top, evidence=evidence, capacity=capacity, seed=seed)
+    simple = simple_view(graph)
+    names = vertex_names(simple)
+    index = {nm: i for i, nm in enumerate(names)}
+    blocked = {index[nm] for nm in ranking.never_ranked} | {
+        index[e.name] for e in ranking.held_for_review
+    }
+    k = len(ranking.order)
+    orders: dict[str, list[int]] = {
+        "eslabon": [index[nm] for nm in ranking.order],
+        "degree": degree_order(simple, k, exclude=blocked),
+        "betweenness": betweenness_order(simple, k, exclude=blocked),
+        "collective_influence": collective_influence_order(simple, k, exclude=blocked),
+    }
+    curves = {
+        method: dismantling_curve(simple, order, method=method, seed=seed).to_dict()
+        for method, order in orders.items()
+    }
+    return {
+        "nodes": simple.vcount(),
+        "edges": simple.ecount(),
+        "ranking": ranking.to_dict(),
+        "curves": curves,
+        "baselines": {
+            "degree": "adaptive degree",
+            "betweenness": "adaptive betweenness (exact)",
+            "collective_influence": "adaptive CI_2 (Morone & Makse 2015)",
+            "excluded_from_all_orders": sorted(names[v] for v in blocked),
+        },
+    }

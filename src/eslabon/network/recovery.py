@@ -54,14 +54,18 @@ def route_capacity(first: str | Collection[str], last: str | Collection[str]) ->
         membership = graph.connected_components().membership
         a: dict[int, int] = {}
         b: dict[int, int] = {}
-        both: dict[int, int] = {}
-        for c, roles in zip(membership, vertex_roles(graph), strict=True):
+        both = 0
+        for v, roles in enumerate(vertex_roles(graph)):
+            if not roles:
+                continue
             is_a = not first_set.isdisjoint(roles)
             is_b = not last_set.isdisjoint(roles)
-            a[c] = a.get(c, 0) + is_a
-            b[c] = b.get(c, 0) + is_b
-            both[c] = both.get(c, 0) + (is_a and is_b)
-        return float(sum(a[c] * b[c] - both[c] for c in a))
+            if is_a:
+                a[membership[v]] = a.get(membership[v], 0) + 1
+            if is_b:
+                b[membership[v]] = b.get(membership[v], 0) + 1
+            both += is_a and is_b
+        return float(sum(count * b.get(c, 0) for c, count in a.items()) - both)
 
     return capacity
 
@@ -214,8 +218,14 @@ def simulate_recovery(
     baseline = measure(simple, True)
     after_removal = measure(residual, False)
 
-    adj = simple.get_adjlist()
-    base_adj = [set(a) for a in residual.get_adjlist()]
+    base_cache: dict[int, set[int]] = {}
+
+    def base_adj(u: int) -> set[int]:
+        found = base_cache.get(u)
+        if found is None:
+            found = base_cache[u] = set(residual.neighbors(u))
+        return found
+
     membership = simple.connected_components().membership
     holders: dict[str, list[int]] = {}
     for v in keep:
@@ -249,14 +259,14 @@ def simulate_recovery(
         extra: dict[int, set[int]] = {}
 
         def neighbours(u: int, extra: dict[int, set[int]] = extra) -> set[int]:
-            return base_adj[u] | extra.get(u, set())
+            return base_adj(u) | extra.get(u, set())
 
         added: list[tuple[int, int]] = []
         for v in gone:
             pool = candidates_of.get(v)
             if not pool:
                 continue
-            orphans = [new_index[u] for u in adj[v] if u in new_index]
+            orphans = [new_index[u] for u in simple.neighbors(v) if u in new_index]
             if config.reach == "two_hops":
                 region = set(orphans)
                 frontier = set(orphans)

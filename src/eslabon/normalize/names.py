@@ -27,7 +27,9 @@ Rules, in the order they apply:
   known given name that is not a known surname is moved to the given names (``JOSE LUIS PEREZ``
   → given JOSE LUIS, paternal PEREZ). US convention: the last unit is the surname; the one before
   it is read as the paternal surname only when it is a known surname and not a given name, or
-  when the two are hyphenated. ``LAST, FIRST MIDDLE`` (a comma) is read surname-first in both.
+  when the two are hyphenated. ``LAST, FIRST MIDDLE`` (a comma) is read surname-first in both,
+  and so is a name without a comma that starts with a known surname (not a given name) and ends
+  with a known given name (``HERNANDEZ MARTINEZ JOSE LUIS``, flag ``surname_first``).
 * **Swapped fields** are flagged, never swapped: ``swapped_fields_suspected`` when the first-name
   field holds a known surname that is not a given name and the surname field holds a given name
   (or nickname) that is not a surname.
@@ -45,11 +47,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
 from eslabon.normalize.text import fold
-
-Convention = Literal["MX", "US"]
 
 HYPHENATED_SURNAME = "hyphenated_surname"
 SINGLE_SURNAME = "single_surname"
@@ -60,6 +60,7 @@ SWAPPED_FIELDS = "swapped_fields_suspected"
 ALIAS_EXTRACTED = "alias_extracted"
 MATERNAL_IN_MIDDLE = "maternal_in_middle"
 COMMA_FORM = "comma_form"
+SURNAME_FIRST = "surname_first"
 SUFFIX_REMOVED = "suffix_removed"
 TRUNCATED = "truncated_suspected"
 EMPTY = "empty"
@@ -200,10 +201,21 @@ def canonical_given(token: str) -> tuple[str, ...]:
     """Formal given name(s) a given-name token may stand for; the token itself if none.
 
     ``canonical_given("Pancho") == ("FRANCISCO",)``; ``canonical_given("beto")`` lists ALBERTO,
-    ROBERTO, HUMBERTO, … because the nickname is ambiguous; ``canonical_given("Luis") == ("LUIS",)``.
+    ROBERTO, HUMBERTO, … because the nickname is ambiguous; a formal or unknown name is returned
+    as itself: ``canonical_given("Luis") == ("LUIS",)``.
     """
     t = fold(token)
     return _hypocorisms().get(t, (t,)) if t else ()
+
+
+def is_given_name(name: str) -> bool:
+    """Whether `name` is a known given name or nickname (``"Lupita"``, ``"de Jesús"``)."""
+    return _is_given(fold(name))
+
+
+def is_surname(name: str) -> bool:
+    """Whether `name` is a known surname unit: ``Peña``, ``de la Cruz``, ``Ponce de León``."""
+    return fold(name) in _surnames()
 
 
 def _is_given(unit: str) -> bool:
@@ -271,7 +283,7 @@ def _clean(s: str | None) -> str:
 
 def _split_alias_text(text: str) -> list[str]:
     out = []
-    for part in _ALIAS_SPLIT.split(_MARKER_WORD.sub(",", text)):
+    for part in _ALIAS_SPLIT.split(_MARKER_WORD.sub(",", _PAREN_A.sub(",", text))):
         f = fold(part)
         if f:
             out.append(f)
@@ -341,6 +353,14 @@ def _split_full(
     if n == 2 and units[1][1]:  # "HERNANDEZ-MARTINEZ" alone: a surname pair, no given name
         flags.append(HYPHENATED_SURNAME)
         return [], units[0][0], units[1][0]
+    if _surname_only(units[0][0]) and _given_only(units[-1][0]):
+        # Registries often list PATERNO MATERNO NOMBRE(S) without a comma.
+        flags.append(SURNAME_FIRST)
+        if n > 2 and not _given_only(units[1][0]):
+            if units[1][1]:
+                flags.append(HYPHENATED_SURNAME)
+            return [u for u, _ in units[2:]], units[0][0], units[1][0]
+        return [u for u, _ in units[1:]], units[0][0], None
     g = 1
     # Given-name particles (JOSE DE JESUS) and hyphenated given names (JEAN-PIERRE) stay given.
     while g < n and (units[g][0] in GIVEN_PARTICLE_UNITS or (units[g][1] and g < n - 1)):
@@ -413,10 +433,8 @@ def parse_name(
     """
     flags: list[str] = []
     aliases: list[str] = []
-    if alias:
-        raw_alias, inner = _extract_aliases(alias)
-        aliases.extend(inner)
-        aliases.extend(_split_alias_text(raw_alias))
+    if alias:  # folding turns quotes and brackets into spaces; markers are cut here
+        aliases.extend(_split_alias_text(alias))
 
     parts = [_clean(x) for x in (first, middle, father, mother, last)]
     if any(parts):

@@ -10,9 +10,10 @@ import unicodedata
 
 from unidecode import unidecode
 
-# Apostrophes join a word (K'iche', O'Brien) rather than separate it, so they are dropped, not spaced.
+# Apostrophes join a word (K'iche', O'Brien) rather than separate it: dropped, not spaced.
 _APOSTROPHES = str.maketrans("", "", "'`´ʼʻ’‘")
 _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+_COMBINING = re.compile(r"[\u0300-\u036f]+")
 
 
 def fold(s: str | None) -> str:
@@ -27,7 +28,7 @@ def fold(s: str | None) -> str:
         # Decompose and drop combining marks (Ñ→N, Ü→U) before the transliteration fallback,
         # which is slower and only needed for letters that do not decompose (ß, Ø, non-Latin).
         s = unicodedata.normalize("NFKD", s.translate(_APOSTROPHES))
-        s = "".join(c for c in s if not unicodedata.combining(c))
+        s = _COMBINING.sub("", s)
         if not s.isascii():
             s = unidecode(s)
     s = s.upper().translate(_APOSTROPHES)

@@ -120,9 +120,7 @@ def cluster(
         size_a, size_b = len(members[ra]), len(members[rb])
         if min(size_a, size_b) >= 2:
             small, other = (ra, rb) if size_a <= size_b else (rb, ra)
-            support = sum(
-                1 for n in members[small] if any(find(m) == other for m in adjacency[n])
-            )
+            support = sum(1 for n in members[small] if any(find(m) == other for m in adjacency[n]))
             if support < math.ceil(min_support * len(members[small])):
                 refused["weak_support"] += 1
                 continue

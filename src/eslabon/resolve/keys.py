@@ -9,36 +9,36 @@ carried the same plate), which the clustering guard enforces.
 from __future__ import annotations
 
 KEYS: dict[str, dict[str, str]] = {
-    "Phone": {"e164": "props->>'number'"},
+    "Phone": {"e164": "(props->>'number')"},
     "Vehicle": {
         "vin": "upper(props->>'vin')",
         "plate": (
-            "CASE WHEN props->>'plate' IS NOT NULL AND coalesce(props->>'make', "
-            "props->>'color') IS NOT NULL THEN concat_ws('|', props->>'plate', "
+            "CASE WHEN (props->>'plate') IS NOT NULL AND coalesce(props->>'make', "
+            "(props->>'color')) IS NOT NULL THEN concat_ws('|', (props->>'plate'), "
             "coalesce(props->>'plate_state', ''), upper(coalesce(props->>'make', "
-            "props->>'color'))) END"
+            "(props->>'color')))) END"
         ),
     },
     "Account": {
         "number": (
-            "CASE WHEN props->>'number' IS NOT NULL THEN concat_ws('|', props->>'number', "
+            "CASE WHEN (props->>'number') IS NOT NULL THEN concat_ws('|', (props->>'number'), "
             "upper(coalesce(props->>'institution', ''))) END"
         )
     },
     "Address": {
         "address": (
-            "CASE WHEN coalesce(props->>'normalized', props->>'full') IS NOT NULL THEN "
-            "concat_ws('|', upper(coalesce(props->>'normalized', props->>'full')), "
+            "CASE WHEN coalesce(props->>'normalized', (props->>'full')) IS NOT NULL THEN "
+            "concat_ws('|', upper(coalesce(props->>'normalized', (props->>'full'))), "
             "coalesce(props->>'postal_code', '')) END"
         )
     },
     "Organization": {
         "rfc": "upper(props->>'rfc')",
-        "name": "upper(coalesce(props->>'normalized', props->>'name'))",
+        "name": "upper(coalesce(props->>'normalized', (props->>'name')))",
     },
     "IdentityDocument": {
         "number": (
-            "CASE WHEN props->>'number' IS NOT NULL THEN concat_ws('|', "
+            "CASE WHEN (props->>'number') IS NOT NULL THEN concat_ws('|', "
             "upper(coalesce(props->>'doc_type', '')), upper(props->>'number')) END"
         )
     },

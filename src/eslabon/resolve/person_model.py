@@ -33,40 +33,40 @@ WITH p AS (
     WHERE m.kind = 'Person' AND s.superseded_by IS NULL {extra_filter}
 ),
 phones AS (
-    SELECT l.subject_id AS mention_id, list(DISTINCT o.props->>'number' ORDER BY o.props->>'number') AS v
+    SELECT l.subject_id AS mention_id, list(DISTINCT (o.props->>'number') ORDER BY (o.props->>'number')) AS v
     FROM links l JOIN mentions o ON o.mention_id = l.object_id
-    WHERE l.kind = 'PhoneUse' AND o.props->>'number' IS NOT NULL
+    WHERE l.kind = 'PhoneUse' AND (o.props->>'number') IS NOT NULL
     GROUP BY 1
 ),
 addrs AS (
     SELECT l.subject_id AS mention_id, list(DISTINCT k ORDER BY k) AS v FROM (
-        SELECT l.subject_id, concat_ws('|', upper(coalesce(o.props->>'normalized',
-            o.props->>'full')), coalesce(o.props->>'postal_code', '')) AS k
+        SELECT l.subject_id, concat_ws('|', upper(coalesce((o.props->>'normalized'),
+            (o.props->>'full'))), coalesce((o.props->>'postal_code'), '')) AS k
         FROM links l JOIN mentions o ON o.mention_id = l.object_id
         WHERE l.kind IN ('Residence', 'Lease', 'Lodging') AND o.kind = 'Address'
-          AND coalesce(o.props->>'normalized', o.props->>'full') IS NOT NULL
+          AND coalesce((o.props->>'normalized'), (o.props->>'full')) IS NOT NULL
     ) l GROUP BY 1
 ),
 f AS (
     SELECT p.mention_id AS unique_id, p.source_name,
-        NULLIF(trim(p.props->>'name'), '') AS full_name,
-        NULLIF(trim(p.props->>'given'), '') AS given,
-        NULLIF(trim(coalesce(p.props->>'given_canonical', p.props->>'given')), '')
+        NULLIF(trim((p.props->>'name')), '') AS full_name,
+        NULLIF(trim((p.props->>'given')), '') AS given,
+        NULLIF(trim(coalesce((p.props->>'given_canonical'), (p.props->>'given'))), '')
             AS given_canonical,
-        NULLIF(trim(p.props->>'paternal'), '') AS paternal,
-        NULLIF(trim(p.props->>'maternal'), '') AS maternal,
-        TRY_CAST(p.props->>'birth_date' AS DATE) AS birth_date,
-        NULLIF(p.props->>'sex', '') AS sex,
-        NULLIF(p.props->>'nationality', '') AS nationality,
-        NULLIF(upper(p.props->>'curp'), '') AS curp,
-        coalesce(p.props->>'curp_status', '') = 'valid' AS curp_valid,
-        NULLIF(upper(p.props->>'a_number'), '') AS a_number,
+        NULLIF(trim((p.props->>'paternal')), '') AS paternal,
+        NULLIF(trim((p.props->>'maternal')), '') AS maternal,
+        TRY_CAST((p.props->>'birth_date') AS DATE) AS birth_date,
+        NULLIF((p.props->>'sex'), '') AS sex,
+        NULLIF((p.props->>'nationality'), '') AS nationality,
+        NULLIF(upper((p.props->>'curp')), '') AS curp,
+        coalesce((p.props->>'curp_status'), '') = 'valid' AS curp_valid,
+        NULLIF(upper((p.props->>'a_number')), '') AS a_number,
         list_filter([
-            CASE WHEN p.props->>'passport' IS NOT NULL THEN 'PP:' || upper(p.props->>'passport') END,
-            CASE WHEN p.props->>'national_id' IS NOT NULL THEN
-                coalesce(upper(p.props->>'national_id_type'), 'ID') || ':' || upper(p.props->>'national_id') END,
-            CASE WHEN p.props->>'ssn' IS NOT NULL THEN 'SSN:' || (p.props->>'ssn') END,
-            CASE WHEN p.props->>'rfc' IS NOT NULL THEN 'RFC:' || upper(p.props->>'rfc') END
+            CASE WHEN (p.props->>'passport') IS NOT NULL THEN 'PP:' || upper((p.props->>'passport')) END,
+            CASE WHEN (p.props->>'national_id') IS NOT NULL THEN
+                coalesce(upper((p.props->>'national_id_type')), 'ID') || ':' || upper((p.props->>'national_id')) END,
+            CASE WHEN (p.props->>'ssn') IS NOT NULL THEN 'SSN:' || ((p.props->>'ssn')) END,
+            CASE WHEN (p.props->>'rfc') IS NOT NULL THEN 'RFC:' || upper((p.props->>'rfc')) END
         ], lambda x: x IS NOT NULL) AS other_ids,
         coalesce(ph.v, []) AS phones,
         coalesce(ad.v, []) AS addresses
@@ -94,9 +94,7 @@ def person_input_sql(extra_filter: str = "") -> str:
     return PERSON_INPUT_SQL.format(extra_filter=extra_filter, weak=weak)
 
 
-def _level(
-    sql: str, label: str, *, null: bool = False, tf: str | None = None
-) -> dict[str, Any]:
+def _level(sql: str, label: str, *, null: bool = False, tf: str | None = None) -> dict[str, Any]:
     level: dict[str, Any] = {"sql_condition": sql, "label_for_charts": label}
     if null:
         level["is_null_level"] = True
@@ -152,6 +150,10 @@ def comparisons() -> list[dict[str, Any]]:
             _level("given_canonical_l = given_canonical_r", "same after nicknames"),
             _level("given_key_l = given_key_r", "same main given name"),
             _level("list_has_any(given_tokens_l, given_tokens_r)", "a given name shared"),
+            _level(
+                "given_l = paternal_r OR paternal_l = given_r",
+                "given and surname fields swapped",
+            ),
             _level(_jw("given", 0.92), "Jaro-Winkler >= 0.92"),
             _level(_jw("given_key", 0.85), "main name Jaro-Winkler >= 0.85"),
             _else(),
@@ -167,6 +169,10 @@ def comparisons() -> list[dict[str, Any]]:
                 "paternal_l = maternal_r OR maternal_l = paternal_r "
                 "OR list_has_any(surname_tokens_l, surname_tokens_r)",
                 "in the other slot or hyphen-merged",
+            ),
+            _level(
+                "given_l = paternal_r OR paternal_l = given_r",
+                "given and surname fields swapped",
             ),
             _level(_jw("paternal", 0.92), "Jaro-Winkler >= 0.92"),
             _level(_jw("paternal", 0.85), "Jaro-Winkler >= 0.85"),
@@ -232,6 +238,8 @@ def blocking_rules() -> list[dict[str, Any]]:
         "l.maternal = r.paternal AND l.birth_date = r.birth_date",
         "l.maternal = r.maternal AND l.given_key = r.given_key",
         "l.paternal = r.paternal AND l.birth_date_swapped = r.birth_date",
+        "l.given_key = r.paternal AND l.birth_date = r.birth_date",
+        "l.paternal = r.given_key AND l.birth_date = r.birth_date",
     ]
     out: list[dict[str, Any]] = [{"blocking_rule": r, "sql_dialect": "duckdb"} for r in rules]
     out.append(

@@ -82,8 +82,9 @@ class Store:
         return self.execute(sql, params).fetchall()
 
     def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
-        """The first row of a query, or None."""
-        return self.execute(sql, params).fetchone()
+        """The first row of a query, or None (the result is read to its end, freeing the connection)."""
+        rows = self.execute(sql, params).fetchall()
+        return rows[0] if rows else None
 
     def query_df(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """A query's result as a pandas DataFrame."""

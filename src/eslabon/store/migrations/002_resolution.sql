@@ -22,7 +22,7 @@ CREATE TABLE entity_history (
     new_id VARCHAR,                      -- one current id it became (several rows for a split)
     event VARCHAR NOT NULL,              -- merged | split | dropped
     run_id VARCHAR NOT NULL,
-    at TIMESTAMP NOT NULL
+    at_time TIMESTAMP NOT NULL
 );
 
 CREATE TABLE match_edges (
@@ -52,7 +52,7 @@ CREATE TABLE review_judgements (
     mention_r VARCHAR NOT NULL,
     verdict VARCHAR NOT NULL,            -- same | different | unsure
     username VARCHAR NOT NULL,
-    at TIMESTAMP NOT NULL,
+    at_time TIMESTAMP NOT NULL,
     note VARCHAR
 );
 

@@ -1,0 +1,183 @@
+"""Benchmark: eslabon's removal order against degree, betweenness and CI_2 on segmented networks.
+
+Synthetic (seeded) networks shaped as domain.md §6 describes: chains of small cliques (one role
+per clique, following the route's stages) joined by a few brokers with scarce roles, migrants
+hanging off guides and drivers, and random background noise. Writes
+``bench/results/dismantle.json`` with AUCs (lower = faster dismantling) and timings for 1k, 10k
+and 100k nodes. Large graphs use approximations (sampled efficiency and betweenness, batched
+adaptive rounds, a smaller recovery simulation); each result records which.
+
+Run: ``.venv/bin/python bench/bench_dismantle.py``
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import igraph as ig
+
+from eslabon.network.dismantle import (
+    betweenness_order,
+    collective_influence_order,
+    degree_order,
+    dismantling_curve,
+)
+from eslabon.network.disrupt_rank import rank_for_disruption
+from eslabon.network.recovery import RecoveryConfig, simulate_recovery
+
+STAGES = ("recruiter", "guide", "driver", "stash_keeper")
+BROKER_ROLES = ("coordinator", "forger", "money_collector")
+OUT = Path(__file__).parent / "results" / "dismantle.json"
+
+
+def segmented_network(n_target: int, seed: int) -> ig.Graph:
+    """Chains of 4–7-cliques joined by brokers, migrants, and ~15% background noise nodes."""
+    rng = random.Random(seed)
+    edges: list[tuple[int, int]] = []
+    roles: list[str] = []
+
+    def node(role: str) -> int:
+        roles.append(role)
+        return len(roles) - 1
+
+    core = int(n_target * 0.85)
+    while len(roles) < core:
+        chain_len = rng.randint(3, 6)
+        previous: list[int] | None = None
+        for position in range(chain_len):
+            role = (
+                STAGES[min(position, len(STAGES) - 1)]
+                if position < chain_len - 1
+                else "stash_keeper"
+            )
+            clique = [node(role) for _ in range(rng.randint(4, 7))]
+            edges += [(a, b) for i, a in enumerate(clique) for b in clique[i + 1 :]]
+            for _ in range(rng.randint(1, 3)):
+                migrant = node("migrant")
+                edges.append((migrant, rng.choice(clique)))
+            if previous is not None:
+                broker = node(rng.choice(BROKER_ROLES))
+                edges += [(broker, v) for v in rng.sample(previous, 2)]
+                edges += [(broker, v) for v in rng.sample(clique, 2)]
+            previous = clique
+    actors = len(roles)
+    while len(roles) < n_target:
+        node("")
+    for v in range(actors, n_target):  # background: sparse random ties, some into the network
+        for _ in range(2):
+            u = rng.randrange(n_target) if rng.random() < 0.3 else rng.randrange(actors, n_target)
+            if u != v:
+                edges.append((v, u))
+    g = ig.Graph(n=n_target, edges=edges)
+    g.simplify()
+    g.vs["name"] = [f"p{i}" for i in range(n_target)]
+    g.vs["roles"] = [(r,) if r else () for r in roles]
+    return g
+
+
+def run_size(n: int, seed: int) -> dict[str, Any]:
+    g = segmented_network(n, seed)
+    large = n > 2_000
+    huge = n > 20_000
+    k = 50 if n <= 2_000 else (100 if not huge else 200)
+    settings = {
+        "removals": k,
+        "ranking_batch": 1 if not large else (10 if not huge else 100),
+        "recovery_runs": 10 if not large else 3,
+        "ranking_pool": 30 if not large else (12 if not huge else 6),
+        "keyplayer_k": 10 if not huge else 3,
+        "betweenness": "exact, adaptive every removal"
+        if not large
+        else f"sampled 64 sources, recomputed every {max(1, k // 10)} removals",
+        "efficiency": "exact" if n <= 1_000 else "sampled 64 sources (unbiased estimator)",
+        "efficiency_points": 26 if not huge else 11,
+    }
+    timings: dict[str, float] = {}
+    protected = {i for i, r in enumerate(g.vs["roles"]) if "migrant" in r}
+
+    t = time.perf_counter()
+    ranking = rank_for_disruption(
+        g,
+        top=k,
+        batch=settings["ranking_batch"],
+        pool=settings["ranking_pool"],
+        keyplayer_k=settings["keyplayer_k"],
+        recovery=RecoveryConfig(runs=settings["recovery_runs"], measure_efficiency=False),
+    )
+    timings["eslabon_ranking_s"] = time.perf_counter() - t
+    index = {name: i for i, name in enumerate(g.vs["name"])}
+    orders = {"eslabon": [index[x] for x in ranking.order]}
+    t = time.perf_counter()
+    orders["degree"] = degree_order(g, k, exclude=protected)
+    timings["degree_order_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    orders["betweenness"] = betweenness_order(
+        g,
+        k,
+        exclude=protected,
+        batch=1 if not large else max(1, k // 10),
+        sample_sources=None if not large else 64,
+    )
+    timings["betweenness_order_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    orders["collective_influence"] = collective_influence_order(g, k, exclude=protected)
+    timings["ci_order_s"] = time.perf_counter() - t
+
+    results: dict[str, Any] = {}
+    recovery = RecoveryConfig(runs=3 if large else 10, measure_efficiency=False)
+    for method, order in orders.items():
+        t = time.perf_counter()
+        curve = dismantling_curve(
+            g, order, method=method, max_efficiency_points=settings["efficiency_points"]
+        )
+        timings[f"{method}_curve_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        rec = simulate_recovery(g, order, config=recovery)
+        timings[f"{method}_recovery_s"] = time.perf_counter() - t
+        results[method] = {
+            "lcc_auc": round(curve.lcc_auc, 4),
+            "efficiency_auc": round(curve.efficiency_auc, 4),
+            "lcc_final": round(curve.lcc[-1], 4),
+            "efficiency_final_rel": round(curve.efficiency[-1] / curve.efficiency[0], 4),
+            "route_capacity_lasting_damage": round(rec.lasting_damage, 4),
+            "route_capacity_restored_by_recovery": None
+            if rec.restored is None
+            else round(rec.restored, 4),
+            "efficiency_estimator": curve.efficiency_estimator,
+        }
+    return {
+        "nodes": g.vcount(),
+        "edges": g.ecount(),
+        "settings": settings,
+        "results": results,
+        "timings_s": {key: round(v, 3) for key, v in timings.items()},
+        "capacity": ranking.capacity_name,
+    }
+
+
+def main() -> None:
+    started = time.perf_counter()
+    report: dict[str, Any] = {
+        "benchmark": "dismantle",
+        "python": platform.python_version(),
+        "igraph": ig.__version__,
+        "note": "AUC = mean curve height over the removal budget; lower = faster dismantling",
+        "sizes": {},
+    }
+    for n, seed in ((1_000, 1), (10_000, 2), (100_000, 3)):
+        t = time.perf_counter()
+        report["sizes"][str(n)] = run_size(n, seed)
+        print(f"{n} nodes: {time.perf_counter() - t:.1f}s", flush=True)
+    report["total_s"] = round(time.perf_counter() - started, 2)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {OUT} in {report['total_s']}s")
+
+
+if __name__ == "__main__":
+    main()

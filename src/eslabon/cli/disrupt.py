@@ -1,0 +1,117 @@
+"""`eslabon disrupt`: whom to prosecute so the network is disrupted, with reasons and curves.
+
+Edge-list mode (``--edges``) runs the store-independent core on a CSV; store mode (``--network``)
+is reserved for the store-backed ranking, which needs ``eslabon network`` first.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from eslabon.cli.app import StoreOption, app, console, err_console
+from eslabon.errors import EslabonError
+from eslabon.network.disrupt_rank import compare_with_baselines
+from eslabon.network.graph_io import read_edge_list
+
+
+@app.command("disrupt")
+def disrupt(
+    edges: Annotated[
+        Path | None,
+        typer.Option("--edges", help="Edge list CSV: source,target[,weight][,kind][,time]."),
+    ] = None,
+    roles: Annotated[
+        Path | None, typer.Option("--roles", help="Roles CSV: node,role (a;b for several).")
+    ] = None,
+    network: Annotated[
+        str | None, typer.Option("--network", help="Network id in the store (store mode).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many actors to rank.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Rank actors for removal and compare dismantling curves with degree, betweenness and CI."""
+    if edges is None:
+        _store_mode(network, store)
+        return
+    if network is not None:
+        raise EslabonError(
+            "--network and --edges are two different modes", hint="pass one of them, not both"
+        )
+    graph = read_edge_list(edges, roles=roles)
+    status_console = err_console if as_json else console
+    with status_console.status(f"ranking {graph.vcount()} actors and computing curves…"):
+        report = compare_with_baselines(graph, top=top)
+    report["input"] = {"edges": str(edges), "roles": str(roles) if roles else None}
+    if out is not None:
+        try:
+            out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        except OSError as err:
+            raise EslabonError(f"cannot write: {err.strerror}", file=str(out)) from None
+    if as_json:
+        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        return
+    _print_report(report)
+    if out is not None:
+        console.print(f"JSON written to [bold]{out}[/]")
+
+
+def _store_mode(network: str | None, store: Path | None) -> None:
+    """Store-backed ranking: to be wired by the lead once `eslabon network` exists."""
+    raise EslabonError(
+        "the store-backed ranking needs `eslabon network` first",
+        hint="for now run on an edge list: eslabon disrupt --edges FILE.csv [--roles ROLES.csv]",
+    )
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    ranking = report["ranking"]
+    table = Table(
+        title=f"eslabon ranking ({report['nodes']} actors, {report['edges']} ties)",
+        caption="each actor is scored on the network left after removing those ranked above",
+    )
+    for column in ("#", "actor", "roles", "score", "evidence", "why"):
+        table.add_column(column, overflow="fold")
+    for e in ranking["entries"]:
+        ev = e["evidence"]
+        table.add_row(
+            str(e["rank"]),
+            e["name"],
+            ", ".join(e["roles"]) or "?",
+            f"{e['score']:.3f}",
+            "—" if ev is None else f"{ev['strength']:.2f}",
+            "\n".join(e["reasons"]),
+        )
+    console.print(table)
+    if ranking["held_for_review"]:
+        held = Table(title="held for a human decision (not ranked)")
+        for column in ("actor", "roles", "score", "why"):
+            held.add_column(column, overflow="fold")
+        for e in ranking["held_for_review"]:
+            held.add_row(
+                e["name"], ", ".join(e["roles"]), f"{e['score']:.3f}", "\n".join(e["reasons"])
+            )
+        console.print(held)
+    if ranking["never_ranked"]:
+        console.print(f"never ranked (migrant/victim): {len(ranking['never_ranked'])} people")
+    console.print(f"route capacity measured as: {ranking['capacity']}")
+
+    curves = Table(title="dismantling curves (lower AUC = faster dismantling)")
+    for column in ("order", "LCC AUC", "eff. AUC", "LCC after each removal", "efficiency"):
+        curves.add_column(column, overflow="fold")
+    for method, c in report["curves"].items():
+        curves.add_row(
+            method,
+            f"{c['lcc_auc']:.3f}",
+            f"{c['efficiency_auc']:.3f}",
+            " ".join(f"{x:.2f}" for x in c["lcc"]),
+            " ".join(f"{x:.2f}" for x in c["efficiency"]),
+        )
+    console.print(curves)

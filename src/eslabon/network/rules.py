@@ -1,0 +1,144 @@
+"""Network rules as data (``rules.yaml``): anchors, tie weights, network kinds, roles, stages.
+
+Kept out of code so an analyst can read why someone was called a stash-house keeper, and so a
+rule changes by editing one file. The file was written from domain knowledge (domain.md §6) and
+checked on several synthetic worlds — never fitted to one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from eslabon.errors import EslabonError
+
+OPS = ("min", "max", "in", "eq")
+
+
+def feature_value(row: pd.Series | dict[str, Any], name: str) -> Any:
+    """A feature of one person; an unknown feature is 0 (the event never happened)."""
+    value = row.get(name, 0) if hasattr(row, "get") else 0
+    if value is None or (isinstance(value, float) and value != value):
+        return 0
+    return value
+
+
+def holds(row: pd.Series | dict[str, Any], cond: dict[str, Any]) -> bool:
+    """One condition: ``{feature, min|max|in|eq}``; several operators must all hold."""
+    v = feature_value(row, cond["feature"])
+    if "min" in cond and not (isinstance(v, int | float) and v >= cond["min"]):
+        return False
+    if "max" in cond and not (isinstance(v, int | float) and v <= cond["max"]):
+        return False
+    if "in" in cond and v not in cond["in"]:
+        return False
+    return not ("eq" in cond and v != cond["eq"])
+
+
+@dataclass
+class RoleRule:
+    role: str
+    kinds: tuple[str, ...]
+    when: list[dict[str, Any]]
+    any_of: list[dict[str, Any]]
+    why: str
+
+    def matches(self, row: Any, kind: str) -> bool:
+        if self.kinds and kind not in self.kinds:
+            return False
+        if not all(holds(row, c) for c in self.when):
+            return False
+        return not self.any_of or any(holds(row, c) for c in self.any_of)
+
+
+@dataclass
+class Rules:
+    """The parsed rules file."""
+
+    anchors: list[dict[str, Any]]
+    tie_weights: dict[str, float]
+    criminal_factor: float
+    detection: dict[str, Any]
+    kinds: dict[str, dict[str, float]]
+    roles: list[RoleRule]
+    default_role: dict[str, str]
+    stages: dict[str, str]
+    coerced: list[dict[str, Any]]
+    path: str
+
+    def kind_scores(self, feats: pd.DataFrame, people: Iterable[str]) -> dict[str, float]:
+        """Evidence per network kind: weighted feature totals over the members."""
+        sub = feats.loc[list(people)]
+        out = {}
+        for kind, weights in self.kinds.items():
+            total = 0.0
+            for feature, w in weights.items():
+                if feature in sub.columns:
+                    total += float(w) * float(pd.to_numeric(sub[feature], errors="coerce").fillna(0).sum())
+            out[kind] = round(total, 3)
+        return out
+
+    def role_of(self, row: Any, kind: str) -> tuple[str, str]:
+        """(role, the rule's reason); the network kind's default when no rule matches."""
+        for rule in self.roles:
+            if rule.matches(row, kind):
+                return rule.role, rule.why
+        return self.default_role.get(kind, "associate"), "no specific behaviour: default role"
+
+
+def _fail(path: str, message: str) -> EslabonError:
+    return EslabonError(message, file=path, hint="see the comments at the top of the rules file")
+
+
+def load_rules(path: Path | str | None = None) -> Rules:
+    """Read the rules file (default: the one shipped with eslabon)."""
+    if path is None:
+        text = resources.files("eslabon.network").joinpath("rules.yaml").read_text("utf-8")
+        where = "eslabon/network/rules.yaml"
+    else:
+        where = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as err:
+            raise EslabonError(f"cannot read rules: {err.strerror}", file=where) from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as err:
+        raise _fail(where, f"not valid YAML: {err}") from None
+    for key in ("anchors", "tie_weights", "kinds", "roles", "stages"):
+        if key not in data:
+            raise _fail(where, f"missing section '{key}'")
+    roles = []
+    for i, r in enumerate(data["roles"]):
+        if "role" not in r:
+            raise _fail(where, f"role rule #{i + 1} has no 'role'")
+        for c in [*r.get("when", []), *r.get("any", [])]:
+            if "feature" not in c or not any(op in c for op in OPS):
+                raise _fail(where, f"role rule '{r['role']}': a condition needs feature and {OPS}")
+        roles.append(
+            RoleRule(
+                r["role"],
+                tuple(r.get("kinds", ())),
+                list(r.get("when", [])),
+                list(r.get("any", [])),
+                r.get("why", r["role"]),
+            )
+        )
+    return Rules(
+        anchors=list(data["anchors"]),
+        tie_weights={k: float(v) for k, v in data["tie_weights"].items()},
+        criminal_factor=float(data.get("criminal_factor", 3.0)),
+        detection=dict(data.get("detection", {})),
+        kinds={k: dict(v) for k, v in data["kinds"].items()},
+        roles=roles,
+        default_role=dict(data.get("default_role", {})),
+        stages=dict(data["stages"]),
+        coerced=list(data.get("coerced", [])),
+        path=where,
+    )

@@ -1,0 +1,189 @@
+"""From what an analyst types (an id, a phone, a plate, a VIN, a name) to entities and a moment.
+
+The moment (anchor time) is when the seed was last involved in an enforcement event — the truck
+stop, the courier's arrest — because a trace must respect the time order around it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from eslabon.errors import EslabonError
+from eslabon.normalize.phones import normalize_phone
+from eslabon.normalize.text import fold
+from eslabon.store.connection import Store
+
+ENFORCEMENT_KINDS = ("Detention", "Arrest", "Seizure", "Stop")
+_PLATE_CHARS = re.compile(r"[^A-Z0-9]")
+
+
+@dataclass(frozen=True)
+class Seed:
+    """The entity the analyst meant, the persons it stands for, and the anchor time."""
+
+    query: str
+    entity_id: str
+    kind: str
+    caption: str
+    persons: tuple[str, ...]
+    anchor: datetime | None
+    matched_by: str
+
+
+def _entity(store: Store, entity_id: str) -> tuple[str, str] | None:
+    row = store.query_one(
+        "SELECT kind, coalesce(caption, entity_id) FROM entities WHERE entity_id = ?", [entity_id]
+    )
+    return None if row is None else (row[0], row[1])
+
+
+def _by_prop(store: Store, kind: str, props: tuple[str, ...], value: str) -> list[str]:
+    cond = " OR ".join(f"m.props->>'{p}' = ?" for p in props)
+    rows = store.query(
+        f"""
+        SELECT em.entity_id, count(*) AS n FROM mentions m
+        JOIN sources s ON s.source_id = m.source_id AND s.superseded_by IS NULL
+        JOIN entity_mentions em ON em.mention_id = m.mention_id
+        WHERE m.kind = ? AND ({cond}) GROUP BY 1 ORDER BY n DESC, 1
+        """,
+        [kind, *([value] * len(props))],
+    )
+    return [r[0] for r in rows]
+
+
+def _by_name(store: Store, query: str) -> list[str]:
+    words = fold(query).split()
+    if not words:
+        return []
+    conds = " AND ".join(["strip_accents(upper(caption)) LIKE ?"] * len(words))
+    rows = store.query(
+        f"SELECT entity_id FROM entities WHERE kind = 'Person' AND {conds} ORDER BY entity_id",
+        [f"%{w}%" for w in words],
+    )
+    if rows:
+        return [r[0] for r in rows]
+    # Fall back to any recorded name or alias of a mention (aliases live there).
+    conds = " AND ".join(["strip_accents(upper(m.props::VARCHAR)) LIKE ?"] * len(words))
+    rows = store.query(
+        f"""
+        SELECT DISTINCT em.entity_id FROM mentions m
+        JOIN sources s ON s.source_id = m.source_id AND s.superseded_by IS NULL
+        JOIN entity_mentions em ON em.mention_id = m.mention_id
+        WHERE m.kind = 'Person' AND {conds} ORDER BY 1 LIMIT 50
+        """,
+        [f"%{w}%" for w in words],
+    )
+    return [r[0] for r in rows]
+
+
+def find_seed_entity(store: Store, query: str) -> tuple[str, str]:
+    """(entity id, how it was matched); an unknown or ambiguous seed is a user error."""
+    text = query.strip()
+    if not text:
+        raise EslabonError("empty seed", hint="give an entity id, phone, plate, VIN or name")
+    if _entity(store, text):
+        return text, "entity id"
+    if sum(c.isdigit() for c in text) >= 7:
+        for region in (None, "MX", "US", "GT", "HN", "SV"):
+            res = normalize_phone(text, region)
+            if res.e164:
+                found = _by_prop(store, "Phone", ("number",), res.e164)
+                if found:
+                    return found[0], f"phone {res.e164}"
+    plate = _PLATE_CHARS.sub("", text.upper())
+    if plate and any(c.isdigit() for c in plate) and len(plate) <= 17:
+        found = _by_prop(store, "Vehicle", ("vin", "plate"), plate)
+        if found:
+            return found[0], "VIN" if len(plate) == 17 else f"plate {plate}"
+    found = _by_name(store, text)
+    if len(found) == 1:
+        return found[0], "name"
+    if len(found) > 1:
+        shown = ", ".join(f"{e} ({(_entity(store, e) or ('', e))[1]})" for e in found[:5])
+        raise EslabonError(
+            f"{len(found)} persons match {query!r}: {shown}{' …' if len(found) > 5 else ''}",
+            field="SEED",
+            hint="pass one of the entity ids instead",
+        )
+    raise EslabonError(
+        f"nothing in the workspace matches {query!r}",
+        field="SEED",
+        hint="give an entity id, a phone number, a plate or VIN, or part of a name",
+    )
+
+
+def persons_of(store: Store, entity_id: str, kind: str) -> list[str]:
+    """The persons an entity stands for: itself, a phone's users, a vehicle's drivers and owners."""
+    if kind == "Person":
+        return [entity_id]
+    if kind == "Phone":
+        rows = store.query(
+            "SELECT person_entity FROM phone_users WHERE phone_entity = ? ORDER BY 1", [entity_id]
+        )
+        if rows:
+            return [r[0] for r in rows]
+    rows = store.query(
+        """
+        SELECT p, count(*) FILTER (WHERE k IN ('Detention','Arrest','Seizure','Stop','Crossing'))
+               AS acts, count(*) AS n
+        FROM (
+            SELECT subject_entity AS p, kind AS k FROM net_edges
+            WHERE object_entity = ? AND subject_kind = 'Person'
+            UNION ALL
+            SELECT object_entity, kind FROM net_edges
+            WHERE subject_entity = ? AND object_kind = 'Person'
+        ) GROUP BY p ORDER BY acts DESC, n DESC, p
+        """,
+        [entity_id, entity_id],
+    )
+    return [r[0] for r in rows]
+
+
+def anchor_time(store: Store, entity_ids: list[str]) -> datetime | None:
+    """The latest enforcement event touching the seed, else its latest event of any kind."""
+    if not entity_ids:
+        return None
+    marks = ",".join("?" * len(entity_ids))
+    kinds = ",".join(f"'{k}'" for k in ENFORCEMENT_KINDS)
+    row = store.query_one(
+        f"""
+        SELECT max(start_at) FILTER (WHERE kind IN ({kinds})), max(start_at)
+        FROM net_edges WHERE subject_entity IN ({marks}) OR object_entity IN ({marks})
+        """,
+        [*entity_ids, *entity_ids],
+    )
+    if row is None:
+        return None
+    return row[0] or row[1]
+
+
+def resolve_seed(store: Store, query: str) -> Seed:
+    """Everything a trace needs to start: entity, persons and anchor time."""
+    entity_id, how = find_seed_entity(store, query)
+    kind, caption = _entity(store, entity_id) or ("?", entity_id)
+    persons = persons_of(store, entity_id, kind)
+    if not persons:
+        raise EslabonError(
+            f"{kind} {caption} is tied to no person in the network",
+            field="SEED",
+            hint="try a phone, plate or name that appears in an event",
+        )
+    anchor = anchor_time(store, [entity_id])
+    if kind == "Vehicle":
+        # A vehicle stands for the people found with it at the anchor event, if known.
+        at_anchor = store.query(
+            """
+            SELECT DISTINCT p FROM (
+                SELECT subject_entity AS p, start_at FROM net_edges
+                WHERE object_entity = ? AND subject_kind = 'Person'
+                UNION ALL SELECT object_entity, start_at FROM net_edges
+                WHERE subject_entity = ? AND object_kind = 'Person'
+            ) WHERE start_at = ? ORDER BY 1
+            """,
+            [entity_id, entity_id, anchor],
+        )
+        if at_anchor and anchor is not None:
+            persons = [r[0] for r in at_anchor]
+    return Seed(query, entity_id, kind, caption, tuple(persons), anchor or None, how)

@@ -1,0 +1,167 @@
+"""Store-backed disruption: rank each detected network's actors with the dismantling core.
+
+The graph is the network's person view; phones whose user is unknown are collapsed (their
+contacts joined pairwise) because nobody can prosecute a phone. Capacity is the route's: how many
+migrants (or, for drugs, distributors) are still connected to every stage of the route —
+"migrants moved end to end" — so removing a replaceable driver costs little and removing the only
+forger or the coordinator who joins the segments costs a lot.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from dataclasses import asdict
+from itertools import combinations
+from typing import Any
+
+import igraph as ig
+
+from eslabon.network.disrupt_rank import DisruptionRanking, Evidence, rank_for_disruption
+from eslabon.network.evidence import evidence_for, evidence_summary
+from eslabon.network.graph import PersonNetwork
+from eslabon.network.recovery import Capacity, RecoveryConfig
+from eslabon.store.connection import Store
+
+# What the route carries, and the stages it must pass, per network kind.
+CARRIED = {
+    "smuggling": frozenset({"migrant", "victim"}),
+    "labour_trafficking": frozenset({"victim", "migrant"}),
+    "drugs": frozenset({"distributor"}),
+}
+STAGES = {
+    "smuggling": ("recruiter", "guide", "driver", "stash_keeper"),
+    "labour_trafficking": ("fraudulent_recruiter", "recruiter", "driver", "stash_keeper"),
+    "drugs": ("importer", "lab_operator", "courier"),
+}
+
+
+def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> Capacity:
+    """Σ over components of (carried people) × (share of the route's stages present)."""
+    carried = CARRIED.get(kind, CARRIED["smuggling"])
+    stages = tuple(s for s in STAGES.get(kind, STAGES["smuggling"])
+                   if present_roles is None or s in present_roles)
+
+    def capacity(graph: ig.Graph) -> float:
+        if graph.vcount() == 0 or not stages:
+            return 0.0
+        membership = graph.connected_components().membership
+        roles = graph.vs["roles"]
+        cargo: dict[int, int] = {}
+        have: dict[int, set[str]] = {}
+        for c, rs in zip(membership, roles, strict=True):
+            if carried.intersection(rs):
+                cargo[c] = cargo.get(c, 0) + 1
+            have.setdefault(c, set()).update(s for s in rs if s in stages)
+        return float(sum(n * len(have.get(c, ())) / len(stages) for c, n in cargo.items()))
+
+    return capacity
+
+
+def network_graph(
+    net: PersonNetwork, members: list[int], roles: dict[str, tuple[str, ...]]
+) -> ig.Graph:
+    """Persons of the network with their roles; unknown-user phones collapsed into ties."""
+    people = [v for v in members if net.is_person(v)]
+    g = net.graph(members)
+    extra: list[tuple[int, int]] = []
+    idx = {v: i for i, v in enumerate(g.vs["idx"])}
+    for v in members:
+        if net.is_person(v):
+            continue
+        around = sorted({u for u in g.neighbors(idx[v]) if net.is_person(g.vs[u]["idx"])})
+        extra.extend(combinations(around, 2))
+    if extra:
+        g.add_edges(extra)
+    g = g.induced_subgraph([idx[v] for v in people])
+    g.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
+    g.vs["roles"] = [roles.get(name, ()) for name in g.vs["name"]]
+    return g
+
+
+def rank_network(
+    store: Store,
+    net: PersonNetwork,
+    network_id: str,
+    kind: str,
+    members: list[int],
+    roles: dict[str, tuple[str, ...]],
+    *,
+    top: int = 10,
+    seed: int = 0,
+) -> tuple[DisruptionRanking, dict[str, Evidence]]:
+    """The dismantling core's ranking for one stored network, weighed by evidence strength."""
+    g = network_graph(net, members, roles)
+    evidence = {k: v for k, v in evidence_for(store, net, members).items() if k in set(g.vs["name"])}
+    present = {r for rs in g.vs["roles"] for r in rs}
+    ranking = rank_for_disruption(
+        g,
+        top=top,
+        evidence=evidence,
+        capacity=route_capacity(kind, present),
+        capacity_name=f"{kind} route: carried people still connected to every stage",
+        recovery=RecoveryConfig(runs=10, measure_efficiency=False, seed=seed),
+        seed=seed,
+    )
+    return ranking, evidence
+
+
+def targets_json(
+    ranking: DisruptionRanking,
+    evidence: dict[str, Evidence],
+    network_id: str,
+    captions: dict[str, str],
+) -> list[dict[str, Any]]:
+    """The `--json` shape: entity_id, name, role, network, score, evidence, reasons."""
+    out = []
+    for e in ranking.entries:
+        out.append(
+            {
+                "entity_id": e.name,
+                "name": captions.get(e.name, e.name),
+                "role": next(iter(e.roles), None),
+                "network": network_id,
+                "score": round(e.score, 4),
+                "evidence": evidence_summary(evidence.get(e.name)),
+                "reasons": e.reasons,
+                "rank": e.rank,
+            }
+        )
+    return out
+
+
+def store_ranking(
+    store: Store,
+    network_id: str,
+    ranking: DisruptionRanking,
+    evidence: dict[str, Evidence],
+    captions: dict[str, str],
+) -> None:
+    """Rewrite this network's rows of disruption_ranking (ranked and held for review)."""
+    store.execute("DELETE FROM disruption_ranking WHERE network_id = ?", [network_id])
+    rows = []
+    for e, held in [(x, False) for x in ranking.entries] + [
+        (x, True) for x in ranking.held_for_review
+    ]:
+        rows.append(
+            (
+                network_id,
+                None if held else e.rank,
+                e.name,
+                captions.get(e.name, e.name),
+                next(iter(e.roles), None),
+                float(e.score),
+                json.dumps(evidence_summary(evidence.get(e.name))),
+                json.dumps(e.reasons + ([] if not held else ["held for a human decision"])),
+                held,
+            )
+        )
+    if rows:
+        store.connection.executemany(
+            "INSERT INTO disruption_ranking VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+        )
+
+
+def ranking_dict(ranking: DisruptionRanking) -> dict[str, Any]:
+    return {"held_for_review": [asdict(e) for e in ranking.held_for_review],
+            "never_ranked": len(ranking.never_ranked)}

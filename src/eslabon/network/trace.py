@@ -1,0 +1,327 @@
+"""Trace a chain from one seed along time-respecting paths, backwards and forwards.
+
+Backwards from the anchor moment (the truck stop), a tie carries the trace only through an event
+no later than the step before it (plus a small slack) and within a per-hop window; forwards,
+symmetrically. Ties without a time (a shared address, a declared associate) carry the moment
+unchanged. Expansion continues only through people the network stage placed in the seed's
+criminal network, so a driver's mother or a shared landlord is reached but not walked through;
+reached people outside the network stay out unless several strong ties bind them to the chain.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from eslabon.network.graph import PersonNetwork, Tie, from_days, to_days
+from eslabon.network.seeds import Seed
+
+# Channels that bind people by themselves; calls and payments need repetition.
+STRONG_VIA = frozenset(
+    {
+        "incident",
+        "recruitment",
+        "phone",
+        "vehicle",
+        "address",
+        "employment",
+        "associate",
+        "account",
+        "organization",
+    }
+)
+VIA_WEIGHT = {
+    "incident": 3.0,
+    "recruitment": 3.0,
+    "phone": 2.5,
+    "vehicle": 2.0,
+    "account": 2.0,
+    "address": 1.5,
+    "organization": 1.0,
+    "employment": 1.5,
+    "associate": 1.0,
+    "call": 1.0,
+    "payment": 1.0,
+}
+
+
+@dataclass(frozen=True)
+class TraceConfig:
+    """Limits and windows of the time-respecting expansion (days)."""
+
+    max_hops: int = 6
+    hop_window_days: float = 120.0
+    slack_days: float = 2.0
+    horizon_days: float = 1100.0
+    min_outside_ties: int = 3
+    top: int | None = None
+
+
+@dataclass
+class Step:
+    """One hop of an evidence path: who, through what, when, and the links behind it."""
+
+    from_id: str
+    to_id: str
+    via: str
+    via_entity: str
+    at: str | None
+    link_ids: list[str]
+
+
+@dataclass
+class Actor:
+    """A person reached by the trace."""
+
+    entity_id: str
+    name: str
+    role: str | None
+    network: str | None
+    stage: str | None
+    strength: float
+    direction: str  # seed | backward | forward | both
+    hops: int
+    path: list[Step] = field(default_factory=list)
+    ties_in_chain: int = 0
+
+
+@dataclass
+class Label:
+    time: float | None
+    hops: int
+    pred: int | None
+    tie: int | None
+    at: float | None
+
+
+def _pick(times: tuple[float, ...], lo: float, hi: float, latest: bool) -> float | None:
+    """The latest (or earliest) event time within [lo, hi], if any."""
+    if latest:
+        i = bisect.bisect_right(times, hi) - 1
+        return times[i] if i >= 0 and times[i] >= lo else None
+    i = bisect.bisect_left(times, lo)
+    return times[i] if i < len(times) and times[i] <= hi else None
+
+
+def expand(
+    net: PersonNetwork,
+    seeds: list[int],
+    anchor: float | None,
+    *,
+    backward: bool,
+    walkable: set[int] | None,
+    config: TraceConfig,
+) -> dict[int, Label]:
+    """Label-correcting, hop-bounded search; backwards a later label is better, forwards earlier."""
+    labels: dict[int, Label] = {s: Label(anchor, 0, None, None, None) for s in seeds}
+    frontier = list(seeds)
+    lo_limit = -math.inf if anchor is None else anchor - config.horizon_days
+    hi_limit = math.inf if anchor is None else anchor + config.horizon_days
+    for hop in range(1, config.max_hops + 1):
+        changed: list[int] = []
+        for v in frontier:
+            lab = labels[v]
+            tau = lab.time
+            for k in net.adjacency[v]:
+                tie = net.ties[k]
+                u = tie.other(v)
+                if tie.times and tau is not None:
+                    if backward:
+                        lo = max(tau - config.hop_window_days, lo_limit)
+                        t = _pick(tie.times, lo, tau + config.slack_days, True)
+                    else:
+                        hi = min(tau + config.hop_window_days, hi_limit)
+                        t = _pick(tie.times, tau - config.slack_days, hi, False)
+                    if t is None:
+                        continue
+                    new_time, at = t, t
+                elif tie.times:
+                    new_time, at = (tie.times[-1] if backward else tie.times[0]), None
+                else:
+                    new_time, at = tau, None
+                old = labels.get(u)
+                better = old is None or (
+                    new_time is not None
+                    and old.time is not None
+                    and (new_time > old.time if backward else new_time < old.time)
+                    and old.hops > 0
+                )
+                if better:
+                    labels[u] = Label(new_time, hop, v, k, at)
+                    if walkable is None or u in walkable:
+                        changed.append(u)
+        frontier = changed
+        if not frontier:
+            break
+    return labels
+
+
+def _path(net: PersonNetwork, labels: dict[int, Label], v: int) -> list[Step]:
+    steps: list[Step] = []
+    seen = set()
+    while labels[v].pred is not None and v not in seen:
+        seen.add(v)
+        lab = labels[v]
+        tie = net.ties[lab.tie]  # type: ignore[index]
+        at = from_days(lab.at)
+        steps.append(
+            Step(
+                net.ids[lab.pred],
+                net.ids[v],
+                tie.via,
+                tie.via_entity,  # type: ignore[index]
+                at.isoformat(timespec="minutes") if at else None,
+                list(tie.link_ids[:5]),
+            )
+        )
+        v = lab.pred  # type: ignore[assignment]
+    return list(reversed(steps))
+
+
+@dataclass
+class TraceResult:
+    """Actors ranked by strength, money flow, what was kept out, and the settings used."""
+
+    seed: dict[str, Any]
+    actors: list[Actor]
+    money: list[dict[str, Any]]
+    excluded: dict[str, int]
+    config: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seed": self.seed,
+            "actors": [asdict(a) for a in self.actors],
+            "money": self.money,
+            "excluded": self.excluded,
+            "config": self.config,
+        }
+
+
+@dataclass
+class NodeInfo:
+    """What the network stage knows about each person (role, network, stage)."""
+
+    role: dict[int, str] = field(default_factory=dict)
+    network: dict[int, str] = field(default_factory=dict)
+    stage: dict[int, str] = field(default_factory=dict)
+
+
+def trace(
+    net: PersonNetwork,
+    seed: Seed,
+    info: NodeInfo,
+    config: TraceConfig | None = None,
+) -> TraceResult:
+    """Run both expansions from the seed and keep the actors the evidence binds to the chain."""
+    config = config or TraceConfig()
+    seeds = [net.index[p] for p in seed.persons if p in net.index]
+    anchor = to_days(seed.anchor)
+    seed_nets = {info.network[s] for s in seeds if s in info.network}
+    if seed_nets:
+        walkable = {v for v, n in info.network.items() if n in seed_nets} | set(seeds)
+    else:  # seed outside any detected network: walk the criminal networks it touches
+        walkable = set(info.network) | set(seeds)
+    back = expand(net, seeds, anchor, backward=True, walkable=walkable, config=config)
+    fwd = expand(net, seeds, anchor, backward=False, walkable=walkable, config=config)
+    reached = set(back) | set(fwd)
+    chain = {v for v in reached if v in walkable}
+    # Outsiders: only with several distinct strong ties into the chain.
+    excluded: dict[str, int] = defaultdict(int)
+    for v in reached - chain:
+        strong = {
+            t.other(v)
+            for k in net.adjacency[v]
+            if (t := net.ties[k]).other(v) in chain and t.via in STRONG_VIA
+        }
+        if len(strong) >= config.min_outside_ties:
+            chain.add(v)
+        elif v in info.network:
+            excluded["other_network"] += 1
+        else:
+            excluded["background"] += 1
+    scores: dict[int, float] = {}
+    ties_in: dict[int, int] = {}
+    for v in chain:
+        s = 0.0
+        partners = set()
+        for k in net.adjacency[v]:
+            t = net.ties[k]
+            u = t.other(v)
+            if u in chain:
+                partners.add(u)
+                s += VIA_WEIGHT.get(t.via, 1.0) * (1.0 + math.log1p(len(t.link_ids)))
+        ties_in[v] = len(partners)
+        hops = min(back[v].hops if v in back else 99, fwd[v].hops if v in fwd else 99)
+        scores[v] = s / (1.0 + hops)
+    top = max(scores.values(), default=1.0) or 1.0
+    actors: list[Actor] = []
+    for v in chain:
+        in_b, in_f = v in back, v in fwd
+        if v in seeds:
+            direction, labels = "seed", back
+        elif in_b and in_f:
+            direction = "both"
+            labels = back if back[v].hops <= fwd[v].hops else fwd
+        else:
+            direction, labels = ("backward", back) if in_b else ("forward", fwd)
+        actors.append(
+            Actor(
+                entity_id=net.ids[v],
+                name=net.captions[v],
+                role=info.role.get(v),
+                network=info.network.get(v),
+                stage=info.stage.get(v),
+                strength=round(1.0 if v in seeds else min(1.0, scores[v] / top), 4),
+                direction=direction,
+                hops=labels[v].hops,
+                path=_path(net, labels, v),
+                ties_in_chain=ties_in[v],
+            )
+        )
+    actors.sort(key=lambda a: (a.direction != "seed", -a.strength, a.entity_id))
+    if config.top:
+        actors = actors[: config.top]
+    kept = {net.index[a.entity_id] for a in actors}
+    return TraceResult(
+        seed={
+            "query": seed.query,
+            "entity_id": seed.entity_id,
+            "kind": seed.kind,
+            "caption": seed.caption,
+            "matched_by": seed.matched_by,
+            "persons": list(seed.persons),
+            "anchor": seed.anchor.isoformat(timespec="minutes") if seed.anchor else None,
+        },
+        actors=actors,
+        money=_money(net, kept),
+        excluded=dict(excluded),
+        config=asdict(config),
+    )
+
+
+def _money(net: PersonNetwork, kept: set[int]) -> list[dict[str, Any]]:
+    """Payment ties touching the chain (direction and amounts are added from the store)."""
+    out = []
+    for v in sorted(kept):
+        for k in net.adjacency[v]:
+            t: Tie = net.ties[k]
+            if t.via != "payment":
+                continue
+            u = t.other(v)
+            if u in kept and u < v:
+                continue
+            out.append(
+                {
+                    "between": [net.ids[t.a], net.ids[t.b]],
+                    "inside_chain": u in kept,
+                    "payments": len(t.link_ids),
+                    "link_ids": list(t.link_ids),
+                    "first": from_days(t.times[0]).isoformat() if t.times else None,  # type: ignore[union-attr]
+                    "last": from_days(t.times[-1]).isoformat() if t.times else None,  # type: ignore[union-attr]
+                }
+            )
+    return out

@@ -1,0 +1,465 @@
+"""`eslabon resolve`: mentions → scored edges → guarded clusters → entities with stable ids.
+
+One run, one transaction. Per kind:
+- Person: the Splink model (trained on first run or with ``full``; stored as JSON with its hash)
+  scores candidate pairs. A later run without ``full`` scores only the *new* mentions against
+  everything (new × new, new × existing) and re-clusters from the stored edges, which is cheap.
+- other kinds: deterministic keys (``resolve.keys``).
+Review judgements act as must-link / cannot-link constraints in clustering.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from eslabon.resolve import keys, splink_engine
+from eslabon.resolve.cluster import cluster
+from eslabon.resolve.ids import assign_ids
+from eslabon.resolve.sqlutil import first as _first
+from eslabon.store.connection import Store
+
+DEFAULT_THRESHOLD = 0.95
+EDGE_FLOOR = 0.01
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the CLI and the bench."""
+
+    run_id: str
+    mode: str
+    model_id: str | None = None
+    mentions: dict[str, int] = field(default_factory=dict)
+    new_mentions: int = 0
+    candidate_pairs: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _insert_frame(store: Store, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    store.connection.register("_frame", frame)
+    try:
+        cols = ", ".join(frame.columns)
+        store.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _frame")
+    finally:
+        store.connection.unregister("_frame")
+
+
+def latest_model(store: Store, kind: str = "Person") -> tuple[str, dict[str, Any], float] | None:
+    """(model_id, settings, threshold) of the newest stored model of ``kind``."""
+    row = _first(
+        store,
+        "SELECT model_id, settings, threshold FROM linkage_models WHERE kind = ? "
+        "ORDER BY trained_at DESC LIMIT 1",
+        [kind],
+    )
+    return None if row is None else (row[0], json.loads(row[1]), float(row[2]))
+
+
+def judgements(store: Store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(must-link, cannot-link) pairs from each pair's latest non-`unsure` judgement."""
+    rows = store.query(
+        """
+        SELECT mention_l, mention_r, arg_max(verdict, at_time) FROM review_judgements
+        GROUP BY 1, 2
+        """
+    )
+    must = [(a, b) for a, b, v in rows if v == "same"]
+    cannot = [(a, b) for a, b, v in rows if v == "different"]
+    return must, cannot
+
+
+def _hard_values(store: Store, sql: str | None) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    if sql:
+        for mention, attr, value in store.query(sql):
+            out[mention].setdefault(attr, []).append(value)
+    return out
+
+
+PERSON_HARD_SQL = """
+    SELECT unique_id, 'curp', curp FROM _person_input WHERE curp IS NOT NULL AND curp_valid
+"""
+
+
+def _write_kind(
+    store: Store,
+    kind: str,
+    clusters: dict[str, list[str]],
+    run_id: str,
+    report: RunReport,
+) -> None:
+    """Assign stable ids and replace the kind's entity_mentions, entities and history."""
+    previous = dict(
+        store.query("SELECT mention_id, entity_id FROM entity_mentions WHERE kind = ?", [kind])
+    )
+    taken = {r[0] for r in store.query("SELECT DISTINCT old_id FROM entity_history")}
+    taken |= {r[0] for r in store.query("SELECT entity_id FROM entities WHERE kind <> ?", [kind])}
+    ids, history = assign_ids(kind, clusters, previous, taken)
+    rows = [(m, ids[key], kind) for key, members in clusters.items() for m in members]
+    store.execute("DELETE FROM entity_mentions WHERE kind = ?", [kind])
+    _insert_frame(
+        store, "entity_mentions", pd.DataFrame(rows, columns=["mention_id", "entity_id", "kind"])
+    )
+    # An id in use again is no longer retired.
+    store.execute(
+        "DELETE FROM entity_history WHERE old_id IN (SELECT entity_id FROM entity_mentions)"
+    )
+    at = _now()
+    if history:
+        _insert_frame(
+            store,
+            "entity_history",
+            pd.DataFrame(
+                [(o, n, e, run_id, at) for o, n, e in history],
+                columns=["old_id", "new_id", "event", "run_id", "at_time"],
+            ),
+        )
+    first_run = dict(
+        store.query("SELECT entity_id, first_run FROM entities WHERE kind = ?", [kind])
+    )
+    store.execute("DELETE FROM entities WHERE kind = ?", [kind])
+    store.execute(
+        """
+        INSERT INTO entities (entity_id, kind, caption, names, identifiers, mention_count,
+                              first_run, last_run)
+        SELECT em.entity_id, ?,
+            mode(coalesce((m.props->>'name'), m.caption)),
+            to_json(list(DISTINCT coalesce((m.props->>'name'), m.caption))
+                    FILTER (WHERE coalesce((m.props->>'name'), m.caption) IS NOT NULL)),
+            to_json(map_from_entries(list_filter([
+                {'k': 'curp', 'v': list(DISTINCT (m.props->>'curp')) FILTER (WHERE (m.props->>'curp') IS NOT NULL)},
+                {'k': 'a_number', 'v': list(DISTINCT (m.props->>'a_number')) FILTER (WHERE (m.props->>'a_number') IS NOT NULL)},
+                {'k': 'passport', 'v': list(DISTINCT (m.props->>'passport')) FILTER (WHERE (m.props->>'passport') IS NOT NULL)},
+                {'k': 'national_id', 'v': list(DISTINCT (m.props->>'national_id')) FILTER (WHERE (m.props->>'national_id') IS NOT NULL)},
+                {'k': 'number', 'v': list(DISTINCT (m.props->>'number')) FILTER (WHERE (m.props->>'number') IS NOT NULL)},
+                {'k': 'vin', 'v': list(DISTINCT (m.props->>'vin')) FILTER (WHERE (m.props->>'vin') IS NOT NULL)},
+                {'k': 'plate', 'v': list(DISTINCT (m.props->>'plate')) FILTER (WHERE (m.props->>'plate') IS NOT NULL)},
+                {'k': 'rfc', 'v': list(DISTINCT (m.props->>'rfc')) FILTER (WHERE (m.props->>'rfc') IS NOT NULL)}
+            ], lambda e: len(e.v) > 0))),
+            count(*), NULL, ?
+        FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
+        WHERE em.kind = ?
+        GROUP BY em.entity_id
+        """,
+        [kind, run_id, kind],
+    )
+    if first_run:
+        frame = pd.DataFrame(list(first_run.items()), columns=["entity_id", "first_run"])
+        store.connection.register("_first", frame)
+        store.execute(
+            "UPDATE entities SET first_run = f.first_run FROM _first f "
+            "WHERE entities.entity_id = f.entity_id"
+        )
+        store.connection.unregister("_first")
+    store.execute(
+        "UPDATE entities SET first_run = ? WHERE first_run IS NULL AND kind = ?", [run_id, kind]
+    )
+    # Persons: aliases are name variants too.
+    if kind == "Person":
+        store.execute(
+            """
+            UPDATE entities SET names = to_json(list_distinct(list_concat(
+                CAST(from_json(entities.names, '["VARCHAR"]') AS VARCHAR[]), a.aliases)))
+            FROM (
+                SELECT em.entity_id, flatten(list(CAST(from_json((m.props->'aliases'), '["VARCHAR"]')
+                       AS VARCHAR[]))) AS aliases
+                FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
+                WHERE em.kind = 'Person' AND (m.props->'aliases') IS NOT NULL
+                GROUP BY 1
+            ) a WHERE entities.entity_id = a.entity_id
+            """
+        )
+    report.entities[kind] = len(clusters)
+
+
+def _resolve_keys(store: Store, kind: str, run_id: str, report: RunReport) -> None:
+    nodes = [
+        r[0]
+        for r in store.query(
+            "SELECT mention_id FROM _current_mentions WHERE kind = ? ORDER BY 1", [kind]
+        )
+    ]
+    report.mentions[kind] = len(nodes)
+    edges = store.query(keys.key_edges_sql(kind))
+    store.execute("DELETE FROM match_edges WHERE kind = ?", [kind])
+    _insert_frame(
+        store,
+        "match_edges",
+        pd.DataFrame(
+            [(a, b, kind, f"key:{k}", None, 1.0, run_id) for a, b, k in edges],
+            columns=[
+                "mention_l",
+                "mention_r",
+                "kind",
+                "method",
+                "match_weight",
+                "match_probability",
+                "run_id",
+            ],
+        ).drop_duplicates(["mention_l", "mention_r"]),
+    )
+    must, cannot = judgements(store)
+    result = cluster(
+        nodes,
+        ((a, b, 1.0) for a, b, _k in edges),
+        threshold=1.0,
+        hard_values=_hard_values(store, keys.hard_values_sql(kind)),
+        must_link=must,
+        cannot_link=cannot,
+        min_support=0.0,
+    )
+    for reason, n in result.refused.items():
+        report.refused[f"{kind}:{reason}"] = n
+    _write_kind(store, kind, result.clusters(), run_id, report)
+
+
+def _store_person_edges(store: Store, frame: pd.DataFrame, run_id: str) -> None:
+    if frame.empty:
+        return
+    out = pd.DataFrame(
+        {
+            "mention_l": frame[["unique_id_l", "unique_id_r"]].min(axis=1),
+            "mention_r": frame[["unique_id_l", "unique_id_r"]].max(axis=1),
+            "kind": "Person",
+            "method": "splink",
+            "match_weight": frame["match_weight"].astype(float),
+            "match_probability": frame["match_probability"].astype(float),
+            "run_id": run_id,
+        }
+    ).drop_duplicates(["mention_l", "mention_r"])
+    store.execute("CREATE OR REPLACE TEMP TABLE _new_edges AS SELECT * FROM match_edges LIMIT 0")
+    _insert_frame(store, "_new_edges", out)
+    store.execute(
+        "DELETE FROM match_edges WHERE (mention_l, mention_r) IN "
+        "(SELECT (mention_l, mention_r) FROM _new_edges)"
+    )
+    store.execute("INSERT INTO match_edges SELECT * FROM _new_edges")
+    store.execute("DROP TABLE _new_edges")
+
+
+@dataclass
+class PersonPlan:
+    """Scores computed outside the write transaction (Splink cannot run inside one)."""
+
+    mode: str
+    model_id: str | None = None
+    settings: dict[str, Any] | None = None
+    threshold: float = DEFAULT_THRESHOLD
+    new_model: bool = False
+    frame: pd.DataFrame | None = None
+    replace_all: bool = False
+    mentions: int = 0
+    new_mentions: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _score_persons(
+    store: Store, *, full: bool, seed: int, threshold: float | None, progress: Progress
+) -> PersonPlan:
+    """Train (if needed) and score candidate pairs: everything on a full run, only pairs
+    touching new mentions on an incremental one."""
+    t0 = time.perf_counter()
+    progress("persons: building the input table")
+    n = splink_engine.build_input(store)
+    plan = PersonPlan(mode="full", mentions=n)
+    if n == 0:
+        return plan
+    stored = latest_model(store)
+    already = int(
+        _first(
+            store,
+            "SELECT count(*) FROM entity_mentions em "
+            "JOIN _person_input p ON p.unique_id = em.mention_id",
+        )[0]
+    )
+    plan.timings["person_input_s"] = time.perf_counter() - t0
+    if not full and stored is not None and already > 0:
+        plan.mode = "incremental"
+        plan.model_id, plan.settings, plan.threshold = stored
+        store.execute(
+            "CREATE OR REPLACE TEMP TABLE _person_new AS SELECT * FROM _person_input "
+            "WHERE unique_id NOT IN (SELECT mention_id FROM entity_mentions)"
+        )
+        store.execute(
+            "CREATE OR REPLACE TEMP TABLE _person_old AS SELECT * FROM _person_input "
+            "WHERE unique_id IN (SELECT mention_id FROM entity_mentions)"
+        )
+        plan.new_mentions = int(_first(store, "SELECT count(*) FROM _person_new")[0])
+        t1 = time.perf_counter()
+        if plan.new_mentions:
+            progress(f"persons: scoring {plan.new_mentions} new mentions against the rest")
+            plan.frame = splink_engine.predict_new(store, plan.settings, floor=EDGE_FLOOR)
+        store.execute("DROP TABLE IF EXISTS _person_new")
+        store.execute("DROP TABLE IF EXISTS _person_old")
+        plan.timings["person_predict_s"] = time.perf_counter() - t1
+    else:
+        plan.new_mentions = n - already
+        plan.replace_all = True
+        if stored is None or full:
+            progress("persons: training the linkage model (u by sampling, m by EM)")
+            t1 = time.perf_counter()
+            plan.settings = splink_engine.train(store, seed=seed)
+            plan.model_id = splink_engine.model_hash(plan.settings)
+            plan.new_model = True
+            plan.threshold = DEFAULT_THRESHOLD
+            plan.timings["person_train_s"] = time.perf_counter() - t1
+        else:
+            plan.model_id, plan.settings, plan.threshold = stored
+        progress("persons: scoring candidate pairs")
+        t1 = time.perf_counter()
+        plan.frame = splink_engine.predict(store, plan.settings, floor=EDGE_FLOOR)
+        plan.timings["person_predict_s"] = time.perf_counter() - t1
+    if threshold is not None:
+        plan.threshold = threshold
+    return plan
+
+
+def _write_persons(
+    store: Store,
+    plan: PersonPlan,
+    run_id: str,
+    report: RunReport,
+    *,
+    seed: int,
+    progress: Progress,
+) -> None:
+    """Store the model and edges, cluster every current person mention, write entities."""
+    report.mode = plan.mode
+    report.mentions["Person"] = plan.mentions
+    report.new_mentions = plan.new_mentions
+    report.model_id = plan.model_id
+    report.candidate_pairs = 0 if plan.frame is None else len(plan.frame)
+    report.timings.update(plan.timings)
+    if plan.mentions == 0:
+        _write_kind(store, "Person", {}, run_id, report)
+        return
+    if plan.new_model:
+        store.execute("DELETE FROM linkage_models WHERE model_id = ?", [plan.model_id])
+        store.execute(
+            "INSERT INTO linkage_models VALUES (?, 'Person', ?, ?, ?, ?, ?, ?)",
+            [
+                plan.model_id,
+                json.dumps(plan.settings),
+                plan.threshold,
+                _now(),
+                plan.mentions,
+                seed,
+                "unsupervised: u by random sampling, m by EM",
+            ],
+        )
+    if plan.replace_all:
+        store.execute("DELETE FROM match_edges WHERE kind = 'Person' AND method = 'splink'")
+    if plan.frame is not None:
+        _store_person_edges(store, plan.frame, run_id)
+
+    progress("persons: clustering")
+    t1 = time.perf_counter()
+    # Edges whose mentions left (superseded sources) no longer count.
+    store.execute(
+        "DELETE FROM match_edges WHERE kind = 'Person' AND (mention_l NOT IN "
+        "(SELECT unique_id FROM _person_input) OR mention_r NOT IN "
+        "(SELECT unique_id FROM _person_input))"
+    )
+    nodes = [r[0] for r in store.query("SELECT unique_id FROM _person_input ORDER BY 1")]
+    edges = store.query(
+        "SELECT mention_l, mention_r, match_probability FROM match_edges "
+        "WHERE kind = 'Person' AND match_probability >= ?",
+        [plan.threshold],
+    )
+    must, cannot = judgements(store)
+    result = cluster(
+        nodes,
+        edges,
+        threshold=plan.threshold,
+        hard_values=_hard_values(store, PERSON_HARD_SQL),
+        must_link=must,
+        cannot_link=cannot,
+    )
+    for reason, count in result.refused.items():
+        report.refused[f"Person:{reason}"] = count
+    _write_kind(store, "Person", result.clusters(), run_id, report)
+    report.timings["person_cluster_s"] = time.perf_counter() - t1
+
+
+def run_resolve(
+    store: Store,
+    *,
+    full: bool = False,
+    seed: int = 7,
+    threshold: float | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Resolve every entity kind; one transaction; returns what happened."""
+    progress = progress or (lambda _msg: None)
+    started = _now()
+    run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
+    report = RunReport(run_id=run_id, mode="full" if full else "incremental")
+    t0 = time.perf_counter()
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE _current_mentions AS SELECT m.* FROM mentions m "
+        "JOIN sources s ON s.source_id = m.source_id WHERE s.superseded_by IS NULL"
+    )
+    plan = _score_persons(store, full=full, seed=seed, threshold=threshold, progress=progress)
+    with store.transaction():
+        kinds = [r[0] for r in store.query("SELECT DISTINCT kind FROM _current_mentions")]
+        kinds += [
+            r[0]
+            for r in store.query("SELECT DISTINCT kind FROM entity_mentions")
+            if r[0] not in kinds
+        ]
+        for kind in sorted(kinds):
+            if kind == "Person":
+                continue
+            progress(f"{kind}: deterministic keys")
+            if kind in keys.KEYS:
+                _resolve_keys(store, kind, run_id, report)
+            else:
+                nodes = [
+                    r[0]
+                    for r in store.query(
+                        "SELECT mention_id FROM _current_mentions WHERE kind = ?", [kind]
+                    )
+                ]
+                report.mentions[kind] = len(nodes)
+                _write_kind(store, kind, {n: [n] for n in nodes}, run_id, report)
+        _write_persons(store, plan, run_id, report, seed=seed, progress=progress)
+        report.timings["total_s"] = time.perf_counter() - t0
+        store.execute(
+            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                report.mode,
+                started,
+                _now(),
+                report.model_id,
+                sum(report.mentions.values()),
+                report.new_mentions,
+                report.candidate_pairs,
+                int(_first(store, "SELECT count(*) FROM match_edges")[0]),
+                sum(report.entities.values()),
+                json.dumps({"refused": report.refused, "timings": report.timings}),
+            ],
+        )
+    store.execute("DROP TABLE IF EXISTS _current_mentions")
+    store.execute("DROP TABLE IF EXISTS _person_input")
+    return report

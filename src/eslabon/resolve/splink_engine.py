@@ -1,0 +1,175 @@
+"""Train and apply the person model with Splink on the store's own DuckDB connection.
+
+Splink reads the input table we build in SQL and writes its intermediate tables into the same
+connection; they are deleted before we return so the store holds only our tables. Training is
+unsupervised and seeded: u by random sampling, m by EM over several blocking rules, the prior
+from deterministic rules. The trained settings (a JSON dict) are what we store and hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+
+from eslabon.resolve import person_model
+from eslabon.resolve.sqlutil import first as _first
+from eslabon.store.connection import Store
+
+INPUT_TABLE = "_person_input"
+NEW_TABLE = "_person_new"
+OLD_TABLE = "_person_old"
+
+
+def model_hash(settings: dict[str, Any]) -> str:
+    """sha256 of the settings, canonical JSON (the linker uid is left out: it is random)."""
+    clean = {k: v for k, v in settings.items() if k != "linker_uid"}
+    return hashlib.sha256(json.dumps(clean, sort_keys=True).encode()).hexdigest()
+
+
+def build_input(store: Store, table: str = INPUT_TABLE, where: str = "") -> int:
+    """Materialise the person input table (``where`` filters on ``m.`` columns); its row count."""
+    extra = f"AND ({where})" if where else ""
+    store.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {person_model.person_input_sql(extra)}")
+    return int(_first(store, f"SELECT count(*) FROM {table}")[0])
+
+
+SCRATCH = "eslabon_scratch"
+
+
+@contextmanager
+def splink_api(store: Store) -> Iterator[Any]:
+    """A Splink DuckDBAPI on the store's connection whose own tables live in an attached
+    in-memory catalog: an interrupted run leaves nothing behind in the workspace file.
+
+    Splink switches the connection's default schema; we switch it back afterwards.
+    """
+    from splink import DuckDBAPI
+
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    catalog = _first(store, "SELECT current_database()")[0]
+    store.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}")
+    try:
+        yield DuckDBAPI(store.connection, output_schema=f"{SCRATCH}.main")
+    finally:
+        store.execute(f'USE "{catalog}"')
+        store.execute(f"DETACH DATABASE IF EXISTS {SCRATCH}")
+
+
+@contextmanager
+def _linker(store: Store, settings: dict[str, Any], table: str) -> Iterator[Any]:
+    """A Splink linker over ``table`` in the store; Splink's own tables are dropped afterwards."""
+    from splink import Linker
+
+    with splink_api(store) as db_api:
+        df = db_api.register(table)
+        yield Linker(df, settings, log_level=None)
+
+
+def train(
+    store: Store, *, seed: int = 7, max_pairs_u: float = 2e6, table: str = INPUT_TABLE
+) -> dict[str, Any]:
+    """Unsupervised training on the input table; returns the trained settings dict."""
+    settings = person_model.settings()
+    with _linker(store, settings, table) as linker:
+        linker.training.estimate_probability_two_random_records_match(
+            person_model.DETERMINISTIC_RULES, recall=0.8
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
+        for rule in person_model.TRAINING_BLOCKS:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        trained = linker.misc.save_model_to_json()
+    trained.pop("linker_uid", None)
+    return trained
+
+
+def _tf_columns(settings: dict[str, Any]) -> list[str]:
+    cols = []
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            col = level.get("tf_adjustment_column")
+            if col and col not in cols:
+                cols.append(col)
+    return cols
+
+
+EDGE_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
+
+
+def predict(
+    store: Store, settings: dict[str, Any], *, floor: float = 0.01, table: str = INPUT_TABLE
+) -> pd.DataFrame:
+    """Scored candidate pairs of ``table`` with probability ≥ ``floor``."""
+    with _linker(store, settings, table) as linker:
+        out = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+        frame = out.as_pandas_dataframe()[EDGE_COLUMNS]
+    return frame
+
+
+def predict_new(
+    store: Store,
+    settings: dict[str, Any],
+    *,
+    floor: float = 0.01,
+    table: str = INPUT_TABLE,
+    new_table: str = NEW_TABLE,
+    old_table: str = OLD_TABLE,
+) -> pd.DataFrame:
+    """Scored pairs touching new records only: new × new and new × existing.
+
+    Term frequencies come from the whole input table, so weights match a full run.
+    """
+    from splink import Linker
+
+    with splink_api(store) as db_api:
+        everything = db_api.register(table)
+        new = db_api.register(new_table)
+        old = db_api.register(old_table)
+        linker = Linker(everything, settings, log_level=None)
+        for col in _tf_columns(settings):
+            linker.table_management.compute_tf_table(col)
+        frames = []
+        within = linker.inference.predict_within(
+            new, threshold_match_probability=floor, warning_mode="never"
+        )
+        frames.append(within.as_pandas_dataframe()[EDGE_COLUMNS])
+        if int(_first(store, f"SELECT count(*) FROM {old_table}")[0]):
+            between = linker.inference.predict_between(
+                new, old, threshold_match_probability=floor, warning_mode="never"
+            )
+            frames.append(between.as_pandas_dataframe()[EDGE_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
+def score_pairs(
+    store: Store,
+    settings: dict[str, Any],
+    left_ids: list[str],
+    right_ids: list[str],
+    table: str = INPUT_TABLE,
+) -> pd.DataFrame:
+    """Full comparison detail (gamma, Bayes factors, tf) for every left × right pair of mention
+    ids, for explain and review. Term frequencies come from the whole input table."""
+    from splink import Linker
+
+    with splink_api(store) as db_api:
+        everything = db_api.register(table)
+        linker = Linker(everything, dict(settings), log_level=None)
+        for col in _tf_columns(settings):
+            linker.table_management.compute_tf_table(col)
+
+        def side(ids: list[str]) -> Any:
+            rel = store.connection.execute(
+                f"SELECT * FROM {table} WHERE list_contains(?, unique_id)", [ids]
+            ).df()
+            return db_api.register(rel)
+
+        frame = linker.inference.score_pairs(side(left_ids), side(right_ids)).as_pandas_dataframe()
+    return frame
