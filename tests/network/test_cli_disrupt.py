@@ -120,8 +120,18 @@ def test_bad_input_is_a_clear_message_with_exit_2(
     assert "Traceback" not in output
 
 
-def test_store_mode_is_not_wired_yet() -> None:
-    result = run("disrupt", "--network", "N1")
+def test_store_mode_without_a_network_is_a_clear_error(tmp_path: Path) -> None:
+    # Store mode needs `eslabon network` to have run; on an empty workspace it must say so.
+    result = run("disrupt", "--network", "N1", "--store", str(tmp_path / "empty.duckdb"))
+    output = result.stdout + result.stderr
     assert result.returncode == 2
-    assert "needs `eslabon network` first" in result.stdout + result.stderr
-    assert "Traceback" not in result.stdout + result.stderr
+    assert "eslabon network" in output
+    assert "Traceback" not in output
+
+
+def test_roles_without_edges_or_both_modes_are_refused(files: tuple[Path, Path]) -> None:
+    edges, roles = files
+    both = run("disrupt", "--edges", str(edges), "--network", "N1")
+    assert both.returncode == 2 and "two different modes" in both.stdout + both.stderr
+    lone = run("disrupt", "--roles", str(roles), "--network", "N1")
+    assert lone.returncode == 2 and "--roles goes with --edges" in lone.stdout + lone.stderr

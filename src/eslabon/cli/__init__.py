@@ -16,6 +16,8 @@ from eslabon.cli import ingest as _ingest  # noqa: F401  isort: skip
 from eslabon.cli import synth as _synth  # noqa: F401  isort: skip
 from eslabon.cli import resolve as _resolve  # noqa: F401  isort: skip
 from eslabon.cli import disrupt as _disrupt  # noqa: F401  isort: skip
+from eslabon.cli import network as _network  # noqa: F401  isort: skip
+from eslabon.cli import trace as _trace  # noqa: F401  isort: skip
 
 
 def main() -> None:

@@ -39,7 +39,11 @@ def disrupt(
 ) -> None:
     """Rank actors for removal and compare dismantling curves with degree, betweenness and CI."""
     if edges is None:
-        _store_mode(network, store)
+        if roles is not None:
+            raise EslabonError(
+                "--roles goes with --edges", hint="in store mode roles come from `eslabon network`"
+            )
+        _store_mode(network, store, top=top, as_json=as_json, out=out)
         return
     if network is not None:
         raise EslabonError(
@@ -63,12 +67,65 @@ def disrupt(
         console.print(f"JSON written to [bold]{out}[/]")
 
 
-def _store_mode(network: str | None, store: Path | None) -> None:
-    """Store-backed ranking: to be wired by the lead once `eslabon network` exists."""
-    raise EslabonError(
-        "the store-backed ranking needs `eslabon network` first",
-        hint="for now run on an edge list: eslabon disrupt --edges FILE.csv [--roles ROLES.csv]",
+def _store_mode(
+    network: str | None, store: Path | None, *, top: int, as_json: bool, out: Path | None
+) -> None:
+    """Store-backed ranking over the networks found by `eslabon network` (stored as well)."""
+    from eslabon.cli.app import store_path
+    from eslabon.network.store_disrupt import rank_stored
+    from eslabon.store import open_store
+
+    status_console = err_console if as_json else console
+    with (
+        open_store(store_path(store)) as st,
+        status_console.status("ranking prosecution targets…"),
+    ):
+        report = rank_stored(st, network=network, top=top)
+    text = json.dumps(report, indent=2, ensure_ascii=False, default=str)
+    if out is not None:
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise EslabonError(f"cannot write: {err.strerror}", file=str(out)) from None
+    if as_json:
+        sys.stdout.write(text + "\n")
+        return
+    _print_targets(report)
+    if out is not None:
+        console.print(f"JSON written to [bold]{out}[/]")
+
+
+def _print_targets(report: dict[str, Any]) -> None:
+    table = Table(
+        title=f"prosecution targets ({len(report['targets'])}), best first",
+        caption="victims are never ranked; each actor is scored on the network left after "
+        "removing those ranked above",
     )
+    for column in ("#", "actor", "role", "network", "score", "evidence", "why"):
+        table.add_column(column, overflow="fold")
+    for i, t in enumerate(report["targets"], start=1):
+        table.add_row(
+            str(i),
+            f"{t['name']}\n{t['entity_id']}",
+            t["role"] or "?",
+            t["network"],
+            f"{t['score']:.3f}",
+            f"{t['evidence']['strength']:.2f}",
+            "\n".join(t["reasons"][:4]),
+        )
+    console.print(table)
+    if report["held_for_review"]:
+        held = Table(title="held for a human decision (possibly coerced; not ranked)")
+        for column in ("actor", "role", "network", "why"):
+            held.add_column(column, overflow="fold")
+        for h in report["held_for_review"]:
+            held.add_row(
+                f"{h['name']}\n{h['entity_id']}",
+                h["role"] or "?",
+                h["network"],
+                "\n".join(h["reasons"][:3]),
+            )
+        console.print(held)
 
 
 def _print_report(report: dict[str, Any]) -> None:

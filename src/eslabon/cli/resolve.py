@@ -135,9 +135,7 @@ def review(
         for i, pair in enumerate(pairs, start=1):
             left = mention_record(st, pair["mention_l"])
             right = mention_record(st, pair["mention_r"])
-            table = Table(
-                title=f"{i}/{len(pairs)}  probability {pair['match_probability']:.3f}"
-            )
+            table = Table(title=f"{i}/{len(pairs)}  probability {pair['match_probability']:.3f}")
             table.add_column("field")
             table.add_column(f"{left['source']} row {left['row_num']}")
             table.add_column(f"{right['source']} row {right['row_num']}")
@@ -147,8 +145,10 @@ def review(
                 table.add_row(key, str(lv or ""), str(rv or ""), style=style)
             console.print(table)
             answer = Prompt.ask(
-                "same person?", choices=["same", "different", "unsure", "skip", "quit"],
-                default="skip", console=console,
+                "same person?",
+                choices=["same", "different", "unsure", "skip", "quit"],
+                default="skip",
+                console=console,
             )
             if answer == "quit":
                 break
@@ -177,7 +177,10 @@ def eval_command(
         table.add_column(col, justify="left" if col == "kind" else "right")
     for kind, r in res.items():
         table.add_row(
-            kind, f"{r['mentions']:,}", f"{r['entities']:,}", f"{r['true_entities']:,}",
+            kind,
+            f"{r['mentions']:,}",
+            f"{r['entities']:,}",
+            f"{r['true_entities']:,}",
             *(f"{r['pairwise'][k]:.4f}" for k in ("precision", "recall", "f1")),
             *(f"{r['bcubed'][k]:.4f}" for k in ("precision", "recall")),
         )

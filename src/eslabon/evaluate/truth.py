@@ -35,7 +35,9 @@ def read_truth_mentions(truth_dir: Path) -> list[tuple[str, int, str, str]]:
                 row = int(rec["row"])
             except ValueError:
                 raise EslabonError(
-                    f"row must be a number, got {rec['row']!r}", file=str(path), line=line,
+                    f"row must be a number, got {rec['row']!r}",
+                    file=str(path),
+                    line=line,
                     field="row",
                 ) from None
             out.append((rec["source"], row, rec["mapping_key"], rec["entity_id"]))

@@ -121,8 +121,15 @@ def write_networks(
         store.connection.executemany(
             "INSERT INTO node_roles VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (r.entity_id, r.network_id, r.role, r.stage, r.score, r.coerced,
-                 json.dumps(r.reasons))
+                (
+                    r.entity_id,
+                    r.network_id,
+                    r.role,
+                    r.stage,
+                    r.score,
+                    r.coerced,
+                    json.dumps(r.reasons),
+                )
                 for r in roles
             ],
         )
@@ -152,8 +159,9 @@ def rank_all(
     for n in networks:
         if only is not None and n.network_id != only:
             continue
-        ranking, evidence = rank_network(store, net, n.network_id, n.kind, n.members, tuples,
-                                         top=top)
+        ranking, evidence = rank_network(
+            store, net, n.network_id, n.kind, n.members, tuples, top=top
+        )
         store_ranking(store, n.network_id, ranking, evidence, captions)
         out[n.network_id] = (n, ranking, evidence)
     return out
@@ -183,18 +191,6 @@ def load_results(
         if nid:
             info.network[v] = nid
             members.setdefault(nid, []).append(v)
-    # Unknown-user phones belong to the network of most of their contacts.
-    for v in range(net.n):
-        if net.is_person(v):
-            continue
-        votes: dict[str, int] = {}
-        for u in net.neighbours(v):
-            if u in info.network:
-                votes[info.network[u]] = votes.get(info.network[u], 0) + 1
-        if votes and max(votes.values()) >= 2:
-            nid = max(votes, key=lambda k: (votes[k], k))
-            info.network[v] = nid
-            members[nid].append(v)
     for nid, kind, scores, anchors in rows:
         networks.append(
             DetectedNetwork(nid, kind, sorted(members.get(nid, [])), json.loads(scores), anchors)

@@ -76,8 +76,10 @@ def detect_networks(
                     partners[u] = partners.get(u, 0.0) + _tie_weight(net, k, rules)
             if not partners:
                 continue
-            strong = any(net.ties[k].criminal and net.ties[k].other(v) in candidates
-                         for k in net.adjacency[v])
+            strong = any(
+                net.ties[k].criminal and net.ties[k].other(v) in candidates
+                for k in net.adjacency[v]
+            )
             if strong or (
                 len(partners) >= int(cfg.get("grow_min_partners", 2))
                 and sum(partners.values()) >= float(cfg.get("grow_min_weight", 3.0))

@@ -19,9 +19,7 @@ from eslabon.store.connection import Store
 OFFENCE_KINDS = ("Detention", "Arrest", "Seizure", "Stop", "Recruitment")
 
 
-def evidence_for(
-    store: Store, net: PersonNetwork, members: list[int]
-) -> dict[str, Evidence]:
+def evidence_for(store: Store, net: PersonNetwork, members: list[int]) -> dict[str, Evidence]:
     """Per member: distinct sources of the ties inside the network, and offence events."""
     inside = set(members)
     link_owner: dict[str, set[str]] = defaultdict(set)

@@ -122,7 +122,7 @@ def load_network(store: Store) -> PersonNetwork:
     index = {e: i for i, e in enumerate(ids)}
     frame = store.query_df(
         "SELECT person_a, person_b, via, via_entity, criminal, link_ids, "
-        "list_transform(coalesce(times, []), x -> epoch(x) / 86400.0) AS days "
+        "list_transform(coalesce(times, []), lambda x: epoch(x) / 86400.0) AS days "
         "FROM person_edges ORDER BY person_a, person_b, via, via_entity"
     )
     ties: list[Tie] = []

@@ -17,6 +17,7 @@ from eslabon.network.graph import PersonNetwork
 from eslabon.network.rules import Rules, holds
 
 VICTIM_ROLES = frozenset({"migrant", "victim"})
+UNKNOWN_USER = "phone_unknown_user"
 
 
 @dataclass
@@ -39,8 +40,11 @@ def network_features(net: PersonNetwork, network: DetectedNetwork) -> pd.DataFra
     inside = set(network.members)
     rows = {}
     for i, v in enumerate(g.vs["idx"]):
-        calls = {net.ties[k].other(v) for k in net.adjacency[v]
-                 if net.ties[k].via == "call" and net.ties[k].other(v) in inside}
+        calls = {
+            net.ties[k].other(v)
+            for k in net.adjacency[v]
+            if net.ties[k].via == "call" and net.ties[k].other(v) in inside
+        }
         rows[net.ids[v]] = {
             "net_partners": g.degree(i),
             "net_betweenness": btw[i] / top,
@@ -58,9 +62,20 @@ def infer_roles(
     for network in networks:
         pos = network_features(net, network)
         for v in network.members:
-            if not net.is_person(v):
-                continue
             eid = net.ids[v]
+            if not net.is_person(v):
+                out.append(
+                    RoleAssignment(
+                        eid,
+                        network.network_id,
+                        UNKNOWN_USER,
+                        None,
+                        0.0,
+                        False,
+                        ["a phone in the network whose user is unknown"],
+                    )
+                )
+                continue
             row = feats.loc[eid].to_dict() if eid in feats.index else {}
             row.update(pos.loc[eid].to_dict() if eid in pos.index else {})
             role, why = rules.role_of(row, network.kind)

@@ -80,7 +80,9 @@ class Rules:
             total = 0.0
             for feature, w in weights.items():
                 if feature in sub.columns:
-                    total += float(w) * float(pd.to_numeric(sub[feature], errors="coerce").fillna(0).sum())
+                    total += float(w) * float(
+                        pd.to_numeric(sub[feature], errors="coerce").fillna(0).sum()
+                    )
             out[kind] = round(total, 3)
         return out
 

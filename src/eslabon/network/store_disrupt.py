@@ -39,8 +39,11 @@ STAGES = {
 def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> Capacity:
     """Σ over components of (carried people) × (share of the route's stages present)."""
     carried = CARRIED.get(kind, CARRIED["smuggling"])
-    stages = tuple(s for s in STAGES.get(kind, STAGES["smuggling"])
-                   if present_roles is None or s in present_roles)
+    stages = tuple(
+        s
+        for s in STAGES.get(kind, STAGES["smuggling"])
+        if present_roles is None or s in present_roles
+    )
 
     def capacity(graph: ig.Graph) -> float:
         if graph.vcount() == 0 or not stages:
@@ -92,7 +95,9 @@ def rank_network(
 ) -> tuple[DisruptionRanking, dict[str, Evidence]]:
     """The dismantling core's ranking for one stored network, weighed by evidence strength."""
     g = network_graph(net, members, roles)
-    evidence = {k: v for k, v in evidence_for(store, net, members).items() if k in set(g.vs["name"])}
+    evidence = {
+        k: v for k, v in evidence_for(store, net, members).items() if k in set(g.vs["name"])
+    }
     present = {r for rs in g.vs["roles"] for r in rs}
     ranking = rank_for_disruption(
         g,
@@ -163,5 +168,71 @@ def store_ranking(
 
 
 def ranking_dict(ranking: DisruptionRanking) -> dict[str, Any]:
-    return {"held_for_review": [asdict(e) for e in ranking.held_for_review],
-            "never_ranked": len(ranking.never_ranked)}
+    return {
+        "held_for_review": [asdict(e) for e in ranking.held_for_review],
+        "never_ranked": len(ranking.never_ranked),
+    }
+
+
+def rank_stored(store: Store, *, network: str | None = None, top: int = 10) -> dict[str, Any]:
+    """`eslabon disrupt` in store mode: rank, store, and return ``{"targets": [...], ...}``.
+
+    Targets of all networks are merged best first (scores are comparable: each is in [0, 1]).
+    """
+    from eslabon.errors import EslabonError
+    from eslabon.network.analyse import load_results, role_tuples
+    from eslabon.network.graph import load_network
+
+    net = load_network(store)
+    networks, roles, _info = load_results(store, net)
+    if not networks:
+        raise EslabonError(
+            "no criminal networks found in this workspace",
+            file=str(store.path),
+            hint="run `eslabon network` after `eslabon resolve`",
+        )
+    known = [n.network_id for n in networks]
+    if network is not None and network not in known:
+        raise EslabonError(
+            f"no network {network!r}",
+            field="--network",
+            hint=f"known networks: {', '.join(known)}",
+        )
+    tuples = role_tuples(roles)
+    captions = dict(zip(net.ids, net.captions, strict=True))
+    targets: list[dict[str, Any]] = []
+    held: list[dict[str, Any]] = []
+    with store.transaction():
+        for n in networks:
+            if network is not None and n.network_id != network:
+                continue
+            ranking, evidence = rank_network(
+                store, net, n.network_id, n.kind, n.members, tuples, top=top
+            )
+            store_ranking(store, n.network_id, ranking, evidence, captions)
+            targets += targets_json(ranking, evidence, n.network_id, captions)
+            for e in ranking.held_for_review:
+                held.append(
+                    {
+                        "entity_id": e.name,
+                        "name": captions.get(e.name, e.name),
+                        "role": next((r for r in e.roles if r != "victim"), None),
+                        "network": n.network_id,
+                        "score": round(e.score, 4),
+                        "evidence": evidence_summary(evidence.get(e.name)),
+                        "reasons": e.reasons,
+                    }
+                )
+    # Scores are adaptive (each on the network left by those above), so order by rank first.
+    targets.sort(key=lambda t: (t["rank"], -t["score"], t["network"]))
+    if network is None:
+        targets = targets[:top] if len(networks) == 1 else targets
+    return {
+        "targets": targets,
+        "held_for_review": held,
+        "networks": [
+            {"network_id": n.network_id, "kind": n.kind}
+            for n in networks
+            if network is None or n.network_id == network
+        ],
+    }

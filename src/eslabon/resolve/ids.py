@@ -71,16 +71,19 @@ def assign_ids(
         ids[key] = new
         used.add(new)
 
-    # Retired ids: where did their mentions go?
+    # Where did each old id's mentions go?
     went: dict[str, set[str]] = {}
     for key, mentions in clusters.items():
         for m in mentions:
             old = previous.get(m)
-            if old is not None and old not in inherited:
+            if old is not None:
                 went.setdefault(old, set()).add(ids[key])
     history: list[tuple[str, str | None, str]] = []
+    # A kept id that lost members to new entities: record the split-off part too.
+    for old in sorted(inherited):
+        history.extend((old, t, "split") for t in sorted(went.get(old, set()) - {old}))
     for old in sorted(set(previous.values()) - inherited):
-        targets = sorted(went.get(old, ()))
+        targets = sorted(went.get(old, set()))
         if not targets:
             history.append((old, None, "dropped"))
         elif len(targets) == 1:

@@ -83,6 +83,8 @@ SELECT *,
     CASE WHEN day(birth_date) <= 12 AND day(birth_date) <> month(birth_date)
          THEN make_date(year(birth_date), day(birth_date), month(birth_date)) END AS birth_date_swapped,
     year(birth_date) AS birth_year,
+    split_part(addresses[1], '|', 1) AS address_text,
+    NULLIF(split_part(addresses[1], '|', 2), '') AS postcode,
     strftime(birth_date, '%m-%d') AS birth_md
 FROM f
 """
@@ -222,7 +224,17 @@ def comparisons() -> list[dict[str, Any]]:
         _exact_comparison("a_number", "A-Number", fuzzy="levenshtein(a_number_l, a_number_r) <= 1"),
         _array_comparison("other_ids", "passport, national id, SSN, RFC"),
         _array_comparison("phones", "a phone used by both"),
-        _array_comparison("addresses", "an address shared"),
+        {
+            "output_column_name": "addresses",
+            "comparison_description": "an address shared, or nearly (typos), or its postcode",
+            "comparison_levels": [
+                _level("len(addresses_l) = 0 OR len(addresses_r) = 0", "missing", null=True),
+                _level("list_has_any(addresses_l, addresses_r)", "shared"),
+                _level(_jw("address_text", 0.9), "Jaro-Winkler >= 0.9"),
+                _level("postcode_l = postcode_r", "same postal code"),
+                _else(),
+            ],
+        },
     ]
 
 
@@ -240,6 +252,8 @@ def blocking_rules() -> list[dict[str, Any]]:
         "l.paternal = r.paternal AND l.birth_date_swapped = r.birth_date",
         "l.given_key = r.paternal AND l.birth_date = r.birth_date",
         "l.paternal = r.given_key AND l.birth_date = r.birth_date",
+        "l.postcode = r.postcode AND l.birth_year = r.birth_year",
+        "l.postcode = r.postcode AND l.given_key = r.given_key",
     ]
     out: list[dict[str, Any]] = [{"blocking_rule": r, "sql_dialect": "duckdb"} for r in rules]
     out.append(

@@ -122,7 +122,8 @@ def _write_kind(
     )
     # An id in use again is no longer retired.
     store.execute(
-        "DELETE FROM entity_history WHERE old_id IN (SELECT entity_id FROM entity_mentions)"
+        "DELETE FROM entity_history WHERE event <> 'split' "
+        "AND old_id IN (SELECT entity_id FROM entity_mentions)"
     )
     at = _now()
     if history:

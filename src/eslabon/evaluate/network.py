@@ -1,0 +1,381 @@
+"""Network sections of `eslabon eval`: chains, roles, networks, disruption, burners.
+
+Predicted entities are mapped to true ids by the majority of their mentions, so the same code
+scores the network stage on eslabon's resolution and on the oracle's. Only people the store
+records can be found: each section says how many true members it could judge.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from itertools import pairwise
+from math import comb
+from pathlib import Path
+from typing import Any
+
+from eslabon.errors import EslabonError
+from eslabon.evaluate.registry import section
+from eslabon.evaluate.truth import truth_by_mention, truth_file
+from eslabon.store.connection import Store
+
+VICTIMS = frozenset({"migrant", "victim"})
+NO_ROLE = "none"
+
+
+# ----------------------------------------------------------------------------- truth helpers
+
+
+def read_csv(truth_dir: Path, name: str) -> list[dict[str, str]]:
+    with truth_file(truth_dir, name).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def true_roles(truth_dir: Path) -> dict[str, list[tuple[str, str]]]:
+    """person → [(network, role)] (a coerced person has two rows)."""
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in read_csv(truth_dir, "roles.csv"):
+        out[r["person_id"]].append((r["network_id"], r["role"]))
+    return out
+
+
+def entity_to_truth(store: Store, truth_dir: Path) -> dict[str, str]:
+    """Predicted entity id → the true entity most of its mentions belong to."""
+    truth = truth_by_mention(store, truth_dir)
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for mention, entity in store.query("SELECT mention_id, entity_id FROM entity_mentions"):
+        if mention in truth:
+            votes[entity][truth[mention][1]] += 1
+    return {e: c.most_common(1)[0][0] for e, c in votes.items()}
+
+
+def recorded_truth_ids(store: Store, truth_dir: Path) -> set[str]:
+    return {t for _k, t in truth_by_mention(store, truth_dir).values()}
+
+
+def _has_network(store: Store) -> None:
+    if (
+        not store.table_exists("node_roles")
+        or not store.query_one("SELECT count(*) FROM net_edges")[0]
+    ):
+        raise EslabonError("no network built", file=str(store.path), hint="run `eslabon network`")
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def adjusted_rand_index(a: list[Any], b: list[Any]) -> float:
+    """ARI of two labelings of the same items (1 = identical partitions, ~0 = chance)."""
+    n = len(a)
+    if n < 2:
+        return 1.0
+    cells = Counter(zip(a, b, strict=True))
+    sum_cells = sum(comb(c, 2) for c in cells.values())
+    sum_a = sum(comb(c, 2) for c in Counter(a).values())
+    sum_b = sum(comb(c, 2) for c in Counter(b).values())
+    expected = sum_a * sum_b / comb(n, 2)
+    maximum = (sum_a + sum_b) / 2
+    if maximum == expected:
+        return 1.0
+    return (sum_cells - expected) / (maximum - expected)
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+# ----------------------------------------------------------------------------- sections
+
+
+def chains_report(store: Store, truth_dir: Path, tracer: Any | None = None) -> dict[str, Any]:
+    """Trace every seed as an analyst would (its `value`) and compare with the true members."""
+    from eslabon.network.tracer import Tracer
+
+    _has_network(store)
+    tracer = tracer or Tracer(store)
+    to_truth = entity_to_truth(store, truth_dir)
+    recorded = recorded_truth_ids(store, truth_dir)
+    members: dict[str, set[str]] = defaultdict(set)
+    for person, rows in true_roles(truth_dir).items():
+        for network, _role in rows:
+            members[network].add(person)
+    per_seed = []
+    for s in read_csv(truth_dir, "seeds.csv"):
+        truth = members.get(s["network_id"], set())
+        judged = truth & recorded
+        query = s.get("value") or s["entity_id"]
+        entry: dict[str, Any] = {
+            "network_id": s["network_id"],
+            "seed": query,
+            "seed_kind": s.get("kind"),
+            "true_members": len(truth),
+            "recorded_members": len(judged),
+        }
+        try:
+            result = tracer.trace(query)
+        except EslabonError as err:
+            entry.update(recall=0.0, precision=0.0, found=0, error=err.message)
+            per_seed.append(entry)
+            continue
+        found = {to_truth.get(a["entity_id"], a["entity_id"]) for a in result["actors"]}
+        found_people = {f for f in found if f in recorded}
+        hits = found_people & judged
+        entry.update(
+            found=len(found_people),
+            recall=round(len(hits) / len(judged), 4) if judged else 1.0,
+            precision=round(len(hits) / len(found_people), 4) if found_people else 0.0,
+            missed=sorted(judged - hits)[:20],
+            extra=sorted(found_people - judged)[:20],
+        )
+        per_seed.append(entry)
+    n = len(per_seed) or 1
+    return {
+        "mean_recall": round(sum(e["recall"] for e in per_seed) / n, 4),
+        "mean_precision": round(sum(e["precision"] for e in per_seed) / n, 4),
+        "min_recall": min((e["recall"] for e in per_seed), default=0.0),
+        "min_precision": min((e["precision"] for e in per_seed), default=0.0),
+        "per_seed": per_seed,
+    }
+
+
+def _predicted_roles(store: Store, to_truth: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """truth person id → (predicted network, predicted role)."""
+    out = {}
+    for eid, nid, role in store.query(
+        "SELECT entity_id, network_id, role FROM node_roles WHERE role <> 'phone_unknown_user'"
+    ):
+        out[to_truth.get(eid, eid)] = (nid, role)
+    return out
+
+
+def roles_report(store: Store, truth_dir: Path) -> dict[str, Any]:
+    """Macro-F1 over the true roles; people outside every network count as role 'none'."""
+    _has_network(store)
+    to_truth = entity_to_truth(store, truth_dir)
+    recorded = recorded_truth_ids(store, truth_dir)
+    truth = {p: rows for p, rows in true_roles(truth_dir).items() if p in recorded}
+    pred = {p: r for p, (_n, r) in _predicted_roles(store, to_truth).items() if p in recorded}
+    universe = set(truth) | set(pred)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    pairs = []
+    for person in sorted(universe):
+        options = [r for _n, r in truth.get(person, [])] or [NO_ROLE]
+        got = pred.get(person, NO_ROLE)
+        actual = got if got in options else options[0]
+        confusion[actual][got] += 1
+        pairs.append((actual, got))
+    roles = sorted({r for rows in truth.values() for _n, r in rows})
+    per_role = {}
+    for role in roles:
+        tp = sum(1 for a, g in pairs if a == role and g == role)
+        fp = sum(1 for a, g in pairs if a != role and g == role)
+        fn = sum(1 for a, g in pairs if a == role and g != role)
+        per_role[role] = {**_prf(tp, fp, fn), "support": tp + fn}
+    macro = sum(v["f1"] for v in per_role.values()) / len(per_role) if per_role else 0.0
+    return {
+        "macro_f1": round(macro, 4),
+        "per_role": per_role,
+        "confusion": {a: dict(c) for a, c in sorted(confusion.items())},
+        "judged_people": len(universe),
+    }
+
+
+def networks_report(store: Store, truth_dir: Path) -> dict[str, Any]:
+    """ARI of detected networks against true ones over true members ∪ predicted members.
+
+    A person outside every network is a singleton on that side, so pulling in a bystander or
+    leaving out a member both cost.
+    """
+    _has_network(store)
+    to_truth = entity_to_truth(store, truth_dir)
+    recorded = recorded_truth_ids(store, truth_dir)
+    truth = {p: rows[0][0] for p, rows in true_roles(truth_dir).items() if p in recorded}
+    pred = {p: n for p, (n, _r) in _predicted_roles(store, to_truth).items() if p in recorded}
+    people = sorted(set(truth) | set(pred))
+    a = [truth.get(p, f"single:{p}") for p in people]
+    b = [pred.get(p, f"single:{p}") for p in people]
+    members_only = sorted(truth)
+    kinds = {r["network_id"]: r["kind"] for r in read_csv(truth_dir, "networks.csv")}
+    stored = dict(store.query("SELECT network_id, kind FROM networks"))
+    # A detected network's kind is right when it matches the kind of the true network most of
+    # its members belong to.
+    kind_hits = 0
+    for nid, kind in stored.items():
+        votes = Counter(truth[p] for p, n in pred.items() if n == nid and p in truth)
+        if votes and kinds.get(votes.most_common(1)[0][0]) == kind:
+            kind_hits += 1
+    return {
+        "ari": round(adjusted_rand_index(a, b), 4),
+        "ari_true_members": round(
+            adjusted_rand_index(
+                [truth[p] for p in members_only], [pred.get(p, f"single:{p}") for p in members_only]
+            ),
+            4,
+        ),
+        "true_networks": len(kinds),
+        "detected_networks": len(stored),
+        "kind_accuracy": round(kind_hits / len(stored), 4) if stored else 0.0,
+        "people": len(people),
+    }
+
+
+def burners_report(store: Store, truth_dir: Path) -> dict[str, Any]:
+    """Precision/recall of proposed same-user phone links against truth/phone_users.csv.
+
+    True pairs: consecutive phones of one person with disjoint spans, both seen in a call.
+    """
+    _has_network(store)
+    to_truth = entity_to_truth(store, truth_dir)
+    by_person: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    owner: dict[str, set[str]] = defaultdict(set)
+    for r in read_csv(truth_dir, "phone_users.csv"):
+        by_person[r["person_id"]].append((r["start"], r["end"], r["phone_id"]))
+        owner[r["phone_id"]].add(r["person_id"])
+    called = {
+        to_truth.get(p, p)
+        for (p,) in store.query(
+            "SELECT subject_entity FROM net_edges WHERE kind = 'Call' "
+            "UNION SELECT object_entity FROM net_edges WHERE kind = 'Call'"
+        )
+    }
+    true_pairs = set()
+    for spans in by_person.values():
+        spans.sort()
+        for (_s1, e1, p1), (s2, _e2, p2) in pairwise(spans):
+            if e1 < s2 and p1 in called and p2 in called:
+                true_pairs.add(frozenset((p1, p2)))
+    proposed = [
+        (to_truth.get(a, a), to_truth.get(b, b), score)
+        for a, b, score in store.query("SELECT phone_a, phone_b, score FROM burner_links")
+    ]
+    correct = sum(1 for a, b, _s in proposed if owner.get(a, set()) & owner.get(b, set()))
+    # Recall: true consecutive pairs joined by the proposals' chains (transitively).
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b, _s in proposed:
+        parent[find(a)] = find(b)
+    found = sum(1 for pair in true_pairs if len({find(p) for p in pair}) == 1)
+    return {
+        "precision": round(correct / len(proposed), 4) if proposed else 1.0,
+        "recall": round(found / len(true_pairs), 4) if true_pairs else 1.0,
+        "proposed": len(proposed),
+        "correct": correct,
+        "true_pairs": len(true_pairs),
+    }
+
+
+def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, Any]:
+    """Per true network: route capacity surviving eslabon's top-k vs degree's top-k.
+
+    Both orders come from what eslabon sees (its detected network and inferred roles; degree
+    skips people eslabon calls victims or holds for review, as eslabon does). The damage is
+    measured on the *true* network — true members, true roles — after same-role recovery.
+    """
+    from eslabon.network.analyse import load_results, role_tuples
+    from eslabon.network.graph import load_network
+    from eslabon.network.recovery import RecoveryConfig, simulate_recovery
+    from eslabon.network.store_disrupt import network_graph, rank_network, route_capacity
+
+    _has_network(store)
+    to_truth = entity_to_truth(store, truth_dir)
+    from_truth: dict[str, list[str]] = defaultdict(list)
+    for e, t in to_truth.items():
+        from_truth[t].append(e)
+    kinds = {r["network_id"]: r["kind"] for r in read_csv(truth_dir, "networks.csv")}
+    roles_by_person = true_roles(truth_dir)
+    net = load_network(store)
+    networks, roles, _info = load_results(store, net)
+    inferred = role_tuples(roles)
+    per_network = []
+    for tid, kind in sorted(kinds.items()):
+        true_people = {p for p, rows in roles_by_person.items() if any(n == tid for n, _ in rows)}
+        member_idx = sorted(
+            {net.index[e] for p in true_people for e in from_truth.get(p, []) if e in net.index}
+        )
+        if len(member_idx) < 3:
+            per_network.append({"network_id": tid, "kind": kind, "skipped": "too few recorded"})
+            continue
+        true_tuple = {
+            net.ids[v]: tuple(
+                sorted({r for n, r in roles_by_person[to_truth.get(net.ids[v])] if n == tid})
+            )
+            for v in member_idx
+        }
+        truth_graph = network_graph(net, member_idx, true_tuple)
+        # the detected network that overlaps this true one most
+        best = max(networks, key=lambda n: len(set(n.members) & set(member_idx)), default=None)
+        if best is None or not set(best.members) & set(member_idx):
+            per_network.append({"network_id": tid, "kind": kind, "skipped": "not detected"})
+            continue
+        ranking, _ev = rank_network(
+            store, net, best.network_id, best.kind, best.members, inferred, top=k
+        )
+        eslabon_top = ranking.order[:k]
+        seen = network_graph(net, best.members, inferred)
+        blocked = {e.name for e in ranking.held_for_review} | set(ranking.never_ranked)
+        degree_top = [
+            seen.vs[i]["name"]
+            for i in sorted(
+                range(seen.vcount()), key=lambda i: (-seen.degree(i), seen.vs[i]["name"])
+            )
+            if seen.vs[i]["name"] not in blocked
+        ][:k]
+        cap = route_capacity(kind)
+        config = RecoveryConfig(runs=20, measure_efficiency=False, seed=0)
+        names = set(truth_graph.vs["name"])
+
+        def surviving(
+            order: list[str], cap=cap, config=config, names=names, graph=truth_graph
+        ) -> float | None:
+            removed = [x for x in order if x in names]
+            out = simulate_recovery(graph, removed, capacity=cap, config=config)
+            base = out.baseline.capacity
+            return round(out.after_recovery.capacity / base, 4) if base else None
+
+        s_eslabon, s_degree = surviving(eslabon_top), surviving(degree_top)
+        per_network.append(
+            {
+                "network_id": tid,
+                "kind": kind,
+                "detected_as": best.network_id,
+                "k": k,
+                "eslabon_top": eslabon_top,
+                "degree_top": degree_top,
+                "eslabon_surviving": s_eslabon,
+                "degree_surviving": s_degree,
+                "eslabon_better": None
+                if s_eslabon is None or s_degree is None
+                else s_eslabon < s_degree,
+            }
+        )
+    judged = [n for n in per_network if n.get("eslabon_better") is not None]
+    return {
+        "k": k,
+        "per_network": per_network,
+        "eslabon_better_everywhere": bool(judged) and all(n["eslabon_better"] for n in judged),
+        "mean_eslabon_surviving": round(
+            sum(n["eslabon_surviving"] for n in judged) / len(judged), 4
+        )
+        if judged
+        else None,
+        "mean_degree_surviving": round(sum(n["degree_surviving"] for n in judged) / len(judged), 4)
+        if judged
+        else None,
+    }
+
+
+section("chains")(chains_report)
+section("roles")(roles_report)
+section("networks")(networks_report)
+section("burners")(burners_report)
+section("disruption")(disruption_report)

@@ -1,0 +1,79 @@
+"""Clustering guards and stable ids: pure functions, hand-made graphs."""
+
+from __future__ import annotations
+
+from eslabon.resolve.cluster import cluster
+from eslabon.resolve.ids import assign_ids, mint_id
+
+
+def test_threshold_and_components() -> None:
+    r = cluster("abcd", [("a", "b", 0.99), ("c", "d", 0.5)], threshold=0.9)
+    assert r.label["a"] == r.label["b"]
+    assert r.label["c"] != r.label["d"]
+
+
+def test_weak_bridge_between_two_groups_is_refused() -> None:
+    # Two tight triangles joined by one bridge: chaining would make one cluster of six.
+    edges = [
+        ("a1", "a2", 0.99), ("a1", "a3", 0.99), ("a2", "a3", 0.99),
+        ("b1", "b2", 0.99), ("b1", "b3", 0.99), ("b2", "b3", 0.99),
+        ("a3", "b1", 0.96),
+    ]  # fmt: skip
+    nodes = ["a1", "a2", "a3", "b1", "b2", "b3"]
+    r = cluster(nodes, edges, threshold=0.95)
+    assert len(r.clusters()) == 2
+    assert r.refused["weak_support"] == 1
+    # With support from most of the smaller group, the merge goes through.
+    more = [*edges, ("a1", "b2", 0.97), ("a2", "b3", 0.97)]
+    assert len(cluster(nodes, more, threshold=0.95).clusters()) == 1
+
+
+def test_conflicting_hard_identifiers_split() -> None:
+    hard = {"a": {"curp": ["AAAA800101HDFXXX01"]}, "c": {"curp": ["BBBB800101HDFXXX02"]}}
+    r = cluster("abc", [("a", "b", 0.99), ("b", "c", 0.98)], threshold=0.9, hard_values=hard)
+    assert r.label["a"] == r.label["b"] != r.label["c"]
+    assert r.refused["conflict"] == 1
+
+
+def test_judgements_override() -> None:
+    r = cluster(
+        "abcd",
+        [("a", "b", 0.99), ("c", "d", 0.1)],
+        threshold=0.9,
+        must_link=[("c", "d")],
+        cannot_link=[("a", "b")],
+    )
+    assert r.label["a"] != r.label["b"]
+    assert r.label["c"] == r.label["d"]
+
+
+def test_deterministic_order_independent() -> None:
+    edges = [("a", "b", 0.99), ("b", "c", 0.97), ("c", "d", 0.99)]
+    r1 = cluster("abcd", edges, threshold=0.9).clusters()
+    r2 = cluster("dcba", list(reversed(edges)), threshold=0.9).clusters()
+    assert sorted(r1.values()) == sorted(r2.values())
+
+
+def test_ids_survive_new_members_and_rerun() -> None:
+    first, hist = assign_ids("Person", {"x": ["m1", "m2"], "y": ["m3"]}, {})
+    assert hist == []
+    assert first["x"] == mint_id("Person", "m1")
+    prev = {"m1": first["x"], "m2": first["x"], "m3": first["y"]}
+    # A new mention m0 (smaller id) joins x; an unrelated m9 arrives.
+    again, hist = assign_ids("Person", {"k1": ["m0", "m1", "m2"], "k2": ["m3"], "k3": ["m9"]}, prev)
+    assert again["k1"] == first["x"] and again["k2"] == first["y"]
+    assert hist == []
+
+
+def test_merge_and_split_record_redirects() -> None:
+    prev = {"m1": "P-a", "m2": "P-a", "m3": "P-b"}
+    ids, hist = assign_ids("Person", {"k": ["m1", "m2", "m3"]}, prev)
+    assert ids["k"] == "P-a"
+    assert hist == [("P-b", "P-a", "merged")]
+    prev = {"m1": "P-a", "m2": "P-a", "m3": "P-a", "m4": "P-a"}
+    ids, hist = assign_ids("Person", {"k1": ["m1", "m2"], "k2": ["m3"], "k3": ["m4"]}, prev)
+    assert ids["k1"] == "P-a"
+    assert sorted(h[1] for h in hist) == sorted([ids["k2"], ids["k3"]])
+    assert all(h[0] == "P-a" and h[2] == "split" for h in hist)
+    ids, hist = assign_ids("Person", {}, {"m1": "P-a"})
+    assert hist == [("P-a", None, "dropped")]
