@@ -55,15 +55,19 @@ def test_person_ties_keep_their_evidence(st) -> None:
 
 
 def test_rerun_gives_the_same_tables(built: Path) -> None:
-    tables = ("net_edges", "person_edges", "phone_users", "networks", "node_roles",
-              "burner_links", "disruption_ranking")
+    tables = (
+        "net_edges",
+        "person_edges",
+        "phone_users",
+        "networks",
+        "node_roles",
+        "burner_links",
+        "disruption_ranking",
+    )
 
     def snapshot() -> dict[str, list]:
         with open_store(built) as s:
-            return {
-                t: sorted(map(repr, s.query(f"SELECT * FROM {t}")))
-                for t in tables
-            }
+            return {t: sorted(map(repr, s.query(f"SELECT * FROM {t}"))) for t in tables}
 
     before = snapshot()
     with open_store(built) as s:

@@ -50,23 +50,13 @@ def ingest(
     if json_out:
         console.print_json(json.dumps([r.__dict__ for r in reports]))
         return
-    table = Table(title="ingest", show_lines=False)
-    for col in (
-        "source",
-        "version",
-        "status",
-        "read",
-        "loaded",
-        "quarantined",
-        "mentions",
-        "links",
-    ):
-        table.add_column(
-            col, justify="right" if col not in ("source", "version", "status") else "left"
-        )
+    table = Table(title="ingest")
+    table.add_column("source", no_wrap=True)
+    table.add_column("status")
+    for col in ("read", "loaded", "refused", "mentions", "links"):
+        table.add_column(col, justify="right")
     for r in reports:
         table.add_row(
-            r.source,
             r.source_id,
             r.status,
             f"{r.rows_read:,}",

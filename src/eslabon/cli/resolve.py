@@ -161,13 +161,18 @@ def review(
 def eval_command(
     truth_dir: Annotated[Path, typer.Argument(help="A world's truth/ folder (or the world).")],
     store: StoreOption = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--only", help="Only this section (repeatable), e.g. resolution."),
+    ] = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Score the workspace against ground truth: one section per stage."""
+    """Score the workspace against ground truth: one section per stage (a stage not run yet
+    is reported as skipped)."""
     from eslabon.evaluate import evaluate
 
     with open_store(store_path(store)) as st:
-        report = evaluate(st, truth_dir)
+        report = evaluate(st, truth_dir, only=only)
     if json_out:
         console.print_json(json.dumps(report))
         return

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eslabon.errors import EslabonError
 from eslabon.store.connection import Store
 
 Section = Callable[[Store, Path], dict[str, Any]]
@@ -27,6 +28,25 @@ def section(name: str) -> Callable[[Section], Section]:
 
 
 def evaluate(store: Store, truth_dir: Path, only: list[str] | None = None) -> dict[str, Any]:
-    """The full report: one key per registered section (or just those in ``only``)."""
-    names = only if only else sorted(SECTIONS)
-    return {name: SECTIONS[name](store, truth_dir) for name in names if name in SECTIONS}
+    """The full report: one key per registered section (or just those in ``only``).
+
+    Composing everything, a section whose stage has not run yet (it raises an EslabonError,
+    e.g. "no network built") is reported as ``{"skipped": reason}`` so that scoring resolution
+    does not require running every later stage first. Sections named in ``only`` must run:
+    their errors propagate, and an unknown name is an error.
+    """
+    if only:
+        unknown = [name for name in only if name not in SECTIONS]
+        if unknown:
+            raise EslabonError(
+                f"no evaluation section {', '.join(unknown)}",
+                hint=f"known sections: {', '.join(sorted(SECTIONS))}",
+            )
+        return {name: SECTIONS[name](store, truth_dir) for name in only}
+    report: dict[str, Any] = {}
+    for name in sorted(SECTIONS):
+        try:
+            report[name] = SECTIONS[name](store, truth_dir)
+        except EslabonError as err:
+            report[name] = {"skipped": err.describe()}
+    return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,17 +44,20 @@ class Reader:
         raise NotImplementedError
 
 
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\udc80-\udcff]")
+
+
 def _bad_text(value: str) -> str | None:
     """Why a decoded value is not text: undecodable bytes or binary control characters."""
-    for ch in value:
-        o = ord(ch)
-        if 0xDC80 <= o <= 0xDCFF:
-            return f"byte 0x{o - 0xDC00:02X} is not valid in the declared encoding"
-        if ch == "\ufffd":
-            return "contains binary data (NUL bytes)"
-        if o < 32 and ch not in "\t\r\n":
-            return f"contains control character 0x{o:02X} (binary data?)"
-    return None
+    found = _NOT_TEXT.search(value)
+    if found is None:
+        return None
+    o = ord(found.group())
+    if 0xDC80 <= o <= 0xDCFF:
+        return f"byte 0x{o - 0xDC00:02X} is not valid in the declared encoding"
+    if o == 0xFFFD:
+        return "contains binary data (NUL bytes)"
+    return f"contains control character 0x{o:02X} (binary data?)"
 
 
 def _check_not_binary(path: Path, encoding: str) -> None:

@@ -8,6 +8,7 @@ behind the other phones where known, so a contact who also swapped burners still
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
@@ -19,10 +20,11 @@ from eslabon.store.connection import Store
 class BurnerConfig:
     """Thresholds for a proposal."""
 
-    max_gap_days: float = 45.0  # the next phone starts within this of the previous one's end
+    max_gap_days: float = 60.0  # the next phone starts within this of the previous one's end
+    gap_scale_days: float = 30.0  # a longer silence between the phones weakens the proposal
     overlap_days: float = 1.0  # spans may touch by this much (a day of double use)
     min_shared: int = 2  # shared contacts
-    min_score: float = 0.5
+    min_score: float = 0.15
     max_contact_degree: int = 60  # a contact of more phones than this says nothing (a call centre)
 
 
@@ -141,21 +143,35 @@ def propose_burners(
             ua, ub = users.get(a, set()), users.get(b, set())
             if ua and ub and ua.isdisjoint(ub):
                 continue  # registered to two different people
-            union = len(contacts[a] | contacts[b])
-            overlap = n / min(len(contacts[a]), len(contacts[b]))
-            jaccard = n / union if union else 0.0
-            timing = 1.0 - max(0.0, gap) / (2 * config.max_gap_days)
-            score = round((0.5 * overlap + 0.5 * jaccard) * timing, 4)
+            cosine = n / math.sqrt(len(contacts[a]) * len(contacts[b]))
+            timing = math.exp(-max(0.0, gap) / config.gap_scale_days)
+            score = round(cosine * timing, 4)
             if score < config.min_score:
                 continue
             reasons = [
-                f"{n} shared contacts ({overlap:.0%} of the smaller contact list, "
-                f"Jaccard {jaccard:.2f})",
+                f"{n} shared contacts (cosine {cosine:.2f} of the two contact lists)",
                 f"starts {gap:.0f} days after the first phone's last call"
                 if gap >= 0
                 else f"overlaps the first phone by {-gap:.1f} days",
             ]
             candidates.append(BurnerLink(a, b, score, n, round(gap, 2), tuple(reasons)))
+        # Mutual best match: A's best successor must have A as its best predecessor, so two
+        # crew members who both call the boss one after the other are not taken for one person.
+        best_next: dict[str, BurnerLink] = {}
+        best_prev: dict[str, BurnerLink] = {}
+        for link in candidates:
+            if link.phone_a in succ or link.phone_b in pred:
+                continue
+            key = (link.score, link.shared_contacts)
+            cur = best_next.get(link.phone_a)
+            if cur is None or key > (cur.score, cur.shared_contacts):
+                best_next[link.phone_a] = link
+            cur = best_prev.get(link.phone_b)
+            if cur is None or key > (cur.score, cur.shared_contacts):
+                best_prev[link.phone_b] = link
+        candidates = [
+            link for link in best_next.values() if best_prev.get(link.phone_b) is link
+        ]
         candidates.sort(key=lambda x: (-x.score, x.phone_a, x.phone_b))
         grew = False
         for link in candidates:

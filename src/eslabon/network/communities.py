@@ -49,6 +49,27 @@ def anchor_scores(net: PersonNetwork, feats: pd.DataFrame, rules: Rules) -> dict
     return out
 
 
+def is_payer(net: PersonNetwork, v: int, inside: set[int]) -> bool:
+    """Someone who only pays into the network (a migrant's relative): money flow, not a member.
+
+    Their calls are with the people they pay; they share no vehicle, house, phone or incident.
+    """
+    payees: set[int] = set()
+    others: set[int] = set()
+    for k in net.adjacency[v]:
+        t = net.ties[k]
+        u = t.other(v)
+        if u not in inside:
+            continue
+        if t.via == "payment":
+            payees.add(u)
+        elif t.via != "call" or t.criminal:
+            return False
+        else:
+            others.add(u)
+    return bool(payees)
+
+
 def _tie_weight(net: PersonNetwork, k: int, rules: Rules) -> float:
     t = net.ties[k]
     w = rules.tie_weights.get(t.via, 1.0)
@@ -57,72 +78,88 @@ def _tie_weight(net: PersonNetwork, k: int, rules: Rules) -> float:
     return w * (1.0 + 0.25 * min(len(t.link_ids) - 1, 8))
 
 
-def detect_networks(
-    net: PersonNetwork, feats: pd.DataFrame, rules: Rules, *, seed: int = 0
-) -> list[DetectedNetwork]:
-    """Anchors → grown candidate set → Leiden communities → networks with enough anchors."""
-    cfg = rules.detection
-    anchors = anchor_scores(net, feats, rules)
-    candidates = set(anchors)
-    for _ in range(int(cfg.get("grow_rounds", 2))):
-        added = set()
-        for v in range(net.n):
-            if v in candidates:
-                continue
-            partners: dict[int, float] = {}
-            for k in net.adjacency[v]:
-                u = net.ties[k].other(v)
-                if u in candidates:
-                    partners[u] = partners.get(u, 0.0) + _tie_weight(net, k, rules)
-            if not partners:
-                continue
-            strong = any(
-                net.ties[k].criminal and net.ties[k].other(v) in candidates
-                for k in net.adjacency[v]
-            )
-            if strong or (
-                len(partners) >= int(cfg.get("grow_min_partners", 2))
-                and sum(partners.values()) >= float(cfg.get("grow_min_weight", 3.0))
-            ):
-                added.add(v)
-        if not added:
-            break
-        candidates |= added
-    members = sorted(candidates)
-    local = {v: i for i, v in enumerate(members)}
+def burner_like(net: PersonNetwork, v: int, max_span_days: float) -> bool:
+    """A phone nobody is recorded using, active only for a short span: a prepaid burner."""
+    if net.is_person(v):
+        return False
+    times = [t for k in net.adjacency[v] for t in net.ties[k].times]
+    return bool(times) and max(times) - min(times) <= max_span_days
+
+
+def _leiden(net: PersonNetwork, rules: Rules, seed: int, resolution: float) -> list[list[int]]:
     pair_w: dict[tuple[int, int], float] = {}
     for k, t in enumerate(net.ties):
-        if t.a in local and t.b in local:
-            key = (min(local[t.a], local[t.b]), max(local[t.a], local[t.b]))
-            pair_w[key] = pair_w.get(key, 0.0) + _tie_weight(net, k, rules)
-    g = ig.Graph(n=len(members), edges=list(pair_w), directed=False)
+        key = (min(t.a, t.b), max(t.a, t.b))
+        pair_w[key] = pair_w.get(key, 0.0) + _tie_weight(net, k, rules)
+    g = ig.Graph(n=net.n, edges=list(pair_w), directed=False)
     g.es["weight"] = list(pair_w.values())
     ig.set_random_number_generator(random.Random(seed))
     try:
         parts = g.community_leiden(
-            objective_function="modularity",
-            weights="weight",
-            resolution=float(cfg.get("resolution", 1.0)),
+            objective_function="modularity", weights="weight", resolution=resolution,
             n_iterations=-1,
         )
     finally:
         ig.set_random_number_generator(random)
+    return [list(p) for p in parts]
+
+
+def core_members(
+    net: PersonNetwork, people: list[int], anchors: dict[int, float], burners: set[int],
+    min_partners: int,
+) -> list[int]:
+    """Drop the fringe of a community: payers, and people tied to one member only.
+
+    Family of a member calls that member; a migrant's relative pays the collectors; neither is
+    part of the network. Members have a criminal tie, an anchor event, or several partners
+    inside through other channels than money.
+    """
+    inside = set(people)
+    keep = []
+    for v in people:
+        if v in anchors or v in burners:
+            keep.append(v)
+            continue
+        partners: set[int] = set()
+        criminal = False
+        for k in net.adjacency[v]:
+            t = net.ties[k]
+            u = t.other(v)
+            if u not in inside:
+                continue
+            criminal = criminal or t.criminal
+            if t.via != "payment":
+                partners.add(u)
+        if criminal:
+            keep.append(v)
+        elif len(partners) >= min_partners and not is_payer(net, v, inside):
+            keep.append(v)
+    return keep
+
+
+def detect_networks(
+    net: PersonNetwork, feats: pd.DataFrame, rules: Rules, *, seed: int = 0
+) -> list[DetectedNetwork]:
+    """Leiden over all actors → communities with enough criminal markers → their core."""
+    cfg = rules.detection
+    anchors = anchor_scores(net, feats, rules)
+    burners = {
+        v for v in range(net.n)
+        if burner_like(net, v, float(cfg.get("burner_max_span_days", 200)))
+    }
+    parts = _leiden(net, rules, seed, float(cfg.get("resolution", 1.0)))
     found: list[tuple[list[int], float]] = []
     for part in parts:
-        people = [members[i] for i in part]
-        n_anchor = sum(1 for v in people if v in anchors)
+        people = core_members(net, part, anchors, burners, int(cfg.get("core_min_partners", 2)))
+        # fringe removal can cut a member's only link: iterate once more on the core
+        people = core_members(net, people, anchors, burners, int(cfg.get("core_min_partners", 2)))
+        markers = sum(anchors.get(v, 0.0) for v in people) + float(
+            cfg.get("burner_weight", 1.0)
+        ) * sum(1 for v in people if v in burners)
         n_person = sum(1 for v in people if net.is_person(v))
-        if n_person < int(cfg.get("min_size", 6)) or n_anchor < int(cfg.get("min_anchors", 3)):
+        if n_person < int(cfg.get("min_size", 6)) or markers < float(cfg.get("min_markers", 10)):
             continue
-        # People with a single weak tie into the community are its fringe (family, landlord).
-        keep = []
-        inside = set(people)
-        for v in people:
-            ties = [k for k in net.adjacency[v] if net.ties[k].other(v) in inside]
-            partners = {net.ties[k].other(v) for k in ties}
-            if v in anchors or any(net.ties[k].criminal for k in ties) or len(partners) >= 2:
-                keep.append(v)
-        found.append((sorted(keep), sum(anchors.get(v, 0.0) for v in keep)))
+        found.append((sorted(people), markers))
     found.sort(key=lambda x: (-len(x[0]), x[0][0]))
     out = []
     for i, (people, n_anchor) in enumerate(found, start=1):

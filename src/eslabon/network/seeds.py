@@ -187,3 +187,123 @@ def resolve_seed(store: Store, query: str) -> Seed:
         if at_anchor and anchor is not None:
             persons = [r[0] for r in at_anchor]
     return Seed(query, entity_id, kind, caption, tuple(persons), anchor or None, how)
+
+
+class SeedIndex:
+    """Everything seed lookup needs, in memory: traces of many seeds then cost no queries.
+
+    Loaded once per `Tracer` (the web workspace and the benchmark trace many seeds with one).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.entities: dict[str, tuple[str, str]] = {
+            e: (k, c)
+            for e, k, c in store.query(
+                "SELECT entity_id, kind, coalesce(caption, entity_id) FROM entities"
+            )
+        }
+        self.values: dict[tuple[str, str], str] = {}
+        for kind, value, entity in store.query(
+            """
+            SELECT m.kind, v.value, mode(em.entity_id) FROM mentions m
+            JOIN sources s ON s.source_id = m.source_id AND s.superseded_by IS NULL
+            JOIN entity_mentions em ON em.mention_id = m.mention_id,
+            LATERAL (SELECT unnest([m.props->>'number', m.props->>'plate', m.props->>'vin'])
+                     AS value) v
+            WHERE m.kind IN ('Phone', 'Vehicle') AND v.value IS NOT NULL
+            GROUP BY 1, 2
+            """
+        ):
+            self.values[(kind, value)] = entity
+        self.users: dict[str, list[str]] = {}
+        for phone, person in store.query(
+            "SELECT phone_entity, person_entity FROM phone_users ORDER BY 1, 2"
+        ):
+            self.users.setdefault(phone, []).append(person)
+        # Per non-person entity: (person, kind, time) of the links tying persons to it.
+        self.touch: dict[str, list[tuple[str, str, datetime | None]]] = {}
+        for entity, person, kind, at in store.query(
+            """
+            SELECT object_entity, subject_entity, kind, start_at FROM net_edges
+            WHERE subject_kind = 'Person' AND object_kind IS NOT NULL AND object_kind <> 'Person'
+            UNION ALL
+            SELECT subject_entity, object_entity, kind, start_at FROM net_edges
+            WHERE object_kind = 'Person' AND subject_kind <> 'Person'
+            """
+        ):
+            self.touch.setdefault(entity, []).append((person, kind, at))
+        self.last_seen: dict[str, tuple[datetime | None, datetime | None]] = {}
+        kinds = ",".join(f"'{k}'" for k in ENFORCEMENT_KINDS)
+        for entity, enforced, any_time in store.query(
+            f"""
+            SELECT e, max(t) FILTER (WHERE k IN ({kinds})), max(t) FROM (
+                SELECT subject_entity AS e, kind AS k, start_at AS t FROM net_edges
+                UNION ALL SELECT object_entity, kind, start_at FROM net_edges
+                WHERE object_entity IS NOT NULL
+            ) GROUP BY e
+            """
+        ):
+            self.last_seen[entity] = (enforced, any_time)
+        self.names = [(e, fold(c)) for e, (k, c) in self.entities.items() if k == "Person"]
+
+    def find(self, query: str) -> tuple[str, str]:
+        """Like `find_seed_entity`, from memory."""
+        text = query.strip()
+        if not text:
+            raise EslabonError("empty seed", hint="give an entity id, phone, plate, VIN or name")
+        if text in self.entities:
+            return text, "entity id"
+        if sum(c.isdigit() for c in text) >= 7:
+            for region in (None, "MX", "US", "GT", "HN", "SV"):
+                res = normalize_phone(text, region)
+                if res.e164 and ("Phone", res.e164) in self.values:
+                    return self.values[("Phone", res.e164)], f"phone {res.e164}"
+        plate = _PLATE_CHARS.sub("", text.upper())
+        if plate and ("Vehicle", plate) in self.values:
+            return self.values[("Vehicle", plate)], "VIN" if len(plate) == 17 else f"plate {plate}"
+        words = fold(text).split()
+        found = sorted(e for e, name in self.names if all(w in name for w in words))
+        if len(found) == 1:
+            return found[0], "name"
+        if len(found) > 1:
+            shown = ", ".join(f"{e} ({self.entities[e][1]})" for e in found[:5])
+            raise EslabonError(
+                f"{len(found)} persons match {query!r}: {shown}{' …' if len(found) > 5 else ''}",
+                field="SEED",
+                hint="pass one of the entity ids instead",
+            )
+        raise EslabonError(
+            f"nothing in the workspace matches {query!r}",
+            field="SEED",
+            hint="give an entity id, a phone number, a plate or VIN, or part of a name",
+        )
+
+    def seed(self, query: str) -> Seed:
+        """The seed, its persons and its moment — same rules as `resolve_seed`."""
+        entity_id, how = self.find(query)
+        kind, caption = self.entities.get(entity_id, ("?", entity_id))
+        enforced, any_time = self.last_seen.get(entity_id, (None, None))
+        anchor = enforced or any_time
+        if kind == "Person":
+            persons = [entity_id]
+        elif kind == "Phone" and self.users.get(entity_id):
+            persons = list(self.users[entity_id])
+        else:
+            touches = self.touch.get(entity_id, [])
+            at_anchor = sorted({p for p, _k, t in touches if anchor is not None and t == anchor})
+            if kind == "Vehicle" and at_anchor:
+                persons = at_anchor
+            else:
+                acts: dict[str, list[int]] = {}
+                for p, k, _t in touches:
+                    score = acts.setdefault(p, [0, 0])
+                    score[0] += k in (*ENFORCEMENT_KINDS, "Crossing")
+                    score[1] += 1
+                persons = sorted(acts, key=lambda p: (-acts[p][0], -acts[p][1], p))
+        if not persons:
+            raise EslabonError(
+                f"{kind} {caption} is tied to no person in the network",
+                field="SEED",
+                hint="try a phone, plate or name that appears in an event",
+            )
+        return Seed(query, entity_id, kind, caption, tuple(persons), anchor, how)

@@ -75,7 +75,7 @@ def network_graph(
         around = sorted({u for u in g.neighbors(idx[v]) if net.is_person(g.vs[u]["idx"])})
         extra.extend(combinations(around, 2))
     if extra:
-        g.add_edges(extra)
+        g.add_edges(extra, attributes={"weight": [1.0] * len(extra)})
     g = g.induced_subgraph([idx[v] for v in people])
     g.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
     g.vs["roles"] = [roles.get(name, ()) for name in g.vs["name"]]

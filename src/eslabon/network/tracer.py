@@ -10,7 +10,7 @@ from typing import Any
 
 from eslabon.network.analyse import load_results
 from eslabon.network.graph import load_network
-from eslabon.network.seeds import resolve_seed
+from eslabon.network.seeds import SeedIndex
 from eslabon.network.trace import TraceConfig, TraceResult, trace
 from eslabon.store.connection import Store
 
@@ -22,10 +22,11 @@ class Tracer:
         self.store = store
         self.net = load_network(store)
         self.networks, self.roles, self.info = load_results(store, self.net)
+        self.seeds = SeedIndex(store)
 
     def trace(self, query: str, config: TraceConfig | None = None) -> dict[str, Any]:
         """The full answer for one seed, as a JSON-ready dict."""
-        seed = resolve_seed(self.store, query)
+        seed = self.seeds.seed(query)
         result = trace(self.net, seed, self.info, config)
         return self.enrich(result)
 

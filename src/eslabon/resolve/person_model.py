@@ -39,13 +39,18 @@ phones AS (
     GROUP BY 1
 ),
 addrs AS (
-    SELECT l.subject_id AS mention_id, list(DISTINCT k ORDER BY k) AS v FROM (
-        SELECT l.subject_id, concat_ws('|', upper(coalesce((o.props->>'normalized'),
-            (o.props->>'full'))), coalesce((o.props->>'postal_code'), '')) AS k
+    SELECT mention_id, list(DISTINCT k ORDER BY k) AS v,
+        arg_min(city, k) AS city, arg_min(street, k) AS street
+    FROM (
+        SELECT l.subject_id AS mention_id, concat_ws('|', upper(coalesce((o.props->>'normalized'),
+            (o.props->>'full'))), coalesce((o.props->>'postal_code'), '')) AS k,
+            NULLIF(upper(trim(o.props->>'city')), '') AS city,
+            NULLIF(upper(trim(concat_ws(' ', o.props->>'street', o.props->>'number'))), '')
+                AS street
         FROM links l JOIN mentions o ON o.mention_id = l.object_id
         WHERE l.kind IN ('Residence', 'Lease', 'Lodging') AND o.kind = 'Address'
           AND coalesce((o.props->>'normalized'), (o.props->>'full')) IS NOT NULL
-    ) l GROUP BY 1
+    ) GROUP BY 1
 ),
 f AS (
     SELECT p.mention_id AS unique_id, p.source_name,
@@ -69,7 +74,9 @@ f AS (
             CASE WHEN (p.props->>'rfc') IS NOT NULL THEN 'RFC:' || upper((p.props->>'rfc')) END
         ], lambda x: x IS NOT NULL) AS other_ids,
         coalesce(ph.v, []) AS phones,
-        coalesce(ad.v, []) AS addresses
+        coalesce(ad.v, []) AS addresses,
+        ad.city AS address_city,
+        ad.street AS address_street
     FROM p LEFT JOIN phones ph ON ph.mention_id = p.mention_id
            LEFT JOIN addrs ad ON ad.mention_id = p.mention_id
 )
@@ -83,6 +90,10 @@ SELECT *,
     CASE WHEN day(birth_date) <= 12 AND day(birth_date) <> month(birth_date)
          THEN make_date(year(birth_date), day(birth_date), month(birth_date)) END AS birth_date_swapped,
     year(birth_date) AS birth_year,
+    CAST(birth_date AS VARCHAR) AS birth_text,
+    array_to_string(list_sort(string_split(CAST(birth_date AS VARCHAR), '')), '') AS birth_sorted,
+    other_ids[1] AS id1,
+    array_to_string(list_sort(string_split(other_ids[1], '')), '') AS id1_sorted,
     split_part(addresses[1], '|', 1) AS address_text,
     NULLIF(split_part(addresses[1], '|', 2), '') AS postcode,
     strftime(birth_date, '%m-%d') AS birth_md
@@ -112,6 +123,16 @@ def _else() -> dict[str, Any]:
 
 def _jw(col: str, t: float) -> str:
     return f"jaro_winkler_similarity({col}_l, {col}_r) >= {t}"
+
+
+def _typo(col: str, sorted_col: str) -> str:
+    """SQL: ``col`` one edit apart, or two characters swapped (same sorted characters, two
+    edits) — the usual keying slips. ``sorted_col`` holds the value's characters sorted,
+    computed once per record: DuckDB's damerau_levenshtein is several times slower."""
+    return (
+        f"(levenshtein({col}_l, {col}_r) <= 1 OR ({sorted_col}_l = {sorted_col}_r "
+        f"AND levenshtein({col}_l, {col}_r) = 2))"
+    )
 
 
 def _array_comparison(col: str, description: str) -> dict[str, Any]:
@@ -156,6 +177,7 @@ def comparisons() -> list[dict[str, Any]]:
                 "given_l = paternal_r OR paternal_l = given_r",
                 "given and surname fields swapped",
             ),
+            _level("levenshtein(given_l, given_r) <= 1", "one typo"),
             _level(_jw("given", 0.92), "Jaro-Winkler >= 0.92"),
             _level(_jw("given_key", 0.85), "main name Jaro-Winkler >= 0.85"),
             _else(),
@@ -176,6 +198,7 @@ def comparisons() -> list[dict[str, Any]]:
                 "given_l = paternal_r OR paternal_l = given_r",
                 "given and surname fields swapped",
             ),
+            _level("levenshtein(paternal_l, paternal_r) <= 1", "one typo"),
             _level(_jw("paternal", 0.92), "Jaro-Winkler >= 0.92"),
             _level(_jw("paternal", 0.85), "Jaro-Winkler >= 0.85"),
             _else(),
@@ -209,6 +232,10 @@ def comparisons() -> list[dict[str, Any]]:
                 "OR day(birth_date_l) = day(birth_date_r))",
                 "same year, day or month off",
             ),
+            _level(
+                _typo("birth_text", "birth_sorted"),
+                "one digit mistyped or two transposed",
+            ),
             _level("abs(birth_year_l - birth_year_r) <= 1", "within a year"),
             _else(),
         ],
@@ -222,16 +249,37 @@ def comparisons() -> list[dict[str, Any]]:
         _exact_comparison("nationality", "nationality"),
         _exact_comparison("curp", "CURP", fuzzy="levenshtein(curp_l, curp_r) <= 1"),
         _exact_comparison("a_number", "A-Number", fuzzy="levenshtein(a_number_l, a_number_r) <= 1"),
-        _array_comparison("other_ids", "passport, national id, SSN, RFC"),
+        {
+            "output_column_name": "other_ids",
+            "comparison_description": "passport, national id, SSN, RFC (one typo allowed)",
+            "comparison_levels": [
+                _level("len(other_ids_l) = 0 OR len(other_ids_r) = 0", "missing", null=True),
+                _level("list_has_any(other_ids_l, other_ids_r)", "shared"),
+                _level(_typo("id1", "id1_sorted"), "first ids one typo or transposition apart"),
+                _else(),
+            ],
+        },
         _array_comparison("phones", "a phone used by both"),
         {
             "output_column_name": "addresses",
-            "comparison_description": "an address shared, or nearly (typos), or its postcode",
+            "comparison_description": "an address shared, or nearly (typos), or its area",
             "comparison_levels": [
                 _level("len(addresses_l) = 0 OR len(addresses_r) = 0", "missing", null=True),
                 _level("list_has_any(addresses_l, addresses_r)", "shared"),
                 _level(_jw("address_text", 0.9), "Jaro-Winkler >= 0.9"),
-                _level("postcode_l = postcode_r", "same postal code"),
+                _level(
+                    f"{_jw('address_street', 0.85)} AND (address_city_l = address_city_r "
+                    "OR postcode_l = postcode_r)",
+                    "same street (near) in the same town or postcode",
+                ),
+                _level(
+                    "address_city_l = address_city_r AND postcode_l = postcode_r",
+                    "same town and postcode",
+                ),
+                _level(
+                    "address_city_l = address_city_r OR postcode_l = postcode_r",
+                    "same town or postcode",
+                ),
                 _else(),
             ],
         },
@@ -254,6 +302,10 @@ def blocking_rules() -> list[dict[str, Any]]:
         "l.paternal = r.given_key AND l.birth_date = r.birth_date",
         "l.postcode = r.postcode AND l.birth_year = r.birth_year",
         "l.postcode = r.postcode AND l.given_key = r.given_key",
+        "l.paternal = r.paternal AND l.postcode = r.postcode",
+        "l.birth_date = r.birth_date AND l.address_city = r.address_city",
+        "l.given_key = r.given_key AND l.address_city = r.address_city",
+        "l.address_street = r.address_street AND l.address_city = r.address_city",
     ]
     out: list[dict[str, Any]] = [{"blocking_rule": r, "sql_dialect": "duckdb"} for r in rules]
     out.append(

@@ -12,36 +12,78 @@ import random
 
 from eslabon.synth.model import WORLD_END, WORLD_START, Person, World
 from eslabon.synth.networks import HOME_CURRENCY, USD_RATE, at, days
-from eslabon.synth.places import CA_TOWNS, MX_BORDER, PORT_BY_MX, US_BORDER, US_CITIES
+from eslabon.synth.places import MX_BORDER, PORT_BY_MX, US_BORDER, US_CITIES
 from eslabon.synth.population import Population
 
 SPAN = (WORLD_END - WORLD_START).days
-MX_CRIMES = ("ROBO", "ROBO DE VEHICULO", "LESIONES", "NARCOMENUDEO", "PORTACION DE ARMA",
-             "DANO EN PROPIEDAD AJENA", "FRAUDE", "VIOLENCIA FAMILIAR")
-US_CHARGES = ("DWI", "THEFT", "ASSAULT", "POSS MARIJUANA", "DRIVING W/O LICENSE",
-              "ILLEGAL ENTRY", "BURGLARY", "PUBLIC INTOXICATION", "FAILURE TO APPEAR")
-HOTEL_NAMES = ("Hotel Central", "Hotel Real del Norte", "Hotel Misión", "Hotel Colonial",
-               "Hotel Jardín", "Hotel Sol y Luna", "Hotel Estrella", "Motel La Cabaña")
-LEGIT_AGENCIES = ("Agromex Reclutamiento Autorizado", "Empleos Temporales del Campo",
-                  "Servicios de Colocación Norteamérica")
-FARMS = ("Sunny Acres Farm LLC", "Piedmont Tobacco Growers Inc", "Coastal Berry Farms LLC",
-         "Southern Sweet Onion Co")
+MX_CRIMES = (
+    "ROBO",
+    "ROBO DE VEHICULO",
+    "LESIONES",
+    "NARCOMENUDEO",
+    "PORTACION DE ARMA",
+    "DANO EN PROPIEDAD AJENA",
+    "FRAUDE",
+    "VIOLENCIA FAMILIAR",
+)
+US_CHARGES = (
+    "DWI",
+    "THEFT",
+    "ASSAULT",
+    "POSS MARIJUANA",
+    "DRIVING W/O LICENSE",
+    "ILLEGAL ENTRY",
+    "BURGLARY",
+    "PUBLIC INTOXICATION",
+    "FAILURE TO APPEAR",
+)
+HOTEL_NAMES = (
+    "Hotel Central",
+    "Hotel Real del Norte",
+    "Hotel Misión",
+    "Hotel Colonial",
+    "Hotel Jardín",
+    "Hotel Sol y Luna",
+    "Hotel Estrella",
+    "Motel La Cabaña",
+)
+LEGIT_AGENCIES = (
+    "Agromex Reclutamiento Autorizado",
+    "Empleos Temporales del Campo",
+    "Servicios de Colocación Norteamérica",
+)
+FARMS = (
+    "Sunny Acres Farm LLC",
+    "Piedmont Tobacco Growers Inc",
+    "Coastal Berry Farms LLC",
+    "Southern Sweet Onion Co",
+)
 
 
 def _when(rng: random.Random, lo: int = 7, hi: int = 22) -> dt.datetime:
     return at(rng, WORLD_START + days(rng.randrange(SPAN)), lo, hi)
 
 
-def _money(world: World, rng: random.Random, when: dt.datetime, s: Person, r: Person,
-           usd: float) -> None:
+def _money(
+    world: World, rng: random.Random, when: dt.datetime, s: Person, r: Person, usd: float
+) -> None:
     send_cur = HOME_CURRENCY.get(s.country, "USD")
     paid_cur = HOME_CURRENCY.get(r.country, "USD")
-    world.fact("transfer", when, a=s.id, b=r.id, amount=round(usd * USD_RATE[send_cur], 2),
-               currency=send_cur, place=s.city,
-               extra={"paid_currency": paid_cur,
-                      "paid_amount": round(usd * USD_RATE[paid_cur] * rng.uniform(0.97, 1), 2),
-                      "account": r.accounts[0] if r.accounts and rng.random() < 0.4 else None,
-                      "method": None})
+    world.fact(
+        "transfer",
+        when,
+        a=s.id,
+        b=r.id,
+        amount=round(usd * USD_RATE[send_cur], 2),
+        currency=send_cur,
+        place=s.city,
+        extra={
+            "paid_currency": paid_cur,
+            "paid_amount": round(usd * USD_RATE[paid_cur] * rng.uniform(0.97, 1), 2),
+            "account": r.accounts[0] if r.accounts and rng.random() < 0.4 else None,
+            "method": None,
+        },
+    )
 
 
 class Background:
@@ -74,8 +116,12 @@ class Background:
             for _ in range(rng.randrange(4, 14)):
                 a, b = rng.sample(members, 2)
                 when = _when(rng)
-                world.call(when, self._phone(a, when), self._phone(b, when),
-                           int(rng.lognormvariate(4.5, 0.9)) + 5)
+                world.call(
+                    when,
+                    self._phone(a, when),
+                    self._phone(b, when),
+                    int(rng.lognormvariate(4.5, 0.9)) + 5,
+                )
         for pid in self.pop.emigrants:
             p = persons[pid]
             for rid in p.relatives_home:
@@ -83,8 +129,12 @@ class Background:
                 for _ in range(rng.randrange(8, 30)):
                     when = _when(rng, 8, 23)
                     a, b = (p, r) if rng.random() < 0.7 else (r, p)
-                    world.call(when, self._phone(a, when), self._phone(b, when),
-                               int(rng.lognormvariate(5.0, 0.8)) + 10)
+                    world.call(
+                        when,
+                        self._phone(a, when),
+                        self._phone(b, when),
+                        int(rng.lognormvariate(5.0, 0.8)) + 10,
+                    )
             if not p.relatives_home:
                 continue
             month = WORLD_START
@@ -106,8 +156,12 @@ class Background:
                 a, b = rng.sample(people, 2)
                 for _ in range(rng.randrange(1, 5)):
                     when = _when(rng)
-                    world.call(when, self._phone(a, when), self._phone(b, when),
-                               int(rng.lognormvariate(4.0, 1.0)) + 3)
+                    world.call(
+                        when,
+                        self._phone(a, when),
+                        self._phone(b, when),
+                        int(rng.lognormvariate(4.0, 1.0)) + 3,
+                    )
 
     def crossings(self) -> None:
         """Border residents with cars cross northbound at ports of entry."""
@@ -127,43 +181,85 @@ class Background:
                 continue
             doc = "passport" if p.passport or p.country == "US" else "bcc"
             for _ in range(rng.randrange(4, 40)):
-                world.fact("poe_crossing", _when(rng, 5, 23), a=p.id, vehicle=p.vehicles[0],
-                           place=port.name, extra={"doc": doc})
-        for _ in range(self.n(25)):  # ordinary seizures by unrelated people
-            p = rng.choice(list(world.persons.values()))
-            if not p.vehicles or p.country not in ("MX", "US") or p.network:
-                continue
+                world.fact(
+                    "poe_crossing",
+                    _when(rng, 5, 23),
+                    a=p.id,
+                    vehicle=p.vehicles[0],
+                    place=port.name,
+                    extra={"doc": doc},
+                )
+        border_owners = [
+            p
+            for p in world.persons.values()
+            if p.vehicles and not p.network and (p.city in PORT_BY_MX or p.city in US_BORDER)
+        ]
+        for _ in range(self.n(30)):  # ordinary seizures by people outside the networks
+            if not border_owners:
+                break
+            p = rng.choice(border_owners)
             city = p.city if p.city in PORT_BY_MX else rng.choice(MX_BORDER)
             when = _when(rng, 6, 22)
-            world.fact("seizure", when, a=p.id, vehicle=p.vehicles[0], place=PORT_BY_MX[city].name,
-                       extra={"drug": rng.choice(("MARIJUANA", "METHAMPHETAMINE", "COCAINE")),
-                              "quantity": round(rng.uniform(0.3, 40), 1), "unit": "KG",
-                              "phone": p.phone_at(when.date())})
+            world.fact(
+                "seizure",
+                when,
+                a=p.id,
+                vehicle=p.vehicles[0],
+                place=PORT_BY_MX[city].name,
+                extra={
+                    "drug": rng.choice(("MARIJUANA", "METHAMPHETAMINE", "COCAINE", "FENTANYL")),
+                    "quantity": round(rng.uniform(0.3, 40), 1),
+                    "unit": "KG",
+                    "phone": p.phone_at(when.date()),
+                },
+            )
 
     def stops(self) -> None:
         rng, world = self.rng, self.world
         mx_drivers = [p for p in world.persons.values() if p.vehicles and p.country == "MX"]
-        us_drivers = [p for p in world.persons.values() if p.vehicles and p.country == "US"
-                      and (US_CITIES[p.city].state == "TX" or rng.random() < 0.5)]
+        us_drivers = [
+            p
+            for p in world.persons.values()
+            if p.vehicles
+            and p.country == "US"
+            and (US_CITIES[p.city].state == "TX" or rng.random() < 0.5)
+        ]
         for _ in range(self.n(1400)):
             if not mx_drivers:
                 break
             p = rng.choice(mx_drivers)
             when = _when(rng, 0, 24)
-            world.fact("gn_stop", when, a=p.id, vehicle=p.vehicles[0], place=p.city,
-                       extra={"passengers": rng.choice((0, 0, 1, 1, 2, 3)),
-                              "result": rng.choice(("SIN NOVEDAD",) * 8 + ("INFRACCION",)),
-                              "phone": p.phone_at(when.date())})
+            world.fact(
+                "gn_stop",
+                when,
+                a=p.id,
+                vehicle=p.vehicles[0],
+                place=p.city,
+                extra={
+                    "passengers": rng.choice((0, 0, 1, 1, 2, 3)),
+                    "result": rng.choice(("SIN NOVEDAD",) * 8 + ("INFRACCION",)),
+                    "phone": p.phone_at(when.date()),
+                },
+            )
         for _ in range(self.n(1800)):
             if not us_drivers:
                 break
             p = rng.choice(us_drivers)
             when = _when(rng, 0, 24)
-            world.fact("us_stop", when, a=p.id, vehicle=p.vehicles[0], place=p.city,
-                       extra={"occupants": rng.choice((1, 1, 1, 2, 2, 3, 4)),
-                              "outcome": rng.choice(("WARNING", "WARNING", "CITATION",
-                                                     "CITATION", "CITATION", "ARREST")),
-                              "phone": p.phone_at(when.date())})
+            world.fact(
+                "us_stop",
+                when,
+                a=p.id,
+                vehicle=p.vehicles[0],
+                place=p.city,
+                extra={
+                    "occupants": rng.choice((1, 1, 1, 2, 2, 3, 4)),
+                    "outcome": rng.choice(
+                        ("WARNING", "WARNING", "CITATION", "CITATION", "CITATION", "ARREST")
+                    ),
+                    "phone": p.phone_at(when.date()),
+                },
+            )
 
     def migrants(self) -> None:
         """Independent migrants: INM detentions in the south, Border Patrol at the border."""
@@ -173,53 +269,108 @@ class Background:
             p = pop.pick_young(nat)
             when = _when(rng, 0, 24)
             if nat != "MX":
-                world.fact("inm_detention", when, a=p.id,
-                           place=rng.choice(("Tapachula", "Tenosique", "Villahermosa",
-                                             "Coatzacoalcos", "Puebla", "Monterrey")),
-                           extra={"phone": p.phone_at(when.date())})
+                world.fact(
+                    "inm_detention",
+                    when,
+                    a=p.id,
+                    place=rng.choice(
+                        (
+                            "Tapachula",
+                            "Tenosique",
+                            "Villahermosa",
+                            "Coatzacoalcos",
+                            "Puebla",
+                            "Monterrey",
+                        )
+                    ),
+                    extra={"phone": p.phone_at(when.date())},
+                )
                 if rng.random() < 0.6 and nat == "GT":
                     later = when + days(rng.randrange(10, 40))
                     if later.date() < WORLD_END:
-                        world.fact("gt_record", later, a=p.id, place="Ciudad de Guatemala",
-                                   extra={"motivo": "RETORNADO", "phone": p.phone_at(later.date())})
+                        world.fact(
+                            "gt_record",
+                            later,
+                            a=p.id,
+                            place="Ciudad de Guatemala",
+                            extra={"motivo": "RETORNADO", "phone": p.phone_at(later.date())},
+                        )
             if rng.random() < 0.6 or nat == "MX":  # tried again, reached the border
                 later = when + days(rng.randrange(20, 90))
                 if later.date() > WORLD_END:
                     continue
                 route_us = rng.choice(US_BORDER)
                 pop.b.give_a_number(p, later.date())
-                sector = {"McAllen": "Rio Grande Valley", "Brownsville": "Rio Grande Valley",
-                          "Laredo": "Laredo", "El Paso": "El Paso", "Nogales": "Tucson",
-                          "San Diego": "San Diego"}[route_us]
-                world.fact("apprehension", later, a=p.id, place=route_us,
-                           extra={"sector": sector, "phone": p.phone_at(later.date())})
+                sector = {
+                    "McAllen": "Rio Grande Valley",
+                    "Brownsville": "Rio Grande Valley",
+                    "Laredo": "Laredo",
+                    "El Paso": "El Paso",
+                    "Nogales": "Tucson",
+                    "San Diego": "San Diego",
+                }[route_us]
+                world.fact(
+                    "apprehension",
+                    later,
+                    a=p.id,
+                    place=route_us,
+                    extra={"sector": sector, "phone": p.phone_at(later.date())},
+                )
                 if rng.random() < 0.15:  # caught again weeks later: same A-Number
                     again = later + days(rng.randrange(15, 120))
                     if again.date() < WORLD_END:
-                        world.fact("apprehension", again, a=p.id, place=route_us,
-                                   extra={"sector": sector, "phone": p.phone_at(again.date())})
-        gt_people = [p for p in world.persons.values() if p.country == "GT"
-                     and p.age_on(WORLD_START) >= 18]
+                        world.fact(
+                            "apprehension",
+                            again,
+                            a=p.id,
+                            place=route_us,
+                            extra={"sector": sector, "phone": p.phone_at(again.date())},
+                        )
+        gt_people = [
+            p for p in world.persons.values() if p.country == "GT" and p.age_on(WORLD_START) >= 18
+        ]
         for _ in range(self.n(160)):
             p = rng.choice(gt_people)
             when = _when(rng, 7, 20)
-            world.fact("gt_record", when, a=p.id, place=p.city,
-                       extra={"motivo": rng.choice(("FALTA JUDICIAL", "RIÑA", "HURTO",
-                                                    "CONDUCIR EBRIO", "DENUNCIA")),
-                              "phone": p.phone_at(when.date())})
+            world.fact(
+                "gt_record",
+                when,
+                a=p.id,
+                place=p.city,
+                extra={
+                    "motivo": rng.choice(
+                        ("FALTA JUDICIAL", "RIÑA", "HURTO", "CONDUCIR EBRIO", "DENUNCIA")
+                    ),
+                    "phone": p.phone_at(when.date()),
+                },
+            )
 
     def crime(self) -> None:
         rng, world = self.rng, self.world
-        us_people = [p for p in world.persons.values() if p.country == "US"
-                     and 18 <= p.age_on(WORLD_START) <= 65]
-        mx_people = [p for p in world.persons.values() if p.country == "MX"
-                     and 18 <= p.age_on(WORLD_START) <= 65]
+        us_people = [
+            p
+            for p in world.persons.values()
+            if p.country == "US" and 18 <= p.age_on(WORLD_START) <= 65
+        ]
+        mx_people = [
+            p
+            for p in world.persons.values()
+            if p.country == "MX" and 18 <= p.age_on(WORLD_START) <= 65
+        ]
         for _ in range(self.n(520)):
             p = rng.choice(us_people)
             when = _when(rng, 0, 24)
-            world.fact("arrest", when, a=p.id, place=p.city,
-                       extra={"charge": rng.choice(US_CHARGES), "phone": p.phone_at(when.date()),
-                              "alias": rng.random() < 0.05})
+            world.fact(
+                "arrest",
+                when,
+                a=p.id,
+                place=p.city,
+                extra={
+                    "charge": rng.choice(US_CHARGES),
+                    "phone": p.phone_at(when.date()),
+                    "alias": rng.random() < 0.05,
+                },
+            )
         for _ in range(self.n(300)):
             p = rng.choice(mx_people)
             victim = rng.choice(mx_people) if rng.random() < 0.6 else None
@@ -228,53 +379,109 @@ class Background:
             if victim and victim.id != p.id:
                 people.append((victim.id, "VICTIMA", victim.phone_at(when.date()), False))
             city = p.city
-            world.fact("carpeta", when, place=city,
-                       vehicle=p.vehicles[0] if p.vehicles and rng.random() < 0.2 else None,
-                       extra={"carpeta": f"FED/{city[:3].upper()}/{rng.randrange(1000, 9999)}/"
-                                         f"{when.year}",
-                              "delito": rng.choice(MX_CRIMES), "people": people,
-                              "imputado": p.id})
+            world.fact(
+                "carpeta",
+                when,
+                place=city,
+                vehicle=p.vehicles[0] if p.vehicles and rng.random() < 0.2 else None,
+                extra={
+                    "carpeta": f"FED/{city[:3].upper()}/{rng.randrange(1000, 9999)}/{when.year}",
+                    "delito": rng.choice(MX_CRIMES),
+                    "people": people,
+                    "imputado": p.id,
+                },
+            )
 
     def housing(self) -> None:
         """US leases and Mexican hotel stays (travellers, workers, families)."""
         rng, world, b = self.rng, self.world, self.pop.b
-        us_adults = [p for p in world.persons.values() if p.country == "US"
-                     and p.age_on(WORLD_START) >= 20]
+        us_adults = [
+            p for p in world.persons.values() if p.country == "US" and p.age_on(WORLD_START) >= 20
+        ]
         for _ in range(self.n(650)):
             p = rng.choice(us_adults)
             home = world.addresses.get(p.home or "")
             if home is None or home.country != "US":
                 home = b.address("US", p.city)
-            world.fact("lease", _when(rng, 9, 18), a=p.id, place=home.id,
-                       amount=float(rng.randrange(650, 2400, 25)), currency="USD",
-                       extra={"months": rng.choice((6, 12, 12, 24))})
+            world.fact(
+                "lease",
+                _when(rng, 9, 18),
+                a=p.id,
+                place=home.id,
+                amount=float(rng.randrange(650, 2400, 25)),
+                currency="USD",
+                extra={"months": rng.choice((6, 12, 12, 24))},
+            )
         hotels = []
-        for city in ("Tapachula", "Ciudad Hidalgo", "Tenosique", "Reynosa", "Nuevo Laredo",
-                     "Ciudad Juárez", "Tijuana", "Monterrey", "Coatzacoalcos", "Puebla"):
+        for city in (
+            "Tapachula",
+            "Ciudad Hidalgo",
+            "Tenosique",
+            "Reynosa",
+            "Nuevo Laredo",
+            "Ciudad Juárez",
+            "Tijuana",
+            "Monterrey",
+            "Coatzacoalcos",
+            "Puebla",
+        ):
             for _ in range(2):
                 hotels.append(b.organization(rng.choice(HOTEL_NAMES), "MX", "hotel", city=city))
-        travellers = [p for p in world.persons.values() if p.age_on(WORLD_START) >= 18
-                      and p.country in ("MX", "US", "GT")]
+        travellers = [
+            p
+            for p in world.persons.values()
+            if p.age_on(WORLD_START) >= 18 and p.country in ("MX", "US", "GT")
+        ]
         for _ in range(self.n(240)):
             p = rng.choice(travellers)
             when = _when(rng, 12, 23)
-            world.fact("lodging", when, a=p.id, place=rng.choice(hotels).id,
-                       extra={"nights": rng.randint(1, 4), "guests": rng.choice((1, 1, 2, 3)),
-                              "phone": p.phone_at(when.date()),
-                              "vehicle": p.vehicles[0] if p.vehicles and rng.random() < 0.3
-                              else None})
+            world.fact(
+                "lodging",
+                when,
+                a=p.id,
+                place=rng.choice(hotels).id,
+                extra={
+                    "nights": rng.randint(1, 4),
+                    "guests": rng.choice((1, 1, 2, 3)),
+                    "phone": p.phone_at(when.date()),
+                    "vehicle": p.vehicles[0] if p.vehicles and rng.random() < 0.3 else None,
+                },
+            )
 
     def work(self) -> None:
         """Legitimate H-2A workers through registered agencies (no fees)."""
         rng, world, pop, b = self.rng, self.world, self.pop, self.pop.b
-        agencies = [b.organization(n, "MX", "recruitment", city=rng.choice(
-            ("Monterrey", "San Luis Potosí", "Morelia")), registered_recruiter=True)
-            for n in LEGIT_AGENCIES]
-        farms = [b.organization(n, "US", "agriculture", city=rng.choice(
-            ("Raleigh", "Charlotte", "Atlanta", "Salisbury"))) for n in FARMS]
+        agencies = [
+            b.organization(
+                n,
+                "MX",
+                "recruitment",
+                city=rng.choice(("Monterrey", "San Luis Potosí", "Morelia")),
+                registered_recruiter=True,
+            )
+            for n in LEGIT_AGENCIES
+        ]
+        farms = [
+            b.organization(
+                n,
+                "US",
+                "agriculture",
+                city=rng.choice(("Raleigh", "Charlotte", "Atlanta", "Salisbury")),
+            )
+            for n in FARMS
+        ]
         for _ in range(self.n(220)):
             p = pop.pick_young("MX")
-            world.fact("employment", _when(rng, 8, 17), a=p.id, b=rng.choice(farms).id,
-                       extra={"agency": rng.choice(agencies).id, "fee": 0, "currency": "USD",
-                              "visa": "H-2A"})
-        _ = CA_TOWNS
+            b.ensure_passport(p)
+            world.fact(
+                "employment",
+                _when(rng, 8, 17),
+                a=p.id,
+                b=rng.choice(farms).id,
+                extra={
+                    "agency": rng.choice(agencies).id,
+                    "fee": 0,
+                    "currency": "USD",
+                    "visa": "H-2A",
+                },
+            )

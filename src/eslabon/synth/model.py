@@ -79,6 +79,13 @@ class Person:
                     best = span.phone_id
         return best
 
+    def drop_phones_after(self, day: dt.date) -> None:
+        """Stop using every line after ``day`` (moving country, arrest); unborn spans vanish."""
+        self.phones = [s for s in self.phones if s.start <= day]
+        for span in self.phones:
+            if span.end > day:
+                span.end = day
+
     def age_on(self, when: dt.date) -> int:
         years = when.year - self.birth_date.year
         return years - ((when.month, when.day) < (self.birth_date.month, self.birth_date.day))
@@ -230,6 +237,8 @@ class World:
         self.calls: list[tuple[dt.datetime, str, str, int, str | None]] = []
         self._counters: dict[str, int] = {}
         self._numbers: set[str] = set()
+        self._docs: dict[str, str] = {}
+        self._person_docs: dict[str, str] = {}
 
     def new_id(self, kind: str) -> str:
         prefix, width = ID_PREFIX.get(kind, (kind, 6))
@@ -244,8 +253,9 @@ class World:
         self._numbers.add(value)
         return True
 
-    def add_event(self, kind: str, when: dt.datetime, network: str | None, description: str,
-                  **kw: Any) -> Event:
+    def add_event(
+        self, kind: str, when: dt.datetime, network: str | None, description: str, **kw: Any
+    ) -> Event:
         ev = Event(f"E{len(self.events) + 1:07d}", kind, when, network, description, **kw)
         self.events.append(ev)
         return ev
@@ -255,10 +265,45 @@ class World:
         self.facts.setdefault(kind, []).append(f)
         return f
 
-    def call(self, when: dt.datetime, caller: str | None, callee: str | None, seconds: int,
-             event: str | None = None) -> None:
+    def call(
+        self,
+        when: dt.datetime,
+        caller: str | None,
+        callee: str | None,
+        seconds: int,
+        event: str | None = None,
+    ) -> None:
         if caller and callee and caller != callee:
             self.calls.append((when, caller, callee, seconds, event))
+
+    def document_for(self, holder: str, doc_type: str, number: str, country: str) -> str:
+        """The IdentityDocument entity for (type, number), created on first sight."""
+        key = f"{doc_type}|{number}"
+        doc_id = self._docs.get(key)
+        if doc_id is None:
+            doc_id = self.new_id("IdentityDocument")
+            self.documents[doc_id] = Document(doc_id, number, doc_type, country, holder)
+            self._docs[key] = doc_id
+        return doc_id
+
+    def person_doc(self, holder: str, doc_type: str, make) -> str:
+        """A per-person document number (consular ID, licence), drawn once and unique."""
+        key = f"{holder}|{doc_type}"
+        if key not in self._person_docs:
+            for _ in range(100):
+                number = make()
+                if self.unique(doc_type + number):
+                    break
+            self._person_docs[key] = number
+        return self._person_docs[key]
+
+    def phone_index(self) -> dict[str, list[tuple[str, PhoneSpan]]]:
+        """phone id -> [(person id, span)] for everyone who ever used it."""
+        out: dict[str, list[tuple[str, PhoneSpan]]] = {}
+        for p in self.persons.values():
+            for span in p.phones:
+                out.setdefault(span.phone_id, []).append((p.id, span))
+        return out
 
     def role(self, person_id: str, network_id: str, role: str) -> None:
         self.roles.append((person_id, network_id, role))

@@ -38,12 +38,24 @@ class NetworkKit:
         self.net = net
         self.careless: set[str] = set()  # members who sometimes use their personal line
 
-    def member(self, role: str, city: str, *, segment: str, sex: str | None = None,
-               alias_p: float = 0.75, max_age: int = 58) -> Person:
+    def member(
+        self,
+        role: str,
+        city: str,
+        *,
+        segment: str,
+        sex: str | None = None,
+        alias_p: float = 0.75,
+        max_age: int = 58,
+    ) -> Person:
         rng = self.rng
         if sex is None:
-            sex = "F" if rng.random() < (0.35 if role in ("money_collector", "stash_keeper",
-                                                           "recruiter") else 0.08) else "M"
+            sex = (
+                "F"
+                if rng.random()
+                < (0.35 if role in ("money_collector", "stash_keeper", "recruiter") else 0.08)
+                else "M"
+            )
         p = self.pop.pick_adult(city, sex=sex, max_age=max_age)
         if rng.random() < alias_p:
             p.alias = npool.draw_alias(rng, p.sex)
@@ -54,16 +66,30 @@ class NetworkKit:
             self.careless.add(p.id)
         return p
 
-    def burners(self, p: Person, start: dt.date, end: dt.date, *, mean_days: int,
-                country: str | None = None, city: str | None = None) -> None:
+    def burners(
+        self,
+        p: Person,
+        start: dt.date,
+        end: dt.date,
+        *,
+        mean_days: int,
+        country: str | None = None,
+        city: str | None = None,
+    ) -> None:
         """Consecutive prepaid phones covering [start, end]; each lives ~mean_days."""
         rng = self.rng
         cur = start
         while cur <= end:
             length = rng.randrange(max(10, mean_days // 2), mean_days * 3 // 2 + 1)
             stop = min(end, cur + days(length))
-            self.pop.b.phone(p, cur, stop, burner=True, country=country or p.country,
-                             city=city or (p.city if (country or p.country) == p.country else None))
+            self.pop.b.phone(
+                p,
+                cur,
+                stop,
+                burner=True,
+                country=country or p.country,
+                city=city or (p.city if (country or p.country) == p.country else None),
+            )
             cur = stop + days(1)
 
     def retire(self, p: Person, day: dt.date) -> None:
@@ -79,24 +105,46 @@ class NetworkKit:
             return personal
         return p.phone_at(when.date(), business=True) or personal
 
-    def calls(self, moment: dt.datetime, pairs: Sequence[tuple[Person, Person]], event: str,
-              *, before_h: float = 8, n: tuple[int, int] = (1, 3)) -> None:
+    def calls(
+        self,
+        moment: dt.datetime,
+        pairs: Sequence[tuple[Person, Person]],
+        event: str,
+        *,
+        before_h: float = 8,
+        n: tuple[int, int] = (1, 3),
+    ) -> None:
         """Calls clustering in the hours before ``moment`` between business phones."""
         rng = self.rng
         for a, b in pairs:
             for _ in range(rng.randint(*n)):
                 when = moment - dt.timedelta(minutes=rng.randrange(2, int(before_h * 60)))
                 caller, callee = (a, b) if rng.random() < 0.6 else (b, a)
-                self.world.call(when, self.bphone(caller, when), self.bphone(callee, when),
-                                int(rng.lognormvariate(4.2, 0.9)) + 3, event)
+                self.world.call(
+                    when,
+                    self.bphone(caller, when),
+                    self.bphone(callee, when),
+                    int(rng.lognormvariate(4.2, 0.9)) + 3,
+                    event,
+                )
 
     def personal_call(self, moment: dt.datetime, a: Person, b: Person, event: str | None) -> None:
         ca, cb = a.phone_at(moment.date()), b.phone_at(moment.date())
         self.world.call(moment, ca, cb, int(self.rng.lognormvariate(4.6, 0.8)) + 5, event)
 
-    def transfers(self, sender: Person, receivers: Sequence[Person], total_usd: float,
-                  start: dt.date, span_days: int, event_kind: str, chain: str | None,
-                  *, max_each: float = 1900.0, description: str) -> list[str]:
+    def transfers(
+        self,
+        sender: Person,
+        receivers: Sequence[Person],
+        total_usd: float,
+        start: dt.date,
+        span_days: int,
+        event_kind: str,
+        chain: str | None,
+        *,
+        max_each: float = 1900.0,
+        description: str,
+    ) -> list[str]:
         """Structured payment: ``total_usd`` split into small transfers to several receivers."""
         rng = self.rng
         ids = []
@@ -106,22 +154,35 @@ class NetworkKit:
             amount = min(remaining, round(rng.uniform(0.45, 1.0) * max_each, -1))
             if remaining - amount < 150:
                 amount = remaining
-            receiver = receivers[k % len(receivers)] if rng.random() < 0.8 else rng.choice(
-                receivers)
+            receiver = (
+                receivers[k % len(receivers)] if rng.random() < 0.8 else rng.choice(receivers)
+            )
             k += 1
             day = start + days(rng.randrange(span_days + 1))
             when = at(rng, day, 9, 20)
             ev = self.world.add_event(
-                event_kind, when, self.net.id, f"{description}: {amount:.0f} USD",
-                chain=chain, persons={"sender": sender.id, "receiver": receiver.id},
+                event_kind,
+                when,
+                self.net.id,
+                f"{description}: {amount:.0f} USD",
+                chain=chain,
+                persons={"sender": sender.id, "receiver": receiver.id},
             )
             self.money(when, sender, receiver, amount, ev.id)
             ids.append(ev.id)
             remaining -= amount
         return ids
 
-    def money(self, when: dt.datetime, sender: Person, receiver: Person, usd: float,
-              event: str | None, *, method: str | None = None) -> None:
+    def money(
+        self,
+        when: dt.datetime,
+        sender: Person,
+        receiver: Person,
+        usd: float,
+        event: str | None,
+        *,
+        method: str | None = None,
+    ) -> None:
         rng = self.rng
         paid_cur = HOME_CURRENCY.get(receiver.country, "USD")
         acc = None
@@ -129,11 +190,21 @@ class NetworkKit:
             acc = receiver.accounts[0]
         send_cur = HOME_CURRENCY.get(sender.country, "USD")
         self.world.fact(
-            "transfer", when, a=sender.id, b=receiver.id,
-            amount=round(usd * USD_RATE[send_cur], 2), currency=send_cur, place=sender.city, network=self.net.id, event=event,
-            extra={"paid_currency": paid_cur,
-                   "paid_amount": round(usd * USD_RATE[paid_cur] * rng.uniform(0.97, 1.0), 2),
-                   "account": acc, "method": method},
+            "transfer",
+            when,
+            a=sender.id,
+            b=receiver.id,
+            amount=round(usd * USD_RATE[send_cur], 2),
+            currency=send_cur,
+            place=sender.city,
+            network=self.net.id,
+            event=event,
+            extra={
+                "paid_currency": paid_cur,
+                "paid_amount": round(usd * USD_RATE[paid_cur] * rng.uniform(0.97, 1.0), 2),
+                "account": acc,
+                "method": method,
+            },
         )
 
     def seed(self, entity_id: str, kind: str, value: str, description: str) -> None:

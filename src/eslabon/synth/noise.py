@@ -56,15 +56,54 @@ DEFAULT_NOISE = NoiseProfile()
 # Values that mean "no value" in sources; ingest treats these as empty (normalise.MISSING).
 MISSING_MARKERS_ES = ("", "", "", "S/D", "SIN DATO", "N/A")
 MISSING_MARKERS_EN = ("", "", "", "N/A", "UNKNOWN")
-MISSING_TOKENS = frozenset({"", "NULL", "NONE", "N/A", "N A", "NA", "S/D", "SIN DATO",
-                            "SIN DATOS", "NO DISPONIBLE", "DESCONOCIDO", "UNKNOWN", "-", "--",
-                            "?", "NAN"})
+MISSING_TOKENS = frozenset(
+    {
+        "",
+        "NULL",
+        "NONE",
+        "N/A",
+        "N A",
+        "NA",
+        "S/D",
+        "SIN DATO",
+        "SIN DATOS",
+        "NO DISPONIBLE",
+        "DESCONOCIDO",
+        "UNKNOWN",
+        "-",
+        "--",
+        "?",
+        "NAN",
+    }
+)
 
 _KEYBOARD = {
-    "A": "QSZ", "B": "VNG", "C": "XVD", "D": "SFE", "E": "WRD", "F": "DGR", "G": "FHT",
-    "H": "GJY", "I": "UOK", "J": "HKU", "K": "JLI", "L": "KO", "M": "N", "N": "BM", "O": "IPL",
-    "P": "O", "Q": "WA", "R": "ETF", "S": "ADW", "T": "RYG", "U": "YIJ", "V": "CB", "W": "QES",
-    "X": "ZC", "Y": "TUH", "Z": "XS",
+    "A": "QSZ",
+    "B": "VNG",
+    "C": "XVD",
+    "D": "SFE",
+    "E": "WRD",
+    "F": "DGR",
+    "G": "FHT",
+    "H": "GJY",
+    "I": "UOK",
+    "J": "HKU",
+    "K": "JLI",
+    "L": "KO",
+    "M": "N",
+    "N": "BM",
+    "O": "IPL",
+    "P": "O",
+    "Q": "WA",
+    "R": "ETF",
+    "S": "ADW",
+    "T": "RYG",
+    "U": "YIJ",
+    "V": "CB",
+    "W": "QES",
+    "X": "ZC",
+    "Y": "TUH",
+    "Z": "XS",
 }
 
 
@@ -136,7 +175,7 @@ def nickname(rng: random.Random, given: str) -> str | None:
     parts = given.split()
     for part in (parts[-1], parts[0]) if rng.random() < 0.5 else (parts[0], parts[-1]):
         k = strip_accents(part).upper()
-        if k in table and k not in ("MARIA", "JOSE") or (k in table and len(parts) == 1):
+        if (k in table and k not in ("MARIA", "JOSE")) or (k in table and len(parts) == 1):
             return rng.choice(table[k])
     return None
 
@@ -159,6 +198,7 @@ def cut_compound(rng: random.Random, given: str) -> str:
 
 # --------------------------------------------------------------------------- phones
 
+
 def national(e164: str) -> tuple[str, str]:
     """(country code, national number) for the dialling codes of the world."""
     for cc in ("52", "502", "503", "504", "1"):
@@ -179,24 +219,50 @@ def format_phone(rng: random.Random, e164: str, source_country: str) -> str:
     r = rng.random()
     if cc == "52":
         if source_country == "MX":
-            forms = (n, _group_mx(n), n, f"+52 {_group_mx(n)}", f"+52 1 {_group_mx(n)}",
-                     f"52{n}", f"044 {_group_mx(n)}", f"({n[:3]}) {n[3:6]}-{n[6:]}", e164)
+            forms = (
+                n,
+                _group_mx(n),
+                n,
+                f"+52 {_group_mx(n)}",
+                f"+52 1 {_group_mx(n)}",
+                f"52{n}",
+                f"044 {_group_mx(n)}",
+                f"({n[:3]}) {n[3:6]}-{n[6:]}",
+                e164,
+            )
             w = (30, 20, 10, 10, 8, 6, 3, 8, 5)
         else:
-            forms = (f"011 52 {_group_mx(n)}", f"+52 {_group_mx(n)}", f"52-{n[:3]}-{n[3:6]}-{n[6:]}",
-                     e164, f"+52 1 {n}", f"01152{n}")
+            forms = (
+                f"011 52 {_group_mx(n)}",
+                f"+52 {_group_mx(n)}",
+                f"52-{n[:3]}-{n[3:6]}-{n[6:]}",
+                e164,
+                f"+52 1 {n}",
+                f"01152{n}",
+            )
             w = (30, 25, 10, 15, 8, 12)
         if r < 0.02 and source_country != "MX":
             return n  # bare, will be read as a local number: a real-world error
     elif cc == "1":
         if source_country == "US":
-            forms = (f"({n[:3]}) {n[3:6]}-{n[6:]}", f"{n[:3]}-{n[3:6]}-{n[6:]}", n,
-                     f"1-{n[:3]}-{n[3:6]}-{n[6:]}", f"+1 {n[:3]} {n[3:6]} {n[6:]}", e164,
-                     f"{n[:3]}.{n[3:6]}.{n[6:]}")
+            forms = (
+                f"({n[:3]}) {n[3:6]}-{n[6:]}",
+                f"{n[:3]}-{n[3:6]}-{n[6:]}",
+                n,
+                f"1-{n[:3]}-{n[3:6]}-{n[6:]}",
+                f"+1 {n[:3]} {n[3:6]} {n[6:]}",
+                e164,
+                f"{n[:3]}.{n[3:6]}.{n[6:]}",
+            )
             w = (30, 25, 15, 8, 8, 8, 6)
         else:
-            forms = (f"001 {n[:3]} {n[3:6]} {n[6:]}", f"+1 {n[:3]} {n[3:6]} {n[6:]}",
-                     f"001{n}", e164, f"1 ({n[:3]}) {n[3:6]}-{n[6:]}")
+            forms = (
+                f"001 {n[:3]} {n[3:6]} {n[6:]}",
+                f"+1 {n[:3]} {n[3:6]} {n[6:]}",
+                f"001{n}",
+                e164,
+                f"1 ({n[:3]}) {n[3:6]}-{n[6:]}",
+            )
             w = (30, 25, 15, 15, 15)
         if r < 0.02 and source_country != "US":
             return n
@@ -219,6 +285,7 @@ def cc_country(cc: str) -> str:
 
 
 # --------------------------------------------------------------------------- dates
+
 
 def format_date(d: dt.date, convention: str, style: int = 0) -> str:
     if convention == "DMY":

@@ -44,26 +44,45 @@ from eslabon.synth.places import (
 
 CA_TOWN_BY_NAME = {t.name: t for t in CA_TOWNS}
 MX_MAKES = (
-    ("NISSAN", "TSURU", "3N1"), ("NISSAN", "NP300", "3N6"), ("NISSAN", "VERSA", "3N1"),
-    ("CHEVROLET", "AVEO", "3G1"), ("VOLKSWAGEN", "JETTA", "3VW"), ("FORD", "LOBO", "1FT"),
-    ("TOYOTA", "HILUX", "MR0"), ("CHEVROLET", "SILVERADO", "3GC"), ("DODGE", "RAM", "3C6"),
+    ("NISSAN", "TSURU", "3N1"),
+    ("NISSAN", "NP300", "3N6"),
+    ("NISSAN", "VERSA", "3N1"),
+    ("CHEVROLET", "AVEO", "3G1"),
+    ("VOLKSWAGEN", "JETTA", "3VW"),
+    ("FORD", "LOBO", "1FT"),
+    ("TOYOTA", "HILUX", "MR0"),
+    ("CHEVROLET", "SILVERADO", "3GC"),
+    ("DODGE", "RAM", "3C6"),
 )
 US_MAKES = (
-    ("FORD", "F-150", "1FT"), ("CHEVROLET", "SILVERADO", "1GC"), ("TOYOTA", "CAMRY", "4T1"),
-    ("HONDA", "CIVIC", "2HG"), ("RAM", "1500", "1C6"), ("DODGE", "GRAND CARAVAN", "2C4"),
-    ("NISSAN", "ALTIMA", "1N4"), ("TOYOTA", "TACOMA", "3TM"), ("JEEP", "CHEROKEE", "1C4"),
+    ("FORD", "F-150", "1FT"),
+    ("CHEVROLET", "SILVERADO", "1GC"),
+    ("TOYOTA", "CAMRY", "4T1"),
+    ("HONDA", "CIVIC", "2HG"),
+    ("RAM", "1500", "1C6"),
+    ("DODGE", "GRAND CARAVAN", "2C4"),
+    ("NISSAN", "ALTIMA", "1N4"),
+    ("TOYOTA", "TACOMA", "3TM"),
+    ("JEEP", "CHEROKEE", "1C4"),
     ("HYUNDAI", "ELANTRA", "KMH"),
 )
-VAN_MAKES = (("FORD", "TRANSIT", "1FT"), ("CHEVROLET", "EXPRESS", "1GC"),
-             ("NISSAN", "URVAN", "JN1"), ("FREIGHTLINER", "CASCADIA", "3AK"))
+VAN_MAKES = (
+    ("FORD", "TRANSIT", "1FT"),
+    ("CHEVROLET", "EXPRESS", "1GC"),
+    ("NISSAN", "URVAN", "JN1"),
+    ("FREIGHTLINER", "CASCADIA", "3AK"),
+)
 COLORS = ("white", "black", "silver", "gray", "red", "blue", "green", "gold", "maroon")
 YEAR_CODES = {y: c for y, c in zip(range(2001, 2010), "123456789", strict=True)} | {
     y: c for y, c in zip(range(2010, 2024), "ABCDEFGHJKLMNP", strict=True)
 }
 MX_BANKS = ("BBVA", "BANORTE", "SANTANDER", "BANCO AZTECA", "BANCOPPEL", "HSBC", "SCOTIABANK")
 US_BANKS = ("WELLS FARGO", "BANK OF AMERICA", "CHASE", "IBC BANK", "BBVA USA", "TEXAS REGIONAL")
-CA_BANKS = {"GT": ("BANRURAL", "BANCO INDUSTRIAL"), "HN": ("BANPAIS", "FICOHSA"),
-            "SV": ("BANCO AGRICOLA", "BANCO CUSCATLAN")}
+CA_BANKS = {
+    "GT": ("BANRURAL", "BANCO INDUSTRIAL"),
+    "HN": ("BANPAIS", "FICOHSA"),
+    "SV": ("BANCO AGRICOLA", "BANCO CUSCATLAN"),
+}
 
 
 def _date_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -103,15 +122,27 @@ class Builder:
             while maternal == paternal and rng.random() < 0.8:
                 maternal = npool.draw_surname(rng, nationality)
         if nationality == "MX":
-            birth_state = MX_CITIES[city].curp_state if city in MX_CITIES else rng.choice(
-                ("TS", "VZ", "OC", "GR", "MN", "ZS", "GT", "SP", "DF", "JC", "PL")
+            birth_state = (
+                MX_CITIES[city].curp_state
+                if city in MX_CITIES
+                else rng.choice(("TS", "VZ", "OC", "GR", "MN", "ZS", "GT", "SP", "DF", "JC", "PL"))
             )
         else:
             birth_state = "NE"
         p = Person(
-            id=self.world.new_id("Person"), given=given, paternal=paternal, maternal=maternal,
-            sex=sex, birth_date=birth, nationality=nationality, birth_state=birth_state,
-            country=country, city=city, anglo=anglo, middle=middle, household=household,
+            id=self.world.new_id("Person"),
+            given=given,
+            paternal=paternal,
+            maternal=maternal,
+            sex=sex,
+            birth_date=birth,
+            nationality=nationality,
+            birth_state=birth_state,
+            country=country,
+            city=city,
+            anglo=anglo,
+            middle=middle,
+            household=household,
         )
         self._identifiers(p)
         self.world.persons[p.id] = p
@@ -128,8 +159,9 @@ class Builder:
                     disambig = str(attempt % 10)
                 else:
                     disambig = "ABCDEFGHJKLMNPQRSTUVWXYZ"[attempt % 24]
-                curp = make_curp(p.given, p.paternal, p.maternal, p.birth_date, p.sex,
-                                 p.birth_state, disambig)
+                curp = make_curp(
+                    p.given, p.paternal, p.maternal, p.birth_date, p.sex, p.birth_state, disambig
+                )
                 if self.world.unique(curp):
                     p.curp = curp
                     break
@@ -146,8 +178,10 @@ class Builder:
                 town = CA_TOWN_BY_NAME.get(p.city)
                 dept = HN_DEPT_CODES.get(town.department if town else "", "05")
                 p.national_id = self._unique(
-                    lambda: f"{dept}{rng.randrange(1, 13):02d}{p.birth_date.year}"
-                    f"{rng.randrange(1, 10**5):05d}"
+                    lambda: (
+                        f"{dept}{rng.randrange(1, 13):02d}{p.birth_date.year}"
+                        f"{rng.randrange(1, 10**5):05d}"
+                    )
                 )
                 p.national_id_type = "DNI"
             if rng.random() < 0.12:
@@ -162,17 +196,26 @@ class Builder:
             area = rng.randrange(1, 900)
         return f"{area:03d}{rng.randrange(1, 100):02d}{rng.randrange(1, 10**4):04d}"
 
-    def _unique(self, make) -> str:  # noqa: ANN001 - a zero-argument factory
+    def _unique(self, make) -> str:
         for _ in range(100):
             value = make()
             if self.world.unique(value):
                 return value
         raise RuntimeError("could not draw a unique identifier")
 
+    def ensure_passport(self, p: Person) -> str:
+        """Workers travelling on visas need a passport."""
+        if p.passport is None:
+            prefix = "G" if p.nationality == "MX" else "C"
+            p.passport = self._unique(lambda: prefix + f"{self.rng.randrange(10**8):08d}")
+        return p.passport
+
     def give_a_number(self, p: Person, since: dt.date) -> None:
         """Assign an immigration file number at the first DHS encounter (kept afterwards)."""
         if p.a_number is None:
-            p.a_number = self._unique(lambda: "A" + f"{self.rng.randrange(200_000_000, 240_000_000)}")
+            p.a_number = self._unique(
+                lambda: "A" + f"{self.rng.randrange(200_000_000, 240_000_000)}"
+            )
             p.a_number_since = since
         elif p.a_number_since and since < p.a_number_since:
             p.a_number_since = since
@@ -184,8 +227,11 @@ class Builder:
             if country == "MX":
                 c = MX_CITIES.get(city or "") or rng.choice(list(MX_CITIES.values()))
                 sub_len = 10 - len(c.lada)
-                number = "+52" + c.lada + str(rng.randrange(2, 10)) + "".join(
-                    str(rng.randrange(10)) for _ in range(sub_len - 1)
+                number = (
+                    "+52"
+                    + c.lada
+                    + str(rng.randrange(2, 10))
+                    + "".join(str(rng.randrange(10)) for _ in range(sub_len - 1))
                 )
             elif country == "US":
                 c = US_CITIES.get(city or "") or rng.choice(list(US_CITIES.values()))
@@ -200,11 +246,20 @@ class Builder:
             if self.world.unique(number):
                 return number
 
-    def phone(self, person: Person, start: dt.date, end: dt.date, *, burner: bool = False,
-              country: str | None = None, city: str | None = None) -> str:
+    def phone(
+        self,
+        person: Person,
+        start: dt.date,
+        end: dt.date,
+        *,
+        burner: bool = False,
+        country: str | None = None,
+        city: str | None = None,
+    ) -> str:
         country = country or person.country
-        ph = Phone(self.world.new_id("Phone"), self.phone_number(country, city or person.city),
-                   country)
+        ph = Phone(
+            self.world.new_id("Phone"), self.phone_number(country, city or person.city), country
+        )
         self.world.phones[ph.id] = ph
         person.phones.append(PhoneSpan(ph.id, start, end, burner))
         return ph.id
@@ -214,24 +269,46 @@ class Builder:
         rng = self.rng
         if country == "MX":
             c = MX_CITIES[city]
-            a = Address(self.world.new_id("Address"), "Calle " + rng.choice(STREETS_MX)
-                        if rng.random() < 0.5 else rng.choice(STREETS_MX),
-                        str(rng.randrange(1, 2500)), rng.choice(COLONIAS), c.municipio, c.state,
-                        c.cp + f"{rng.randrange(1000):03d}", "MX")
+            a = Address(
+                self.world.new_id("Address"),
+                "Calle " + rng.choice(STREETS_MX) if rng.random() < 0.5 else rng.choice(STREETS_MX),
+                str(rng.randrange(1, 2500)),
+                rng.choice(COLONIAS),
+                c.municipio,
+                c.state,
+                c.cp + f"{rng.randrange(1000):03d}",
+                "MX",
+            )
         elif country == "US":
             c = US_CITIES[city]
-            a = Address(self.world.new_id("Address"), rng.choice(STREETS_US),
-                        str(rng.randrange(100, 9999)), None, c.name, c.state,
-                        c.zip3 + f"{rng.randrange(100):02d}", "US")
+            a = Address(
+                self.world.new_id("Address"),
+                rng.choice(STREETS_US),
+                str(rng.randrange(100, 9999)),
+                None,
+                c.name,
+                c.state,
+                c.zip3 + f"{rng.randrange(100):02d}",
+                "US",
+            )
         else:
             t = CA_TOWN_BY_NAME[city]
-            a = Address(self.world.new_id("Address"), rng.choice(STREETS_CA),
-                        str(rng.randrange(1, 80)), None, t.name, t.department, "", country)
+            a = Address(
+                self.world.new_id("Address"),
+                rng.choice(STREETS_CA),
+                str(rng.randrange(1, 80)),
+                None,
+                t.name,
+                t.department,
+                "",
+                country,
+            )
         self.world.addresses[a.id] = a
         return a
 
-    def vehicle(self, owner: Person | None, country: str, city: str, *, kind: str = "car",
-                since: int = 2004) -> Vehicle:
+    def vehicle(
+        self, owner: Person | None, country: str, city: str, *, kind: str = "car", since: int = 2004
+    ) -> Vehicle:
         rng = self.rng
         if kind in ("van", "truck"):
             make, model, wmi = rng.choice(VAN_MAKES)
@@ -242,24 +319,45 @@ class Builder:
         if country == "MX":
             state = MX_CITIES[city].plate_state
             plate = self._unique(
-                lambda: "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3))
-                + "-" + f"{rng.randrange(1000):03d}" + "-" + rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ")
+                lambda: (
+                    "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3))
+                    + "-"
+                    + f"{rng.randrange(1000):03d}"
+                    + "-"
+                    + rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ")
+                )
             )
         else:
             state = US_CITIES[city].state
             letters = "ABCDEFGHJKLMNPRSTVWXYZ"
             if state == "CA":
                 plate = self._unique(
-                    lambda: f"{rng.randrange(5, 10)}"
-                    + "".join(rng.choice(letters) for _ in range(3)) + f"{rng.randrange(1000):03d}"
+                    lambda: (
+                        f"{rng.randrange(5, 10)}"
+                        + "".join(rng.choice(letters) for _ in range(3))
+                        + f"{rng.randrange(1000):03d}"
+                    )
                 )
             else:
                 plate = self._unique(
-                    lambda: "".join(rng.choice(letters) for _ in range(3))
-                    + f"{rng.randrange(10**4):04d}"
+                    lambda: (
+                        "".join(rng.choice(letters) for _ in range(3))
+                        + f"{rng.randrange(10**4):04d}"
+                    )
                 )
-        v = Vehicle(self.world.new_id("Vehicle"), vin, plate, state, country, make, model,
-                    rng.choice(COLORS), year, owner.id if owner else None, kind)
+        v = Vehicle(
+            self.world.new_id("Vehicle"),
+            vin,
+            plate,
+            state,
+            country,
+            make,
+            model,
+            rng.choice(COLORS),
+            year,
+            owner.id if owner else None,
+            kind,
+        )
         self.world.vehicles[v.id] = v
         if owner:
             owner.vehicles.append(v.id)
@@ -281,18 +379,32 @@ class Builder:
         owner.accounts.append(acc.id)
         return acc
 
-    def organization(self, name: str, country: str, sector: str, *, city: str | None = None,
-                     registered_recruiter: bool | None = None, owner: Person | None = None,
-                     founded: dt.date | None = None) -> Organization:
+    def organization(
+        self,
+        name: str,
+        country: str,
+        sector: str,
+        *,
+        city: str | None = None,
+        registered_recruiter: bool | None = None,
+        owner: Person | None = None,
+        founded: dt.date | None = None,
+    ) -> Organization:
         from eslabon.normalize.identifiers import make_company_rfc
 
         rng = self.rng
-        org = Organization(self.world.new_id("Organization"), name, country, sector,
-                           registered_recruiter=registered_recruiter,
-                           owner=owner.id if owner else None)
+        org = Organization(
+            self.world.new_id("Organization"),
+            name,
+            country,
+            sector,
+            registered_recruiter=registered_recruiter,
+            owner=owner.id if owner else None,
+        )
         if country == "MX":
-            org.rfc = make_company_rfc(name, founded or _date_between(
-                rng, dt.date(1995, 1, 1), dt.date(2019, 12, 31)))
+            org.rfc = make_company_rfc(
+                name, founded or _date_between(rng, dt.date(1995, 1, 1), dt.date(2019, 12, 31))
+            )
             if registered_recruiter:
                 org.registration = f"RENAPCO-{rng.randrange(100, 999)}-{rng.randrange(2015, 2021)}"
         elif country == "US":
@@ -325,8 +437,9 @@ class Population:
             return
         rng = self.rng
         if rng.random() < 0.1:  # changed number once
-            switch = _date_between(rng, WORLD_START + dt.timedelta(days=60),
-                                   WORLD_END - dt.timedelta(days=60))
+            switch = _date_between(
+                rng, WORLD_START + dt.timedelta(days=60), WORLD_END - dt.timedelta(days=60)
+            )
             self.b.phone(p, WORLD_START, switch)
             self.b.phone(p, switch + dt.timedelta(days=1), WORLD_END)
         else:
@@ -336,7 +449,11 @@ class Population:
         age = p.age_on(WORLD_START)
         if age >= 18:
             self.adults_by_city.setdefault(p.city, []).append(p.id)
-        if 17 <= age <= 38 and p.country == p.nationality and p.nationality in self.young_by_country:
+        if (
+            17 <= age <= 38
+            and p.country == p.nationality
+            and p.nationality in self.young_by_country
+        ):
             self.young_by_country[p.nationality].append(p.id)
 
     def family(self, country: str, city: str, *, anglo: bool = False) -> list[Person]:
@@ -346,10 +463,24 @@ class Population:
         hh = len(self.world.households)
         nat = country
         father_birth = self._birth(1950, 1992)
-        father = b.person(sex="M", birth=father_birth, nationality=nat, country=country,
-                          city=city, anglo=anglo, household=hh)
-        mother = b.person(sex="F", birth=father_birth + dt.timedelta(days=rng.randrange(-2500, 2500)),
-                          nationality=nat, country=country, city=city, anglo=anglo, household=hh)
+        father = b.person(
+            sex="M",
+            birth=father_birth,
+            nationality=nat,
+            country=country,
+            city=city,
+            anglo=anglo,
+            household=hh,
+        )
+        mother = b.person(
+            sex="F",
+            birth=father_birth + dt.timedelta(days=rng.randrange(-2500, 2500)),
+            nationality=nat,
+            country=country,
+            city=city,
+            anglo=anglo,
+            household=hh,
+        )
         members = [father, mother]
         first_child = max(father.birth_date, mother.birth_date).year + rng.randrange(18, 30)
         for i in range(rng.choice((0, 1, 2, 2, 3, 3, 4, 5))):
@@ -358,13 +489,27 @@ class Population:
                 break
             sex = rng.choice("MF")
             if anglo:
-                child = b.person(sex=sex, birth=self._birth(year, year), nationality=nat,
-                                 country=country, city=city, anglo=True,
-                                 paternal=father.paternal, household=hh)
+                child = b.person(
+                    sex=sex,
+                    birth=self._birth(year, year),
+                    nationality=nat,
+                    country=country,
+                    city=city,
+                    anglo=True,
+                    paternal=father.paternal,
+                    household=hh,
+                )
             else:
-                child = b.person(sex=sex, birth=self._birth(year, year), nationality=nat,
-                                 country=country, city=city, paternal=father.paternal,
-                                 maternal=mother.paternal, household=hh)
+                child = b.person(
+                    sex=sex,
+                    birth=self._birth(year, year),
+                    nationality=nat,
+                    country=country,
+                    city=city,
+                    paternal=father.paternal,
+                    maternal=mother.paternal,
+                    household=hh,
+                )
             members.append(child)
         home = b.address(country, city)
         for m in members:
@@ -454,8 +599,13 @@ class Population:
                 continue
             self.used.add(pid)
             return p
-        country = "MX" if city in MX_CITIES else "US" if city in US_CITIES else (
-            CA_TOWN_BY_NAME[city].country)
+        country = (
+            "MX"
+            if city in MX_CITIES
+            else "US"
+            if city in US_CITIES
+            else (CA_TOWN_BY_NAME[city].country)
+        )
         fam = self.family(country, city)
         for m in fam:
             self._index(m)
@@ -501,9 +651,14 @@ class Population:
         fam = [self.world.persons[x] for x in hh]
         sibling_sex = rng.choice("MF")
         rel = self.b.person(
-            sex=sibling_sex, birth=p.birth_date + dt.timedelta(days=rng.randrange(-4000, 4000)),
-            nationality=p.nationality, country=p.nationality, city=p.city,
-            paternal=p.paternal, maternal=p.maternal, household=p.household,
+            sex=sibling_sex,
+            birth=p.birth_date + dt.timedelta(days=rng.randrange(-4000, 4000)),
+            nationality=p.nationality,
+            country=p.nationality,
+            city=p.city,
+            paternal=p.paternal,
+            maternal=p.maternal,
+            household=p.household,
         )
         if hh:
             hh.append(rel.id)

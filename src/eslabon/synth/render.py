@@ -26,14 +26,31 @@ from eslabon.synth.noise import (
     typo,
 )
 
-ES_NATIONALITY = {"MX": ("MEXICANA", "MEXICO"), "GT": ("GUATEMALA", "GUATEMALTECA"),
-                  "HN": ("HONDURAS", "HONDURENA"), "SV": ("EL SALVADOR", "SALVADORENA"),
-                  "US": ("ESTADOS UNIDOS", "ESTADOUNIDENSE")}
-EN_NATIONALITY = {"MX": ("MEXICO", "MEX"), "GT": ("GUATEMALA", "GTM"), "HN": ("HONDURAS", "HND"),
-                  "SV": ("EL SALVADOR", "SLV"), "US": ("UNITED STATES", "USA")}
-ES_COLORS = {"white": "BLANCO", "black": "NEGRO", "silver": "PLATA", "gray": "GRIS",
-             "red": "ROJO", "blue": "AZUL", "green": "VERDE", "gold": "DORADO",
-             "maroon": "GUINDA"}
+ES_NATIONALITY = {
+    "MX": ("MEXICANA", "MEXICO"),
+    "GT": ("GUATEMALA", "GUATEMALTECA"),
+    "HN": ("HONDURAS", "HONDURENA"),
+    "SV": ("EL SALVADOR", "SALVADORENA"),
+    "US": ("ESTADOS UNIDOS", "ESTADOUNIDENSE"),
+}
+EN_NATIONALITY = {
+    "MX": ("MEXICO", "MEX"),
+    "GT": ("GUATEMALA", "GTM"),
+    "HN": ("HONDURAS", "HND"),
+    "SV": ("EL SALVADOR", "SLV"),
+    "US": ("UNITED STATES", "USA"),
+}
+ES_COLORS = {
+    "white": "BLANCO",
+    "black": "NEGRO",
+    "silver": "PLATA",
+    "gray": "GRIS",
+    "red": "ROJO",
+    "blue": "AZUL",
+    "green": "VERDE",
+    "gold": "DORADO",
+    "maroon": "GUINDA",
+}
 
 
 @dataclass(frozen=True)
@@ -207,7 +224,9 @@ class Render:
             return ""
         if self.chance(self.noise.id_typo):
             i = self.rng.randrange(len(value))
-            repl = self.rng.choice("0123456789" if value[i].isdigit() else "ABCDEFGHJKLMNPRSTUVWXYZ")
+            repl = self.rng.choice(
+                "0123456789" if value[i].isdigit() else "ABCDEFGHJKLMNPRSTUVWXYZ"
+            )
             value = value[:i] + repl + value[i + 1 :]
         return value
 
@@ -218,8 +237,9 @@ class Render:
         if not v:
             return ""
         d = v[1:]
-        return self.rng.choice((v, v, f"A{d[:3]}-{d[3:6]}-{d[6:]}", f"A {d[:3]} {d[3:6]} {d[6:]}",
-                                d, f"A-{d}"))
+        return self.rng.choice(
+            (v, v, f"A{d[:3]}-{d[3:6]}-{d[6:]}", f"A {d[:3]} {d[3:6]} {d[6:]}", d, f"A-{d}")
+        )
 
     def national_id(self, p: Person, *, rate: float | None = None) -> tuple[str, str]:
         v = self.ident(p.national_id, rate=rate)

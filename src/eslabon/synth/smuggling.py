@@ -14,8 +14,16 @@ from eslabon.synth.model import WORLD_END, Network, Person
 from eslabon.synth.networks import NetworkKit, at, days
 from eslabon.synth.places import CA_TOWNS, MX_ORIGIN, PORT_BY_MX, Route
 
-HOTELS = ("Hotel Posada del Sol", "Hotel Fronterizo", "Hotel San Carlos", "Hotel Plaza Real",
-          "Hotel Las Américas", "Hotel Del Río", "Hotel Casa Blanca", "Hotel El Viajero")
+HOTELS = (
+    "Hotel Posada del Sol",
+    "Hotel Fronterizo",
+    "Hotel San Carlos",
+    "Hotel Plaza Real",
+    "Hotel Las Américas",
+    "Hotel Del Río",
+    "Hotel Casa Blanca",
+    "Hotel El Viajero",
+)
 
 
 class SmugglingBuilder(NetworkKit):
@@ -40,18 +48,30 @@ class SmugglingBuilder(NetworkKit):
         m = self.member
         self.coordinator = m("coordinator", route.border_mx, segment="core", sex="M", alias_p=0.95)
         self.recruiters = [m("recruiter", t, segment="origin") for t in origin_towns]
-        self.south_guides = [m("guide", route.south_crossing if route.origin_country != "MX"
-                               else origin_towns[0], segment="origin", sex="M")]
-        self.mx_drivers = [m("driver", route.transit, segment="transit", sex="M", alias_p=0.5,
-                             max_age=45) for _ in range(rng.randint(2, 3))]
+        self.south_guides = [
+            m(
+                "guide",
+                route.south_crossing if route.origin_country != "MX" else origin_towns[0],
+                segment="origin",
+                sex="M",
+            )
+        ]
+        self.mx_drivers = [
+            m("driver", route.transit, segment="transit", sex="M", alias_p=0.5, max_age=45)
+            for _ in range(rng.randint(2, 3))
+        ]
         self.forger = m("forger", route.transit, segment="transit", alias_p=0.9)
         self.mx_stash = m("stash_keeper", route.border_mx, segment="border")
-        self.border_guides = [m("guide", route.border_mx, segment="border", sex="M", max_age=40)
-                              for _ in range(2)]
-        self.lookouts = [m("lookout", route.border_mx, segment="border", max_age=35, alias_p=0.8)
-                         for _ in range(rng.randint(2, 3))]
-        self.us_drivers = [m("driver", route.border_us, segment="us", alias_p=0.4, max_age=45)
-                           for _ in range(2)]
+        self.border_guides = [
+            m("guide", route.border_mx, segment="border", sex="M", max_age=40) for _ in range(2)
+        ]
+        self.lookouts = [
+            m("lookout", route.border_mx, segment="border", max_age=35, alias_p=0.8)
+            for _ in range(rng.randint(2, 3))
+        ]
+        self.us_drivers = [
+            m("driver", route.border_us, segment="us", alias_p=0.4, max_age=45) for _ in range(2)
+        ]
         self.us_stash = m("stash_keeper", route.border_us, segment="us")
         self.collectors = [
             m("money_collector", route.border_mx, segment="money"),
@@ -60,26 +80,40 @@ class SmugglingBuilder(NetworkKit):
         if rng.random() < 0.6:
             self.collectors.append(m("money_collector", route.border_us, segment="money"))
         # burners: brokers change most often; everyone on the route uses prepaid lines
-        for role, mean in (("coordinator", 60), ("guide", 80), ("lookout", 70), ("driver", 110),
-                           ("stash_keeper", 120), ("money_collector", 90), ("forger", 150)):
+        for role, mean in (
+            ("coordinator", 60),
+            ("guide", 80),
+            ("lookout", 70),
+            ("driver", 110),
+            ("stash_keeper", 120),
+            ("money_collector", 90),
+            ("forger", 150),
+        ):
             for pid in net.members.get(role, []):
                 p = self.world.persons[pid]
                 self.burners(p, start - days(30), end + days(15), mean_days=mean)
         # vehicles and houses
         b = self.pop.b
-        self.mx_vans = [b.vehicle(d, "MX", route.transit, kind="van", since=2008)
-                        for d in self.mx_drivers[:2]]
+        self.mx_vans = [
+            b.vehicle(d, "MX", route.transit, kind="van", since=2008) for d in self.mx_drivers[:2]
+        ]
         self.us_cars = [b.vehicle(d, "US", route.border_us, since=2010) for d in self.us_drivers]
         for v in self.mx_vans + self.us_cars:
             net.vehicles.append(v.id)
         self.mx_house = b.address("MX", route.border_mx)
         self.us_house = b.address("US", route.border_us)
         net.stash_houses += [self.mx_house.id, self.us_house.id]
-        self.world.fact("lease", at(rng, start - days(rng.randrange(10, 40)), 10, 18),
-                        a=self.us_stash.id, place=self.us_house.id,
-                        amount=float(rng.randrange(900, 1800, 50)), currency="USD",
-                        network=net.id, extra={"months": 12})
-        for c in self.collectors + [self.coordinator]:
+        self.world.fact(
+            "lease",
+            at(rng, start - days(rng.randrange(10, 40)), 10, 18),
+            a=self.us_stash.id,
+            place=self.us_house.id,
+            amount=float(rng.randrange(900, 1800, 50)),
+            currency="USD",
+            network=net.id,
+            extra={"months": 12},
+        )
+        for c in [*self.collectors, self.coordinator]:
             if not c.accounts:
                 b.account(c, c.country)
         if not self.coordinator.vehicles:
@@ -113,54 +147,111 @@ class SmugglingBuilder(NetworkKit):
         for mig in migrants:
             day = t0 - days(rng.randrange(6, 45))
             when = at(rng, day, 9, 20)
-            fee = rng.randrange(6000, 12000, 500) if route.origin_country != "MX" else rng.randrange(
-                3500, 8000, 500)
-            ev = world.add_event("recruitment", when, net.id,
-                                 f"{recruiter.id} recruits {mig.id}, fee {fee} USD", chain=chain,
-                                 persons={"recruiter": recruiter.id, "migrant": mig.id},
-                                 data={"fee_usd": fee})
-            self.personal_call(when - dt.timedelta(hours=rng.randrange(2, 48)), recruiter, mig,
-                               ev.id)
+            fee = (
+                rng.randrange(6000, 12000, 500)
+                if route.origin_country != "MX"
+                else rng.randrange(3500, 8000, 500)
+            )
+            ev = world.add_event(
+                "recruitment",
+                when,
+                net.id,
+                f"{recruiter.id} recruits {mig.id}, fee {fee} USD",
+                chain=chain,
+                persons={"recruiter": recruiter.id, "migrant": mig.id},
+                data={"fee_usd": fee},
+            )
+            self.personal_call(
+                when - dt.timedelta(hours=rng.randrange(2, 48)), recruiter, mig, ev.id
+            )
             self.fees[mig.id] = fee
             rel = self.pop.us_relative(mig, route.destination_us)
             if rng.random() < 0.45:
                 dep_day = day + days(rng.randrange(1, 5))
-                dep = world.add_event("deposit", at(rng, dep_day, 9, 19), net.id,
-                                      f"advance for {mig.id} to recruiter", chain=chain,
-                                      persons={"sender": rel.id, "receiver": recruiter.id})
+                dep = world.add_event(
+                    "deposit",
+                    at(rng, dep_day, 9, 19),
+                    net.id,
+                    f"advance for {mig.id} to recruiter",
+                    chain=chain,
+                    persons={"sender": rel.id, "receiver": recruiter.id},
+                )
                 self.money(dep.when, rel, recruiter, fee * 0.25, dep.id)
                 self.personal_call(dep.when - dt.timedelta(hours=3), rel, recruiter, dep.id)
         guide = rng.choice(self.south_guides)
         # departure and lodging near the southern border
         dep_when = at(rng, t0, 4, 8)
-        ev = world.add_event("departure", dep_when, net.id, f"group leaves with guide {guide.id}",
-                             chain=chain, persons={"guide": guide.id,
-                                                   "migrants": [x.id for x in migrants]})
+        ev = world.add_event(
+            "departure",
+            dep_when,
+            net.id,
+            f"group leaves with guide {guide.id}",
+            chain=chain,
+            persons={"guide": guide.id, "migrants": [x.id for x in migrants]},
+        )
         self.calls(dep_when, [(guide, recruiter), (guide, co)], ev.id)
         lodge_day = t0 + days(rng.randrange(0, 2))
-        ev = world.add_event("lodging", at(rng, lodge_day, 18, 23), net.id,
-                             f"group lodged at {self.hotel.name}", chain=chain,
-                             persons={"guide": guide.id})
+        ev = world.add_event(
+            "lodging",
+            at(rng, lodge_day, 18, 23),
+            net.id,
+            f"group lodged at {self.hotel.name}",
+            chain=chain,
+            persons={"guide": guide.id},
+        )
         if rng.random() < 0.7:
-            world.fact("lodging", ev.when, a=guide.id, place=self.hotel.id, network=net.id,
-                       event=ev.id, extra={"nights": rng.randint(1, 3), "guests": n,
-                                           "phone": self.bphone(guide, ev.when)})
+            world.fact(
+                "lodging",
+                ev.when,
+                a=guide.id,
+                place=self.hotel.id,
+                network=net.id,
+                event=ev.id,
+                extra={
+                    "nights": rng.randint(1, 3),
+                    "guests": n,
+                    "phone": self.bphone(guide, ev.when),
+                },
+            )
         for mig in migrants:
             if rng.random() < 0.25:
                 doc = self.forged_document(mig, ev.when.date())
-                world.fact("lodging", ev.when + dt.timedelta(minutes=rng.randrange(5, 90)),
-                           a=mig.id, place=self.hotel.id, network=net.id, event=ev.id,
-                           extra={"nights": rng.randint(1, 2), "guests": 1, "doc": doc,
-                                  "phone": mig.phone_at(ev.when.date())})
+                world.fact(
+                    "lodging",
+                    ev.when + dt.timedelta(minutes=rng.randrange(5, 90)),
+                    a=mig.id,
+                    place=self.hotel.id,
+                    network=net.id,
+                    event=ev.id,
+                    extra={
+                        "nights": rng.randint(1, 2),
+                        "guests": 1,
+                        "doc": doc,
+                        "phone": mig.phone_at(ev.when.date()),
+                    },
+                )
         # INM catches some on the way
         travelling = []
         for mig in migrants:
             if rng.random() < 0.08 and incident != "gn_stop":
                 when = at(rng, lodge_day + days(rng.randrange(1, 3)), 6, 22)
-                ev = world.add_event("detention", when, net.id, f"INM detains {mig.id}",
-                                     chain=chain, persons={"migrant": mig.id})
-                world.fact("inm_detention", when, a=mig.id, place=route.south_crossing,
-                           network=net.id, event=ev.id, extra={"phone": mig.phone_at(when.date())})
+                ev = world.add_event(
+                    "detention",
+                    when,
+                    net.id,
+                    f"INM detains {mig.id}",
+                    chain=chain,
+                    persons={"migrant": mig.id},
+                )
+                world.fact(
+                    "inm_detention",
+                    when,
+                    a=mig.id,
+                    place=route.south_crossing,
+                    network=net.id,
+                    event=ev.id,
+                    extra={"phone": mig.phone_at(when.date())},
+                )
                 self.deport(mig, when.date(), chain)
             else:
                 travelling.append(mig)
@@ -171,41 +262,77 @@ class SmugglingBuilder(NetworkKit):
         driver = rng.choice(self.mx_drivers)
         van = self.mx_vans[self.mx_drivers.index(driver) % len(self.mx_vans)]
         pick = at(rng, lodge_day + days(rng.randrange(1, 3)), 0, 5)
-        ev = world.add_event("pickup", pick, net.id, f"driver {driver.id} picks up group",
-                             chain=chain, persons={"driver": driver.id, "guide": guide.id},
-                             data={"vehicle": van.id})
+        ev = world.add_event(
+            "pickup",
+            pick,
+            net.id,
+            f"driver {driver.id} picks up group",
+            chain=chain,
+            persons={"driver": driver.id, "guide": guide.id},
+            data={"vehicle": van.id},
+        )
         self.calls(pick, [(co, driver), (driver, guide), (co, guide)], ev.id)
         if incident == "gn_stop":
             self.gn_incident(pick, driver, van, migrants, chain)
             return
         if rng.random() < 0.3:
             when = pick + dt.timedelta(hours=rng.randrange(3, 14))
-            ev = world.add_event("stop", when, net.id, "checkpoint stop, waved through",
-                                 chain=chain, persons={"driver": driver.id})
-            world.fact("gn_stop", when, a=driver.id, vehicle=van.id, place=route.transit,
-                       network=net.id, event=ev.id,
-                       extra={"passengers": len(migrants), "result": "SIN NOVEDAD",
-                              "phone": self.bphone(driver, when)})
+            ev = world.add_event(
+                "stop",
+                when,
+                net.id,
+                "checkpoint stop, waved through",
+                chain=chain,
+                persons={"driver": driver.id},
+            )
+            world.fact(
+                "gn_stop",
+                when,
+                a=driver.id,
+                vehicle=van.id,
+                place=route.transit,
+                network=net.id,
+                event=ev.id,
+                extra={
+                    "passengers": len(migrants),
+                    "result": "SIN NOVEDAD",
+                    "phone": self.bphone(driver, when),
+                },
+            )
         # stash house on the Mexican side of the border
         arrive = pick + days(rng.randrange(1, 3))
-        ev = world.add_event("stash_stay", arrive, net.id,
-                             f"group held at stash house {self.mx_house.id}", chain=chain,
-                             persons={"stash_keeper": self.mx_stash.id, "driver": driver.id},
-                             data={"address": self.mx_house.id})
+        ev = world.add_event(
+            "stash_stay",
+            arrive,
+            net.id,
+            f"group held at stash house {self.mx_house.id}",
+            chain=chain,
+            persons={"stash_keeper": self.mx_stash.id, "driver": driver.id},
+            data={"address": self.mx_house.id},
+        )
         self.calls(arrive, [(driver, self.mx_stash), (co, self.mx_stash)], ev.id)
         if rng.random() < 0.35:
             doc_when = arrive + dt.timedelta(hours=rng.randrange(10, 40))
-            ev = world.add_event("documents", doc_when, net.id,
-                                 f"forger {self.forger.id} delivers documents", chain=chain,
-                                 persons={"forger": self.forger.id})
+            ev = world.add_event(
+                "documents",
+                doc_when,
+                net.id,
+                f"forger {self.forger.id} delivers documents",
+                chain=chain,
+                persons={"forger": self.forger.id},
+            )
             self.calls(doc_when, [(co, self.forger), (self.forger, self.mx_stash)], ev.id)
         # the river crossing
         cross = at(rng, arrive.date() + days(rng.randrange(3, 11)), 1, 5)
         bguide = rng.choice(self.border_guides)
-        ev = world.add_event("border_crossing", cross, net.id,
-                             f"guide {bguide.id} crosses group into {route.border_us}",
-                             chain=chain, persons={"guide": bguide.id,
-                                                   "migrants": [x.id for x in migrants]})
+        ev = world.add_event(
+            "border_crossing",
+            cross,
+            net.id,
+            f"guide {bguide.id} crosses group into {route.border_us}",
+            chain=chain,
+            persons={"guide": bguide.id, "migrants": [x.id for x in migrants]},
+        )
         cross_ev = ev.id
         pairs = [(co, bguide), (bguide, self.mx_stash)] + [(lk, bguide) for lk in self.lookouts]
         pairs += [(lk, co) for lk in self.lookouts[:1]]
@@ -215,23 +342,53 @@ class SmugglingBuilder(NetworkKit):
         for mig in migrants:
             if rng.random() < 0.15 and incident != "us_stop":
                 when = cross + dt.timedelta(minutes=rng.randrange(20, 240))
-                aev = world.add_event("apprehension", when, net.id,
-                                      f"Border Patrol apprehends {mig.id}", chain=chain,
-                                      persons={"migrant": mig.id})
+                aev = world.add_event(
+                    "apprehension",
+                    when,
+                    net.id,
+                    f"Border Patrol apprehends {mig.id}",
+                    chain=chain,
+                    persons={"migrant": mig.id},
+                )
                 self.pop.b.give_a_number(mig, when.date())
-                world.fact("apprehension", when, a=mig.id, place=route.border_us, network=net.id,
-                           event=aev.id, extra={"sector": route.usbp_sector, "group": cross_ev,
-                                                "phone": mig.phone_at(when.date())})
+                world.fact(
+                    "apprehension",
+                    when,
+                    a=mig.id,
+                    place=route.border_us,
+                    network=net.id,
+                    event=aev.id,
+                    extra={
+                        "sector": route.usbp_sector,
+                        "group": cross_ev,
+                        "phone": mig.phone_at(when.date()),
+                    },
+                )
                 if not guide_caught and rng.random() < 0.25:
                     guide_caught = True
-                    gev = world.add_event("apprehension", when, net.id,
-                                          f"guide {bguide.id} apprehended with group",
-                                          chain=chain, persons={"guide": bguide.id})
+                    gev = world.add_event(
+                        "apprehension",
+                        when,
+                        net.id,
+                        f"guide {bguide.id} apprehended with group",
+                        chain=chain,
+                        persons={"guide": bguide.id},
+                    )
                     self.pop.b.give_a_number(bguide, when.date())
-                    world.fact("apprehension", when, a=bguide.id, place=route.border_us,
-                               network=net.id, event=gev.id,
-                               extra={"sector": route.usbp_sector, "group": cross_ev,
-                                      "guide": True, "phone": self.bphone(bguide, when)})
+                    world.fact(
+                        "apprehension",
+                        when,
+                        a=bguide.id,
+                        place=route.border_us,
+                        network=net.id,
+                        event=gev.id,
+                        extra={
+                            "sector": route.usbp_sector,
+                            "group": cross_ev,
+                            "guide": True,
+                            "phone": self.bphone(bguide, when),
+                        },
+                    )
                 self.deport(mig, when.date(), chain)
             else:
                 crossed.append(mig)
@@ -241,35 +398,69 @@ class SmugglingBuilder(NetworkKit):
         udriver = rng.choice(self.us_drivers)
         car = self.us_cars[self.us_drivers.index(udriver)]
         upick = cross + dt.timedelta(hours=rng.randrange(1, 6))
-        ev = world.add_event("us_pickup", upick, net.id, f"driver {udriver.id} picks up group",
-                             chain=chain, persons={"driver": udriver.id},
-                             data={"vehicle": car.id})
-        self.calls(upick, [(bguide, udriver), (co, udriver), (udriver, self.us_stash)], ev.id,
-                   before_h=3)
+        ev = world.add_event(
+            "us_pickup",
+            upick,
+            net.id,
+            f"driver {udriver.id} picks up group",
+            chain=chain,
+            persons={"driver": udriver.id},
+            data={"vehicle": car.id},
+        )
+        self.calls(
+            upick, [(bguide, udriver), (co, udriver), (udriver, self.us_stash)], ev.id, before_h=3
+        )
         if incident == "us_stop":
-            self.us_incident(upick + dt.timedelta(minutes=rng.randrange(20, 120)), udriver, car,
-                             crossed, chain)
+            self.us_incident(
+                upick + dt.timedelta(minutes=rng.randrange(20, 120)), udriver, car, crossed, chain
+            )
             return
         if rng.random() < 0.12:
             when = upick + dt.timedelta(minutes=rng.randrange(15, 90))
-            ev = world.add_event("stop", when, net.id, "traffic stop, warning", chain=chain,
-                                 persons={"driver": udriver.id})
-            world.fact("us_stop", when, a=udriver.id, vehicle=car.id, place=route.border_us,
-                       network=net.id, event=ev.id,
-                       extra={"occupants": len(crossed) + 1, "outcome": "WARNING",
-                              "phone": self.bphone(udriver, when)})
+            ev = world.add_event(
+                "stop",
+                when,
+                net.id,
+                "traffic stop, warning",
+                chain=chain,
+                persons={"driver": udriver.id},
+            )
+            world.fact(
+                "us_stop",
+                when,
+                a=udriver.id,
+                vehicle=car.id,
+                place=route.border_us,
+                network=net.id,
+                event=ev.id,
+                extra={
+                    "occupants": len(crossed) + 1,
+                    "outcome": "WARNING",
+                    "phone": self.bphone(udriver, when),
+                },
+            )
         stay = upick + dt.timedelta(hours=rng.randrange(1, 4))
-        ev = world.add_event("stash_stay", stay, net.id,
-                             f"group held at US stash house {self.us_house.id}", chain=chain,
-                             persons={"stash_keeper": self.us_stash.id},
-                             data={"address": self.us_house.id})
+        ev = world.add_event(
+            "stash_stay",
+            stay,
+            net.id,
+            f"group held at US stash house {self.us_house.id}",
+            chain=chain,
+            persons={"stash_keeper": self.us_stash.id},
+            data={"address": self.us_house.id},
+        )
         self.calls(stay, [(self.us_stash, co)], ev.id)
         self.collect(crossed, stay.date() + days(1), chain)
         release = stay.date() + days(rng.randrange(7, 16))
         for mig in crossed:
-            rev = world.add_event("release", at(rng, release), net.id,
-                                  f"{mig.id} released to {route.destination_us}", chain=chain,
-                                  persons={"migrant": mig.id})
+            rev = world.add_event(
+                "release",
+                at(rng, release),
+                net.id,
+                f"{mig.id} released to {route.destination_us}",
+                chain=chain,
+                persons={"migrant": mig.id},
+            )
             self.settle(mig, release, rev.id)
 
     # -- pieces ----------------------------------------------------------------------------------
@@ -281,34 +472,70 @@ class SmugglingBuilder(NetworkKit):
             fee = self.fees.get(mig.id, 7000)
             receivers = rng.sample(self.collectors, min(len(self.collectors), rng.randint(2, 3)))
             call_when = at(rng, day, 8, 12)
-            ev = self.world.add_event("call", call_when, self.net.id,
-                                      f"collector demands payment from {rel.id}", chain=chain,
-                                      persons={"relative": rel.id, "collector": receivers[0].id})
-            self.world.call(call_when, self.bphone(receivers[0], call_when),
-                            rel.phone_at(day), rng.randrange(40, 400), ev.id)
-            self.transfers(rel, receivers, fee * 0.75, day, 6, "payment", chain,
-                           description=f"payment for {mig.id}")
+            ev = self.world.add_event(
+                "call",
+                call_when,
+                self.net.id,
+                f"collector demands payment from {rel.id}",
+                chain=chain,
+                persons={"relative": rel.id, "collector": receivers[0].id},
+            )
+            self.world.call(
+                call_when,
+                self.bphone(receivers[0], call_when),
+                rel.phone_at(day),
+                rng.randrange(40, 400),
+                ev.id,
+            )
+            self.transfers(
+                rel,
+                receivers,
+                fee * 0.75,
+                day,
+                6,
+                "payment",
+                chain,
+                description=f"payment for {mig.id}",
+            )
         # collectors pass money up to the coordinator
         for c in self.collectors:
             when = at(rng, day + days(rng.randrange(8, 14)), 9, 18)
-            ev = self.world.add_event("payment", when, self.net.id,
-                                      f"collector {c.id} remits to coordinator", chain=chain,
-                                      persons={"sender": c.id, "receiver": self.coordinator.id})
+            ev = self.world.add_event(
+                "payment",
+                when,
+                self.net.id,
+                f"collector {c.id} remits to coordinator",
+                chain=chain,
+                persons={"sender": c.id, "receiver": self.coordinator.id},
+            )
             self.calls(when, [(c, self.coordinator)], ev.id)
-            self.money(when, c, self.coordinator, rng.uniform(1500, 6000), ev.id,
-                       method="DEPOSITO A CUENTA")
+            self.money(
+                when,
+                c,
+                self.coordinator,
+                rng.uniform(1500, 6000),
+                ev.id,
+                method="DEPOSITO A CUENTA",
+            )
 
     def forged_document(self, mig: Person, day: dt.date) -> str:
         from eslabon.normalize.identifiers import make_curp
         from eslabon.synth.model import Document
 
         rng = self.rng
-        fake = make_curp(mig.given, mig.paternal, mig.maternal or "", mig.birth_date, mig.sex,
-                         rng.choice(("CS", "OC", "GR", "VZ")))
+        fake = make_curp(
+            mig.given,
+            mig.paternal,
+            mig.maternal or "",
+            mig.birth_date,
+            mig.sex,
+            rng.choice(("CS", "OC", "GR", "VZ")),
+        )
         if rng.random() < 0.5:  # a sloppy forgery: wrong check digit
             fake = fake[:17] + str((int(fake[17]) + rng.randrange(1, 9)) % 10)
-        doc = Document(self.world.new_id("IdentityDocument"), fake, "CURP", "MX", mig.id,
-                       forged=True)
+        doc = Document(
+            self.world.new_id("IdentityDocument"), fake, "CURP", "MX", mig.id, forged=True
+        )
         self.world.documents[doc.id] = doc
         return doc.id
 
@@ -319,20 +546,30 @@ class SmugglingBuilder(NetworkKit):
         when = at(rng, day + days(rng.randrange(8, 40)), 7, 18)
         if when.date() > WORLD_END:
             return
-        ev = self.world.add_event("return", when, self.net.id, f"{mig.id} returned to Guatemala",
-                                  chain=chain, persons={"migrant": mig.id})
-        self.world.fact("gt_record", when, a=mig.id, place="Ciudad de Guatemala",
-                        network=self.net.id, event=ev.id,
-                        extra={"motivo": "RETORNADO", "phone": mig.phone_at(day)})
+        ev = self.world.add_event(
+            "return",
+            when,
+            self.net.id,
+            f"{mig.id} returned to Guatemala",
+            chain=chain,
+            persons={"migrant": mig.id},
+        )
+        self.world.fact(
+            "gt_record",
+            when,
+            a=mig.id,
+            place="Ciudad de Guatemala",
+            network=self.net.id,
+            event=ev.id,
+            extra={"motivo": "RETORNADO", "phone": mig.phone_at(day)},
+        )
 
     def settle(self, mig: Person, day: dt.date, event: str) -> None:
         """A released migrant starts a life in the US: new phone, family calls, remittances."""
         rng = self.rng
         city = self.route.destination_us
         mig.country, mig.city = "US", city
-        for span in mig.phones:
-            if span.end > day:
-                span.end = day
+        mig.drop_phones_after(day)
         self.pop.b.phone(mig, day + days(1), WORLD_END, country="US", city=city)
         if rng.random() < 0.3:
             mig.home = self.pop.b.address("US", city).id
@@ -341,69 +578,154 @@ class SmugglingBuilder(NetworkKit):
         """A Guardia Nacional checkpoint finds the group: driver to FGR, migrants to INM."""
         rng, world, net = self.rng, self.world, self.net
         stop_when = when + dt.timedelta(hours=rng.randrange(2, 9))
-        ev = world.add_event("incident", stop_when, net.id,
-                             f"Guardia Nacional stops van {van.plate} with {len(migrants)} "
-                             "migrants; driver detained", chain=chain,
-                             persons={"driver": driver.id, "migrants": [m.id for m in migrants]},
-                             data={"vehicle": van.id})
+        ev = world.add_event(
+            "incident",
+            stop_when,
+            net.id,
+            f"Guardia Nacional stops van {van.plate} with {len(migrants)} "
+            "migrants; driver detained",
+            chain=chain,
+            persons={"driver": driver.id, "migrants": [m.id for m in migrants]},
+            data={"vehicle": van.id},
+        )
         net.incident = ev.id
         phone = self.bphone(driver, stop_when)
-        stop = world.fact("gn_stop", stop_when, a=driver.id, vehicle=van.id,
-                          place=self.route.transit, network=net.id, event=ev.id,
-                          extra={"passengers": len(migrants), "result": "PUESTO A DISPOSICION",
-                                 "phone": phone, "protect": True, "recorded": {}})
-        carpeta = f"FED/{self.route.transit[:3].upper()}/{rng.randrange(1000, 9999)}/{stop_when.year}"
+        stop = world.fact(
+            "gn_stop",
+            stop_when,
+            a=driver.id,
+            vehicle=van.id,
+            place=self.route.transit,
+            network=net.id,
+            event=ev.id,
+            extra={
+                "passengers": len(migrants),
+                "result": "PUESTO A DISPOSICION",
+                "phone": phone,
+                "protect": True,
+                "recorded": {},
+            },
+        )
+        carpeta = (
+            f"FED/{self.route.transit[:3].upper()}/{rng.randrange(1000, 9999)}/{stop_when.year}"
+        )
         people = [(driver.id, "IMPUTADO", phone, True)]
         people += [(m.id, "VICTIMA", m.phone_at(stop_when.date()), False) for m in migrants[:4]]
-        world.fact("carpeta", stop_when + dt.timedelta(hours=6), place=self.route.transit,
-                   vehicle=van.id, network=net.id, event=ev.id,
-                   extra={"carpeta": carpeta, "delito": "TRAFICO DE PERSONAS", "people": people,
-                          "imputado": driver.id})
+        world.fact(
+            "carpeta",
+            stop_when + dt.timedelta(hours=6),
+            place=self.route.transit,
+            vehicle=van.id,
+            network=net.id,
+            event=ev.id,
+            extra={
+                "carpeta": carpeta,
+                "delito": "TRAFICO DE PERSONAS",
+                "people": people,
+                "imputado": driver.id,
+            },
+        )
         for m in migrants:
-            world.fact("inm_detention", stop_when + dt.timedelta(hours=3), a=m.id,
-                       place=self.route.transit, network=net.id, event=ev.id,
-                       extra={"phone": m.phone_at(stop_when.date())})
+            world.fact(
+                "inm_detention",
+                stop_when + dt.timedelta(hours=3),
+                a=m.id,
+                place=self.route.transit,
+                network=net.id,
+                event=ev.id,
+                extra={"phone": m.phone_at(stop_when.date())},
+            )
             self.deport(m, stop_when.date(), chain)
         self.replace_driver(driver, stop_when.date(), "mx")
-        self._incident_seeds(stop, driver, van, phone, "gn_puntos_revision",
-                             "driver stopped by Guardia Nacional with migrants")
+        self._incident_seeds(
+            stop,
+            driver,
+            van,
+            phone,
+            "gn_puntos_revision",
+            "driver stopped by Guardia Nacional with migrants",
+        )
 
     def us_incident(self, when: dt.datetime, driver: Person, car, migrants, chain) -> None:
         """State police stop the load car: driver arrested, migrants to Border Patrol."""
         world, net, route = self.world, self.net, self.route
-        ev = world.add_event("incident", when, net.id,
-                             f"state police stop {car.plate} with {len(migrants)} migrants; "
-                             "driver arrested", chain=chain,
-                             persons={"driver": driver.id, "migrants": [m.id for m in migrants]},
-                             data={"vehicle": car.id})
+        ev = world.add_event(
+            "incident",
+            when,
+            net.id,
+            f"state police stop {car.plate} with {len(migrants)} migrants; driver arrested",
+            chain=chain,
+            persons={"driver": driver.id, "migrants": [m.id for m in migrants]},
+            data={"vehicle": car.id},
+        )
         net.incident = ev.id
         phone = self.bphone(driver, when)
-        stop = world.fact("us_stop", when, a=driver.id, vehicle=car.id, place=route.border_us,
-                          network=net.id, event=ev.id,
-                          extra={"occupants": len(migrants) + 1, "outcome": "ARREST",
-                                 "phone": phone, "protect": True, "recorded": {}})
-        world.fact("arrest", when + dt.timedelta(minutes=40), a=driver.id, place=route.border_us,
-                   network=net.id, event=ev.id,
-                   extra={"charge": "SMUGGLING OF PERSONS", "agency": "DPS", "phone": phone,
-                          "alias": True})
+        stop = world.fact(
+            "us_stop",
+            when,
+            a=driver.id,
+            vehicle=car.id,
+            place=route.border_us,
+            network=net.id,
+            event=ev.id,
+            extra={
+                "occupants": len(migrants) + 1,
+                "outcome": "ARREST",
+                "phone": phone,
+                "protect": True,
+                "recorded": {},
+            },
+        )
+        world.fact(
+            "arrest",
+            when + dt.timedelta(minutes=40),
+            a=driver.id,
+            place=route.border_us,
+            network=net.id,
+            event=ev.id,
+            extra={
+                "charge": "SMUGGLING OF PERSONS",
+                "agency": "DPS",
+                "phone": phone,
+                "alias": True,
+            },
+        )
         for m in migrants:
             self.pop.b.give_a_number(m, when.date())
-            world.fact("apprehension", when + dt.timedelta(hours=1), a=m.id,
-                       place=route.border_us, network=net.id, event=ev.id,
-                       extra={"sector": route.usbp_sector, "group": ev.id,
-                              "phone": m.phone_at(when.date())})
+            world.fact(
+                "apprehension",
+                when + dt.timedelta(hours=1),
+                a=m.id,
+                place=route.border_us,
+                network=net.id,
+                event=ev.id,
+                extra={
+                    "sector": route.usbp_sector,
+                    "group": ev.id,
+                    "phone": m.phone_at(when.date()),
+                },
+            )
             self.deport(m, when.date(), chain)
         self.replace_driver(driver, when.date(), "us")
-        self._incident_seeds(stop, driver, car, phone, "state_traffic_stops",
-                             "driver arrested in a traffic stop with migrants")
+        self._incident_seeds(
+            stop,
+            driver,
+            car,
+            phone,
+            "state_traffic_stops",
+            "driver arrested in a traffic stop with migrants",
+        )
 
-    def _incident_seeds(self, stop, driver: Person, vehicle, phone: str | None, source: str,
-                        what: str) -> None:
+    def _incident_seeds(
+        self, stop, driver: Person, vehicle, phone: str | None, source: str, what: str
+    ) -> None:
         stop.extra["seed_source"] = source
-        stop.extra["seeds"] = [(driver.id, "Person", "name", what),
-                               (vehicle.id, "Vehicle", "plate", f"plate of the vehicle ({what})")]
+        stop.extra["seeds"] = [
+            (driver.id, "Person", "name", what),
+            (vehicle.id, "Vehicle", "plate", f"plate of the vehicle ({what})"),
+        ]
         if phone:
-            stop.extra["seeds"].append((phone, "Phone", "phone", f"phone seized from the driver"))
+            stop.extra["seeds"].append((phone, "Phone", "phone", "phone seized from the driver"))
 
     def replace_driver(self, old: Person, day: dt.date, side: str) -> None:
         """The arrested driver stops working; a new one is recruited (drivers are replaceable)."""
@@ -412,8 +734,14 @@ class SmugglingBuilder(NetworkKit):
         vehicles = self.mx_vans if side == "mx" else self.us_cars
         i = drivers.index(old)
         city = self.route.transit if side == "mx" else self.route.border_us
-        new = self.member("driver", city, segment="transit" if side == "mx" else "us", sex="M",
-                          alias_p=0.4, max_age=40)
+        new = self.member(
+            "driver",
+            city,
+            segment="transit" if side == "mx" else "us",
+            sex="M",
+            alias_p=0.4,
+            max_age=40,
+        )
         self.burners(new, day, self.end + days(15), mean_days=110)
         drivers[i] = new
         if side == "us":
@@ -421,8 +749,9 @@ class SmugglingBuilder(NetworkKit):
             self.net.vehicles.append(car.id)
             vehicles[i] = car
         else:
-            vehicles[i % len(vehicles)] = self.pop.b.vehicle(new, "MX", city, kind="van",
-                                                             since=2008)
+            vehicles[i % len(vehicles)] = self.pop.b.vehicle(
+                new, "MX", city, kind="van", since=2008
+            )
             self.net.vehicles.append(vehicles[i % len(vehicles)].id)
 
     def side_records(self) -> None:
@@ -432,46 +761,93 @@ class SmugglingBuilder(NetworkKit):
         rec = rng.choice(self.recruiters)
         when = at(rng, self.start + days(rng.randrange(60, 300)), 9, 17)
         if when.date() < WORLD_END:
-            ev = world.add_event("complaint", when, net.id,
-                                 f"complaint names recruiter {rec.id}", persons={"recruiter": rec.id})
+            ev = world.add_event(
+                "complaint",
+                when,
+                net.id,
+                f"complaint names recruiter {rec.id}",
+                persons={"recruiter": rec.id},
+            )
             if self.route.origin_country == "GT":
-                world.fact("gt_record", when, a=rec.id, place=rec.city, network=net.id,
-                           event=ev.id, extra={"motivo": "DENUNCIA TRAFICO ILICITO",
-                                               "phone": rec.phone_at(when.date())})
+                world.fact(
+                    "gt_record",
+                    when,
+                    a=rec.id,
+                    place=rec.city,
+                    network=net.id,
+                    event=ev.id,
+                    extra={
+                        "motivo": "DENUNCIA TRAFICO ILICITO",
+                        "phone": rec.phone_at(when.date()),
+                    },
+                )
             else:
-                world.fact("carpeta", when, place=self.route.border_mx, network=net.id,
-                           event=ev.id, extra={
-                               "carpeta": f"FED/{self.route.border_mx[:3].upper()}/"
-                               f"{rng.randrange(1000, 9999)}/{when.year}",
-                               "delito": "TRAFICO DE PERSONAS",
-                               "people": [(rec.id, "PROBABLE RESPONSABLE", None, True)],
-                               "imputado": rec.id})
+                world.fact(
+                    "carpeta",
+                    when,
+                    place=self.route.border_mx,
+                    network=net.id,
+                    event=ev.id,
+                    extra={
+                        "carpeta": f"FED/{self.route.border_mx[:3].upper()}/"
+                        f"{rng.randrange(1000, 9999)}/{when.year}",
+                        "delito": "TRAFICO DE PERSONAS",
+                        "people": [(rec.id, "PROBABLE RESPONSABLE", None, True)],
+                        "imputado": rec.id,
+                    },
+                )
         # a lookout picked up for something small
         lk = rng.choice(self.lookouts)
         when = at(rng, self.start + days(rng.randrange(30, 400)), 0, 23)
         if when.date() < WORLD_END:
-            ev = world.add_event("arrest", when, net.id, f"lookout {lk.id} detained (narcomenudeo)",
-                                 persons={"lookout": lk.id})
-            world.fact("carpeta", when, place=self.route.border_mx, network=net.id, event=ev.id,
-                       extra={"carpeta": f"FED/{self.route.border_mx[:3].upper()}/"
-                                         f"{rng.randrange(1000, 9999)}/{when.year}",
-                              "delito": "NARCOMENUDEO",
-                              "people": [(lk.id, "IMPUTADO", self.bphone(lk, when), True)],
-                              "imputado": lk.id})
+            ev = world.add_event(
+                "arrest",
+                when,
+                net.id,
+                f"lookout {lk.id} detained (narcomenudeo)",
+                persons={"lookout": lk.id},
+            )
+            world.fact(
+                "carpeta",
+                when,
+                place=self.route.border_mx,
+                network=net.id,
+                event=ev.id,
+                extra={
+                    "carpeta": f"FED/{self.route.border_mx[:3].upper()}/"
+                    f"{rng.randrange(1000, 9999)}/{when.year}",
+                    "delito": "NARCOMENUDEO",
+                    "people": [(lk.id, "IMPUTADO", self.bphone(lk, when), True)],
+                    "imputado": lk.id,
+                },
+            )
         # the coordinator crosses at a port of entry now and then (a border resident)
         co = self.coordinator
         port_city = self.route.border_mx
         port = PORT_BY_MX.get(port_city)
         if port and co.vehicles:
             for _ in range(rng.randint(2, 6)):
-                when = at(rng, self.start + days(rng.randrange((self.end - self.start).days)), 6, 22)
-                world.fact("poe_crossing", when, a=co.id, vehicle=co.vehicles[0], place=port.name,
-                           network=net.id, extra={"doc": "passport" if co.passport else "bcc"})
+                when = at(
+                    rng, self.start + days(rng.randrange((self.end - self.start).days)), 6, 22
+                )
+                world.fact(
+                    "poe_crossing",
+                    when,
+                    a=co.id,
+                    vehicle=co.vehicles[0],
+                    place=port.name,
+                    network=net.id,
+                    extra={"doc": "passport" if co.passport else "bcc"},
+                )
         # US stash keeper and drivers carry on a normal life
         for d in self.us_drivers:
             if rng.random() < 0.5:
                 when = at(rng, self.start + days(rng.randrange(20, 300)), 7, 23)
-                world.fact("us_stop", when, a=d.id, vehicle=d.vehicles[0] if d.vehicles else None,
-                           place=self.route.border_us, extra={"occupants": 1,
-                                                               "outcome": "CITATION",
-                                                               "phone": d.phone_at(when.date())})
+                world.fact(
+                    "us_stop",
+                    when,
+                    a=d.id,
+                    vehicle=d.vehicles[0] if d.vehicles else None,
+                    place=self.route.border_us,
+                    extra={"occupants": 1, "outcome": "CITATION", "phone": d.phone_at(when.date())},
+                )

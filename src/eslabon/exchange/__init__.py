@@ -1,0 +1,1 @@
+"""Exchange formats: FollowTheMoney streams, GraphML, GEXF, Neo4j import and plain CSV lists."""

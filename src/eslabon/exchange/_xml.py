@@ -1,0 +1,45 @@
+"""Shared helpers for the XML graph formats: attribute typing and value cleaning."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+NODE_ATTRS: list[tuple[str, str]] = [
+    ("kind", "string"), ("caption", "string"), ("mentions", "long"), ("role", "string"),
+    ("network", "string"), ("stage", "string"), ("rank", "int"), ("score", "double"),
+]  # fmt: skip
+EDGE_ATTRS: list[tuple[str, str]] = [
+    ("link_id", "string"), ("kind", "string"), ("start_at", "string"), ("end_at", "string"),
+    ("source_id", "string"), ("row_num", "long"), ("sha256", "string"),
+]  # fmt: skip
+
+
+def present(value: Any) -> bool:
+    """False for missing values (None, NaN, pandas NA)."""
+    if value is None:
+        return False
+    try:
+        return not (isinstance(value, float) and math.isnan(value)) and str(value) != "<NA>"
+    except TypeError:
+        return True
+
+
+def text(value: Any, kind: str) -> str:
+    """A value as XML text; numbers without a trailing '.0' when integral."""
+    if kind in ("int", "long", "integer"):
+        return str(int(value))
+    if kind in ("double", "float"):
+        return repr(float(value))
+    return escape_text(str(value))
+
+
+def escape_text(value: str) -> str:
+    # Characters XML 1.0 forbids are dropped; the rest is escaped.
+    clean = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
+    return clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def attr(value: str) -> str:
+    return quoteattr(escape_text(value).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))

@@ -1,0 +1,125 @@
+"""Tracing: time order respected, seeds in any form, noise kept out, evidence with provenance."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eslabon.errors import EslabonError
+from eslabon.network.graph import PersonNetwork, Tie
+from eslabon.network.seeds import resolve_seed
+from eslabon.network.trace import NodeInfo, TraceConfig, expand
+from eslabon.network.tracer import Tracer
+from tests.conftest import run_cli
+from tests.network.store_fixtures import built, st, world  # noqa: F401
+
+
+def _net(ties: list[tuple[int, int, tuple[float, ...]]]) -> PersonNetwork:
+    n = 1 + max(max(a, b) for a, b, _ in ties)
+    return PersonNetwork(
+        [f"p{i}" for i in range(n)],
+        [f"P {i}" for i in range(n)],
+        [Tie(a, b, "call", f"c{k}", t, (f"l{k}",), False) for k, (a, b, t) in enumerate(ties)],
+    )
+
+
+def test_forward_trace_follows_only_later_events() -> None:
+    # p0 –(day 5)– p1 –(day 3)– p2: forward from day 4, p1 is reached on day 5, and the p1–p2
+    # call happened before that, so it cannot carry the trace on.
+    net = _net([(0, 1, (5.0,)), (1, 2, (3.0,))])
+    cfg = TraceConfig(slack_days=0.5, hop_window_days=30)
+    fwd = expand(net, [0], 4.0, backward=False, walkable=None, config=cfg)
+    assert set(fwd) == {0, 1}
+    back = expand(net, [0], 10.0, backward=True, walkable=None, config=cfg)
+    assert set(back) == {0, 1, 2}
+    assert back[2].at == 3.0 and back[2].pred == 1
+
+
+def test_windows_and_hops_limit_the_trace() -> None:
+    net = _net([(0, 1, (10.0,)), (1, 2, (60.0,)), (2, 3, (61.0,))])
+    far = expand(
+        net, [0], 9.0, backward=False, walkable=None, config=TraceConfig(hop_window_days=20)
+    )
+    assert set(far) == {0, 1}  # the next call is 50 days later: outside the window
+    wide = expand(
+        net,
+        [0],
+        9.0,
+        backward=False,
+        walkable=None,
+        config=TraceConfig(hop_window_days=60, max_hops=2),
+    )
+    assert set(wide) == {0, 1, 2}  # hop limit stops before p3
+
+
+def test_seed_in_any_form_finds_the_same_entity(st) -> None:
+    plate = resolve_seed(st, "tx-1234 a")
+    assert plate.entity_id == "V1" and plate.kind == "Vehicle"
+    assert "P004" in plate.persons and plate.anchor is not None
+    number = st.query_one("SELECT caption FROM entities WHERE entity_id = 'T001'")[0]
+    local = number.replace("+1", "(").replace("210", "210) ", 1)
+    assert resolve_seed(st, local).entity_id == "T001"
+    assert resolve_seed(st, "P002").persons == ("P002",)
+    name = st.query_one("SELECT caption FROM entities WHERE entity_id = 'P006'")[0]
+    assert resolve_seed(st, name.lower()).entity_id == "P006"
+
+
+def test_unknown_and_ambiguous_seeds_are_user_errors(st) -> None:
+    with pytest.raises(EslabonError, match="nothing in the workspace"):
+        resolve_seed(st, "ZZZ-NOBODY")
+    with pytest.raises(EslabonError, match="persons match"):
+        resolve_seed(st, "GARCIA")
+
+
+def test_trace_from_the_stopped_truck(st) -> None:
+    result = Tracer(st).trace("TX1234A")
+    found = {a["entity_id"] for a in result["actors"]}
+    # the crew that moved this group, the migrants, and the money collector
+    assert {"P004", "P100", "P101", "P001", "P002", "P006", "P007"} <= found
+    # background kept out: the driver's mother, relatives who only paid, the roommates
+    assert not found & {"P300", "P301", "P200", "P320", "P321"}
+    assert result["excluded"].get("background", 0) >= 1
+    for actor in result["actors"]:
+        assert actor["direction"] in {"seed", "backward", "forward", "both"}
+        assert 0 <= actor["strength"] <= 1
+        for step in actor["path"]:
+            assert step["evidence"], step
+            ev = step["evidence"][0]
+            assert ev["source"] and ev["row"] >= 1 and len(ev["sha256"]) == 64
+    # money flows backward: relatives → collector, with amounts and sources
+    to_collector = [m for m in result["money"] if m["to"] == "P007"]
+    assert to_collector and all(m["amount"] > 0 and m["sources"] for m in to_collector)
+    # ranked by strength
+    strengths = [a["strength"] for a in result["actors"] if a["direction"] != "seed"]
+    assert strengths == sorted(strengths, reverse=True)
+
+
+def test_trace_cli_json_and_rich(built) -> None:
+    out = run_cli("trace", "TX1234A", "--store", str(built), "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert {"seed", "actors", "money", "excluded", "config"} <= set(data)
+    rich = run_cli("trace", "TX1234A", "--store", str(built), "--top", "5")
+    assert rich.returncode == 0 and "chain" in rich.stdout
+    bad = run_cli("trace", "nobody-at-all", "--store", str(built))
+    assert bad.returncode == 2 and "Traceback" not in bad.stdout + bad.stderr
+    assert "nothing in the workspace" in bad.stdout + bad.stderr
+
+
+def test_seed_index_agrees_with_the_store_lookup(st) -> None:
+    from eslabon.network.seeds import SeedIndex
+
+    index = SeedIndex(st)
+    for query in ("TX1234A", "P002", "P006", "T002"):
+        a, b = index.seed(query), resolve_seed(st, query)
+        assert (a.entity_id, a.kind, a.anchor) == (b.entity_id, b.kind, b.anchor)
+        assert set(a.persons) == set(b.persons)
+
+
+def test_oracle_resolution_matches_the_truth(st) -> None:
+    n = st.query_one("SELECT count(DISTINCT entity_id) FROM entity_mentions")[0]
+    assert n == st.query_one("SELECT count(*) FROM entities")[0]
+    assert st.query_one(
+        "SELECT count(*) FROM entity_mentions em JOIN mentions m USING (mention_id)"
+    )[0] == st.query_one("SELECT count(*) FROM mentions")[0]
