@@ -6,6 +6,7 @@ Each step is the real `eslabon` command, so what the demo prints is what the CLI
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
@@ -19,6 +20,27 @@ def step(title: str, *args: str) -> None:
     if res.returncode != 0:
         sys.exit(f"demo stopped: `eslabon {' '.join(args)}` exited with {res.returncode}")
     print(f"   ({time.perf_counter() - start:.1f} s)", flush=True)
+
+
+def person_f1(store: Path, truth: Path) -> None:
+    """Score resolution against the world's ground truth and print the person figures."""
+    print(
+        "\n\033[1m== 6. how good is the resolution?\033[0m  (eslabon eval ... --json)", flush=True
+    )
+    res = subprocess.run(
+        [sys.executable, "-m", "eslabon", "eval", str(truth), "--store", str(store), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    if res.returncode != 0:
+        sys.exit(f"demo stopped: eval failed:\n{res.stderr}")
+    person = json.loads(res.stdout)["resolution"]["Person"]
+    pw, b3 = person["pairwise"], person["bcubed"]
+    print(
+        f"   persons: {person['mentions']:,} mentions -> {person['entities']:,} entities; "
+        f"pairwise precision {pw['precision']:.3f}, recall {pw['recall']:.3f}, "
+        f"F1 {pw['f1']:.3f}; B-cubed F1 {b3['f1']:.3f}"
+    )
 
 
 def main() -> None:
@@ -39,6 +61,8 @@ def main() -> None:
     step("2. ingest every source through its mapping", "ingest", str(world), "--store", str(store))
     step("3. what was loaded", "status", "--store", str(store))
     step("4. what was refused, and why", "quarantine", "--store", str(store), "--limit", "15")
+    step("5. resolve who is who (Splink on DuckDB)", "resolve", "--store", str(store))
+    person_f1(store, world / "truth")
 
     print(
         f"\nDone. Results:\n"

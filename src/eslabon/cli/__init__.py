@@ -18,6 +18,8 @@ from eslabon.cli import resolve as _resolve  # noqa: F401  isort: skip
 from eslabon.cli import disrupt as _disrupt  # noqa: F401  isort: skip
 from eslabon.cli import network as _network  # noqa: F401  isort: skip
 from eslabon.cli import trace as _trace  # noqa: F401  isort: skip
+from eslabon.cli import case as _case  # noqa: F401  isort: skip
+from eslabon.cli import export as _export  # noqa: F401  isort: skip
 
 
 def main() -> None:

@@ -35,11 +35,15 @@ def text(value: Any, kind: str) -> str:
     return escape_text(str(value))
 
 
+def _allowed(value: str) -> str:
+    """Characters XML 1.0 forbids (control characters) are dropped."""
+    return "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
+
+
 def escape_text(value: str) -> str:
-    # Characters XML 1.0 forbids are dropped; the rest is escaped.
-    clean = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
-    return clean.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _allowed(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attr(value: str) -> str:
-    return quoteattr(escape_text(value).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    """A quoted, escaped XML attribute value."""
+    return quoteattr(_allowed(value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})

@@ -16,7 +16,7 @@ def write_gexf(data: GraphData, path: Path) -> dict[str, int]:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<gexf xmlns="http://gexf.net/1.3" version="1.3">',
-        '<meta><creator>eslabon</creator><description>entities and links</description></meta>',
+        "<meta><creator>eslabon</creator><description>entities and links</description></meta>",
         '<graph defaultedgetype="directed" mode="static">',
         '<attributes class="node">',
         *(f'<attribute id="{n}" title="{n}" type="{GEXF_TYPES[k]}"/>' for n, k in node_attrs),
@@ -29,7 +29,7 @@ def write_gexf(data: GraphData, path: Path) -> dict[str, int]:
     for row in data.nodes.itertuples(index=False):
         v = row._asdict()
         values = "".join(
-            f"<attvalue for=\"{n}\" value={attr(text(v[n], k) if k != 'string' else str(v[n]))}/>"
+            f'<attvalue for="{n}" value={attr(text(v[n], k) if k != "string" else str(v[n]))}/>'
             for n, k in node_attrs
             if present(v[n])
         )
@@ -42,7 +42,7 @@ def write_gexf(data: GraphData, path: Path) -> dict[str, int]:
     for row in data.edges.itertuples(index=False):
         v = row._asdict()
         values = "".join(
-            f"<attvalue for=\"{n}\" value={attr(text(v[n], k) if k != 'string' else str(v[n]))}/>"
+            f'<attvalue for="{n}" value={attr(text(v[n], k) if k != "string" else str(v[n]))}/>'
             for n, k in EDGE_ATTRS
             if present(v[n])
         )

@@ -90,7 +90,9 @@ def graph_data(store: Store, network: str | None = None) -> GraphData:
         kinds = dict(zip(nodes["entity_id"], nodes["kind"], strict=True))
         keep = {k for k in keep if k in members or kinds.get(k) != "Person"}
         nodes = nodes[nodes["entity_id"].isin(keep)]
-        links = links[links["source"].isin(keep) & (links["target"].isin(keep) | links["target"].isna())]
+        links = links[
+            links["source"].isin(keep) & (links["target"].isin(keep) | links["target"].isna())
+        ]
     edges = links[links["target"].notna()].reset_index(drop=True)
     events = links[links["target"].isna()].reset_index(drop=True)
     return GraphData(nodes.reset_index(drop=True), edges, events)

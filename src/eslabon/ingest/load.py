@@ -17,8 +17,14 @@ import pyarrow as pa
 
 from eslabon.errors import EslabonError
 from eslabon.ingest.mapping import Mapping, load_mapping
-from eslabon.ingest.normalise import Refused, RowNormaliser
-from eslabon.ingest.readers import Reader, open_reader
+from eslabon.ingest.normalise import (
+    Refused,
+    RowNormaliser,
+    clean,
+    entity_columns,
+    link_columns,
+)
+from eslabon.ingest.readers import Batch, Reader, open_reader
 from eslabon.store import Store
 
 BATCH_ROWS = 20_000
@@ -86,84 +92,392 @@ def discover_mappings(path: Path, mapping: Path | None = None) -> list[Mapping]:
     return mappings
 
 
-class _Batch:
-    """Columns of rows waiting to be written, flushed as Arrow tables (no per-row INSERTs)."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.clear()
-
-    def clear(self) -> None:
-        self.rows: dict[str, list] = {k: [] for k in ("source_id", "row_num", "line", "raw")}
-        self.mentions: dict[str, list] = {
-            k: []
-            for k in (
-                "mention_id",
-                "source_id",
-                "row_num",
-                "mapping_key",
-                "kind",
-                "key",
-                "caption",
-                "props",
-            )
-        }
-        self.links: dict[str, list] = {
-            k: []
-            for k in (
-                "link_id",
-                "source_id",
-                "row_num",
-                "mapping_key",
-                "kind",
-                "subject_id",
-                "object_id",
-                "start_at",
-                "end_at",
-                "props",
-            )
-        }
-        self.flags: dict[str, list] = {
-            k: [] for k in ("source_id", "row_num", "field", "flag", "detail")
-        }
-        self.quarantine: dict[str, list] = {
-            k: [] for k in ("source_id", "row_num", "line", "field", "reason", "raw")
-        }
-
-    def __len__(self) -> int:
-        return len(self.rows["row_num"]) + len(self.quarantine["row_num"])
-
-    def flush(self) -> None:
-        con = self.store.connection
-        for table, cols, json_cols in (
-            ("source_rows", self.rows, ("raw",)),
-            ("mentions", self.mentions, ("props",)),
-            ("links", self.links, ("props",)),
-            ("row_flags", self.flags, ()),
-            ("quarantine", self.quarantine, ()),
-        ):
-            if not next(iter(cols.values())):
-                continue
-            arrow = pa.table(cols) if table != "links" else _links_table(cols)
-            con.register("_eslabon_batch", arrow)
-            select = ", ".join(f"CAST({c} AS JSON)" if c in json_cols else c for c in cols)
-            con.execute(
-                f"INSERT INTO {table} ({', '.join(cols)}) SELECT {select} FROM _eslabon_batch"
-            )
-            con.unregister("_eslabon_batch")
-        self.clear()
-
-
-def _links_table(cols: dict[str, list]) -> pa.Table:
-    schema = {k: pa.string() for k in cols}
-    schema["row_num"] = pa.int64()
-    schema["start_at"] = pa.timestamp("us")
-    schema["end_at"] = pa.timestamp("us")
-    return pa.table({k: pa.array(v, type=schema[k]) for k, v in cols.items()})
+# Characters Python's str.strip() removes: SQL trims exactly these when it builds stable keys.
+_PY_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
 
 
 def _dumps(obj) -> str:
     return orjson.dumps(obj, default=str).decode()
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+class _Staging:
+    """The source's readable records in a TEMP table ``raw`` (row_num, line, c0..cN as VARCHAR)."""
+
+    def __init__(self, store: Store, source_id: str, reader: Reader) -> None:
+        self.con = store.connection
+        self.source_id = source_id
+        self.columns = reader.columns
+        self.shaped = reader.shaped
+        # a name read twice (spreadsheet headers) keeps its first place and its last value,
+        # as a dict built from the record would
+        self.col = {name: f"c{i}" for i, name in enumerate(self.columns)}
+        cols = ", ".join(f"c{i} VARCHAR" for i in range(len(self.columns)))
+        extra = "" if self.shaped else ", raw_json VARCHAR"
+        self.con.execute("DROP TABLE IF EXISTS temp.raw")
+        self.con.execute(
+            f"CREATE TEMP TABLE raw (row_num BIGINT, line BIGINT{', ' + cols if cols else ''}"
+            f"{extra})"
+        )
+        self.con.execute("DROP TABLE IF EXISTS temp.raw_notes")
+        self.con.execute(
+            "CREATE TEMP TABLE raw_notes (row_num BIGINT, field VARCHAR, flag VARCHAR, "
+            "detail VARCHAR)"
+        )
+
+    def add(self, batch: Batch) -> None:
+        con = self.con
+        if batch.rows:
+            width = len(self.columns)
+            by_column = list(zip(*batch.rows, strict=True)) if width else []
+            arrays = {
+                "row_num": pa.array(batch.row_nums, pa.int64()),
+                "line": pa.array(batch.lines, pa.int64()),
+            }
+            for i in range(width):
+                arrays[f"c{i}"] = pa.array(by_column[i], pa.string())
+            if not self.shaped:
+                arrays["raw_json"] = pa.array(batch.raw_json, pa.string())
+            _insert(con, "temp.raw", pa.table(arrays))
+        if batch.notes:
+            notes = list(zip(*batch.notes, strict=True))
+            _insert(
+                con,
+                "temp.raw_notes",
+                pa.table(
+                    {
+                        "row_num": pa.array(notes[0], pa.int64()),
+                        "field": pa.array(notes[1], pa.string()),
+                        "flag": pa.array(notes[2], pa.string()),
+                        "detail": pa.array(notes[3], pa.string()),
+                    }
+                ),
+            )
+        if batch.problems:
+            recs = batch.problems
+            q = {
+                "source_id": [self.source_id] * len(recs),
+                "row_num": [r.row_num for r in recs],
+                "line": [r.line for r in recs],
+                "field": [(r.problem or (None, ""))[0] for r in recs],
+                "reason": [(r.problem or (None, "unreadable record"))[1] for r in recs],
+                "raw": [r.raw_text for r in recs],
+            }
+            _insert(con, "quarantine", pa.table(q), list(q))
+
+    def raw_json(self, alias: str) -> str:
+        """SQL for a record's raw JSON: {column: value as read}, in the file's column order."""
+        if not self.shaped:
+            return f"{alias}.raw_json"
+        if not self.columns:
+            return "'{}'"
+        pairs = ", ".join(
+            f"{_sql_str(name)}, {alias}.{self.col[name]}" for name in dict.fromkeys(self.columns)
+        )
+        return f"CAST(json_object({pairs}) AS VARCHAR)"
+
+
+def _insert(con, table: str, arrow: pa.Table, columns: list[str] | None = None) -> None:
+    con.register("_eslabon_batch", arrow)
+    try:
+        cols = f" ({', '.join(columns)})" if columns else ""
+        con.execute(f"INSERT INTO {table}{cols} SELECT * FROM _eslabon_batch")
+    finally:
+        con.unregister("_eslabon_batch")
+
+
+def _distinct(con, cols: list[str]) -> list[tuple]:
+    """The distinct value tuples of ``cols`` in ``raw`` (one empty tuple when there are none)."""
+    if not cols:
+        return [()]
+    table = con.sql(f"SELECT DISTINCT {', '.join(cols)} FROM temp.raw").to_arrow_table()
+    return list(zip(*(c.to_pylist() for c in table.columns), strict=True))
+
+
+class _Projections:
+    """Normalise each mapping key's distinct column tuples once; register them as TEMP tables.
+
+    ``proj_<slot>`` holds (pid, p0..pn: the raw values, ok, caption/start/end, props, rfield,
+    rreason); ``proj_flags`` holds (slot, pid, field, flag, detail). Slots are entity keys in
+    mapping order, then links: the order in which the first refusal of a row is chosen.
+    """
+
+    def __init__(self, staging: _Staging, normaliser: RowNormaliser) -> None:
+        self.staging = staging
+        self.normaliser = normaliser
+        mapping = normaliser.mapping
+        self.slots: list[tuple[str, str, list[str]]] = [
+            ("entity", key, entity_columns(spec)) for key, spec in mapping.entities.items()
+        ] + [("link", key, link_columns(spec)) for key, spec in mapping.links.items()]
+        self.flags: dict[str, list] = {k: [] for k in ("slot", "pid", "field", "flag", "detail")}
+
+    def build(self) -> int:
+        """Create the projection tables; returns how many distinct tuples were normalised."""
+        con = self.staging.con
+        normalised = 0
+        for slot, (what, key, cols) in enumerate(self.slots):
+            raw_cols = [self.staging.col[c] for c in cols]
+            tuples = _distinct(con, raw_cols)
+            data, n = (self._entities if what == "entity" else self._links)(slot, key, cols, tuples)
+            normalised += n
+            for i, values in enumerate(zip(*tuples, strict=True) if cols else []):
+                data[f"p{i}"] = pa.array(values, pa.string())
+            con.execute(f"DROP TABLE IF EXISTS temp.proj_{slot}")
+            con.register("_eslabon_proj", pa.table(data))
+            con.execute(f"CREATE TEMP TABLE proj_{slot} AS SELECT * FROM _eslabon_proj")
+            con.unregister("_eslabon_proj")
+        flags = pa.table(
+            {
+                "slot": pa.array(self.flags["slot"], pa.int32()),
+                "pid": pa.array(self.flags["pid"], pa.int64()),
+                **{k: pa.array(self.flags[k], pa.string()) for k in ("field", "flag", "detail")},
+            }
+        )
+        con.execute("DROP TABLE IF EXISTS temp.proj_flags")
+        con.register("_eslabon_proj", flags)
+        con.execute("CREATE TEMP TABLE proj_flags AS SELECT * FROM _eslabon_proj")
+        con.unregister("_eslabon_proj")
+        return normalised
+
+    def _flag(self, slot: int, pid: int, flags) -> None:
+        f = self.flags
+        for field, flag, detail in flags:
+            f["slot"].append(slot)
+            f["pid"].append(pid)
+            f["field"].append(field)
+            f["flag"].append(flag)
+            f["detail"].append(detail)
+
+    def _entities(self, slot: int, key: str, cols: list[str], tuples: list[tuple]):
+        ok, caption, props, rfield, rreason = [], [], [], [], []
+        seen: dict[tuple, tuple] = {}
+        for pid, tup in enumerate(tuples):
+            cleaned = tuple(map(clean, tup))
+            got = seen.get(cleaned)
+            if got is None:
+                try:
+                    res = self.normaliser.entity(key, dict(zip(cols, cleaned, strict=True)))
+                except Refused as refused:
+                    got = (False, None, None, refused.field, refused.reason, ())
+                else:
+                    present = res.props is not None
+                    got = (
+                        present,
+                        res.caption,
+                        _dumps(res.props) if present else None,
+                        None,
+                        None,
+                        tuple(res.flags),
+                    )
+                seen[cleaned] = got
+            ok.append(got[0])
+            caption.append(got[1])
+            props.append(got[2])
+            rfield.append(got[3])
+            rreason.append(got[4])
+            if got[5]:
+                self._flag(slot, pid, got[5])
+        data = {
+            "pid": pa.array(range(len(tuples)), pa.int64()),
+            "ok": pa.array(ok, pa.bool_()),
+            "caption": pa.array(caption, pa.string()),
+            "props": pa.array(props, pa.string()),
+            "rfield": pa.array(rfield, pa.string()),
+            "rreason": pa.array(rreason, pa.string()),
+        }
+        return data, len(seen)
+
+    def _links(self, slot: int, key: str, cols: list[str], tuples: list[tuple]):
+        start, end, props, rfield, rreason = [], [], [], [], []
+        seen: dict[tuple, tuple] = {}
+        for pid, tup in enumerate(tuples):
+            cleaned = tuple(map(clean, tup))
+            got = seen.get(cleaned)
+            if got is None:
+                try:
+                    res = self.normaliser.link(key, dict(zip(cols, cleaned, strict=True)))
+                except Refused as refused:
+                    got = (None, None, None, refused.field, refused.reason, ())
+                else:
+                    got = (res.start, res.end, _dumps(res.props), None, None, tuple(res.flags))
+                seen[cleaned] = got
+            start.append(got[0])
+            end.append(got[1])
+            props.append(got[2])
+            rfield.append(got[3])
+            rreason.append(got[4])
+            if got[5]:
+                self._flag(slot, pid, got[5])
+        data = {
+            "pid": pa.array(range(len(tuples)), pa.int64()),
+            "start_at": pa.array(start, pa.timestamp("us")),
+            "end_at": pa.array(end, pa.timestamp("us")),
+            "props": pa.array(props, pa.string()),
+            "rfield": pa.array(rfield, pa.string()),
+            "rreason": pa.array(rreason, pa.string()),
+        }
+        return data, len(seen)
+
+
+def _join_on(staging: _Staging, cols: list[str], alias: str) -> str:
+    if not cols:
+        return "TRUE"
+    return " AND ".join(
+        f"r.{staging.col[c]} IS NOT DISTINCT FROM {alias}.p{i}" for i, c in enumerate(cols)
+    )
+
+
+def _stable_key(staging: _Staging, keys: tuple[str, ...]) -> str:
+    """SQL for an entity's stable key: key columns stripped, joined by '|', if any is non-empty."""
+    if not keys:
+        return "NULL"
+    vals = [f"coalesce(r.{staging.col[c]}, '')" for c in keys]
+    ws = _sql_str(_PY_WHITESPACE)
+    joined = " || '|' || ".join(f"trim({v}, {ws})" for v in vals)
+    any_set = " OR ".join(f"{v} <> ''" for v in vals)
+    return f"CASE WHEN {any_set} THEN {joined} END"
+
+
+def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) -> None:
+    """Per-row outcome by joins on the projections, then every store table in bulk."""
+    con = store.connection
+    mapping = proj.normaliser.mapping
+    slot_of = {(what, key): i for i, (what, key, _) in enumerate(proj.slots)}
+    selects = ["r.row_num", "r.line"]
+    joins = []
+    refusal = []  # (condition, slot) in the order the first refusal is chosen
+    for slot, (what, key, cols) in enumerate(proj.slots):
+        joins.append(f"JOIN temp.proj_{slot} j{slot} ON {_join_on(staging, cols, f'j{slot}')}")
+        selects.append(f"j{slot}.pid AS pid{slot}")
+        if what == "entity":
+            selects.append(f"j{slot}.ok AS ok{slot}")
+            selects.append(f"{_stable_key(staging, mapping.entities[key].keys)} AS key{slot}")
+            refusal.append((f"j{slot}.rreason IS NOT NULL", slot))
+        else:
+            link = mapping.links[key]
+            present = f"j{slot_of[('entity', link.subject)]}.ok"
+            if link.object is not None:
+                present += f" AND j{slot_of[('entity', link.object)]}.ok"
+            selects.append(f"({present}) AS ok{slot}")
+            refusal.append((f"j{slot}.rreason IS NOT NULL AND {present}", slot))
+    if refusal:
+        for col in ("rfield", "rreason"):
+            whens = " ".join(f"WHEN {cond} THEN j{slot}.{col}" for cond, slot in refusal)
+            selects.append(f"CASE {whens} END AS {col}")
+        whens = " ".join(f"WHEN {cond} THEN TRUE" for cond, _ in refusal)
+        selects.append(f"coalesce(CASE {whens} END, FALSE) AS refused")
+    else:
+        selects += ["NULL AS rfield", "NULL AS rreason", "FALSE AS refused"]
+    con.execute("DROP TABLE IF EXISTS temp.outcome")
+    con.execute(
+        f"CREATE TEMP TABLE outcome AS SELECT {', '.join(selects)} FROM temp.raw r "
+        f"{' '.join(joins)}"
+    )
+    params = {"sid": source_id}
+    con.execute(
+        f"""
+        INSERT INTO quarantine (source_id, row_num, line, field, reason, raw)
+        SELECT $sid, o.row_num, o.line, o.rfield, o.rreason, {staging.raw_json("r")}
+        FROM temp.outcome o JOIN temp.raw r USING (row_num) WHERE o.refused
+        """,
+        params,
+    )
+    # mentions, in mapping order within a row
+    parts = []
+    for slot, (what, key, _) in enumerate(proj.slots):
+        if what != "entity":
+            continue
+        kind = mapping.entities[key].kind
+        parts.append(
+            f"SELECT o.row_num, {slot} AS slot, {_sql_str(key)} AS mapping_key, "
+            f"{_sql_str(kind)} AS kind, o.key{slot} AS key, j.caption, j.props "
+            f"FROM temp.outcome o JOIN temp.proj_{slot} j ON o.pid{slot} = j.pid "
+            f"WHERE NOT o.refused AND o.ok{slot}"
+        )
+    con.execute("DROP TABLE IF EXISTS temp.out_mentions")
+    con.execute(f"CREATE TEMP TABLE out_mentions AS {' UNION ALL '.join(parts)}")
+    con.execute(
+        """
+        INSERT INTO mentions (mention_id, source_id, row_num, mapping_key, kind, key, caption,
+                              props)
+        SELECT $sid || '/' || row_num || '/' || mapping_key, $sid, row_num, mapping_key, kind,
+               key, caption, CAST(props AS JSON)
+        FROM temp.out_mentions ORDER BY row_num, slot
+        """,
+        params,
+    )
+    parts = []
+    for slot, (what, key, _) in enumerate(proj.slots):
+        if what != "link":
+            continue
+        link = mapping.links[key]
+        obj = (
+            f"$sid || '/' || o.row_num || '/' || {_sql_str(link.object)}" if link.object else "NULL"
+        )
+        parts.append(
+            f"SELECT $sid || '/' || o.row_num || '/' || {_sql_str(key)}, $sid, o.row_num, "
+            f"{_sql_str(key)}, {_sql_str(link.kind)}, "
+            f"$sid || '/' || o.row_num || '/' || {_sql_str(link.subject)}, {obj}, "
+            f"j.start_at, j.end_at, CAST(j.props AS JSON), {slot} AS slot "
+            f"FROM temp.outcome o JOIN temp.proj_{slot} j ON o.pid{slot} = j.pid "
+            f"WHERE NOT o.refused AND o.ok{slot}"
+        )
+    if parts:
+        con.execute(
+            f"""
+            INSERT INTO links (link_id, source_id, row_num, mapping_key, kind, subject_id,
+                               object_id, start_at, end_at, props)
+            SELECT * EXCLUDE (slot) FROM ({" UNION ALL ".join(parts)}) ORDER BY row_num, slot
+            """,
+            params,
+        )
+    # flags: the reader's notes, every entity's, and those of the links the row makes
+    parts = ["SELECT n.row_num, n.field, n.flag, n.detail FROM temp.raw_notes n"]
+    for slot, (what, _, _) in enumerate(proj.slots):
+        cond = "" if what == "entity" else f" AND o.ok{slot}"
+        parts.append(
+            f"SELECT o.row_num, f.field, f.flag, f.detail FROM temp.outcome o "
+            f"JOIN temp.proj_flags f ON f.slot = {slot} AND f.pid = o.pid{slot} "
+            f"WHERE NOT o.refused{cond}"
+        )
+    con.execute(
+        f"""
+        INSERT INTO row_flags (source_id, row_num, field, flag, detail)
+        SELECT $sid, x.row_num, x.field, x.flag, x.detail
+        FROM ({" UNION ALL ".join(parts)}) x
+        JOIN temp.outcome o ON o.row_num = x.row_num AND NOT o.refused
+        """,
+        params,
+    )
+    con.execute(
+        f"""
+        INSERT INTO source_rows (source_id, row_num, line, raw, norm)
+        SELECT $sid, o.row_num, o.line, CAST({staging.raw_json("r")} AS JSON), n.norm
+        FROM temp.outcome o JOIN temp.raw r USING (row_num)
+        LEFT JOIN ({_NORM_SQL}) n USING (row_num)
+        WHERE NOT o.refused
+        ORDER BY o.row_num
+        """,
+        params,
+    )
+
+
+# json_group_object(mapping_key, props) per row, spelled out to keep mapping order
+_NORM_SQL = """
+    SELECT row_num,
+           CAST('{' || string_agg(to_json(mapping_key) || ':' || to_json(CAST(props AS JSON)),
+                                  ',' ORDER BY slot) || '}' AS JSON) AS norm
+    FROM temp.out_mentions GROUP BY row_num
+"""
+_TEMP_TABLES = ("raw", "raw_notes", "outcome", "out_mentions", "proj_flags")
+
+
+def _drop_temp(store: Store, slots: int) -> None:
+    for name in (*_TEMP_TABLES, *(f"proj_{i}" for i in range(slots))):
+        store.connection.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
 
 def load_source(
@@ -173,7 +487,12 @@ def load_source(
     sha256: str,
     progress: ProgressFn | None = None,
 ) -> SourceReport:
-    """Load one source file as a new version (inside the caller's transaction)."""
+    """Load one source file as a new version (inside the caller's transaction).
+
+    Records are read in Python (structural checks) into a TEMP table; each mapping key's distinct
+    column tuples are normalised once and joined back, so every row gets the same outcome it
+    would get on its own.
+    """
     prev = store.query_one(
         "SELECT source_id, version, sha256, mapping_sha256 FROM sources "
         "WHERE name = ? ORDER BY version DESC LIMIT 1",
@@ -188,41 +507,27 @@ def load_source(
     version = (prev[1] + 1) if prev else 1
     source_id = f"{mapping.source}@{version}"
     normaliser = RowNormaliser(mapping)
-    batch = _Batch(store)
     report = SourceReport(mapping.source, source_id, str(mapping.file), "loaded")
     total_bytes = mapping.file.stat().st_size or 1
-    read_bytes = 0
-    for rec in reader.records():
-        report.rows_read += 1
-        if rec.values is None:
-            field, reason = rec.problem or (None, "unreadable record")
-            _quarantine(batch, source_id, rec.row_num, rec.line, field, reason, rec.raw_text)
-            read_bytes += len(rec.raw_text or "") + 1
-        else:
-            read_bytes += sum(len(v) + 1 for v in rec.values.values() if v)
-            try:
-                out = normaliser.normalise(rec.values)
-            except Refused as refused:
-                _quarantine(
-                    batch,
-                    source_id,
-                    rec.row_num,
-                    rec.line,
-                    refused.field,
-                    refused.reason,
-                    _dumps(rec.values),
-                )
-            else:
-                report.rows_loaded += 1
-                _add_loaded(batch, source_id, rec, out)
-                report.mentions += len(out.mentions)
-                report.links += len(out.links)
-        if len(batch) >= BATCH_ROWS:
-            batch.flush()
-            if progress:
-                progress(mapping.source, min(read_bytes, total_bytes), total_bytes)
-    batch.flush()
-    _fill_norm(store, source_id)
+    read_chars = 0
+    staging = _Staging(store, source_id, reader)
+    proj = _Projections(staging, normaliser)
+    for batch in reader.batches(BATCH_ROWS):
+        report.rows_read += len(batch)
+        staging.add(batch)
+        read_chars += batch.chars
+        if progress:
+            progress(mapping.source, min(read_chars, total_bytes), total_bytes)
+    proj.build()
+    _write(store, staging, proj, source_id)
+    # on failure the command's transaction rolls back, temp tables included
+    _drop_temp(store, len(proj.slots))
+    report.rows_loaded, report.mentions, report.links = store.query_one(
+        "SELECT (SELECT count(*) FROM source_rows WHERE source_id = $sid), "
+        "(SELECT count(*) FROM mentions WHERE source_id = $sid), "
+        "(SELECT count(*) FROM links WHERE source_id = $sid)",
+        {"sid": source_id},
+    )
     report.rows_quarantined = report.rows_read - report.rows_loaded
     if progress:
         progress(mapping.source, total_bytes, total_bytes)
@@ -256,69 +561,6 @@ def load_source(
             [source_id, mapping.source, source_id],
         )
     return report
-
-
-def _fill_norm(store: Store, source_id: str) -> None:
-    """Each loaded row's normalised values, by mapping key, gathered from its mentions in bulk."""
-    store.execute(
-        """
-        UPDATE source_rows SET norm = n.norm
-        FROM (
-            SELECT row_num, CAST(json_group_object(mapping_key, props) AS JSON) AS norm
-            FROM mentions WHERE source_id = $sid GROUP BY row_num
-        ) AS n
-        WHERE source_rows.source_id = $sid AND source_rows.row_num = n.row_num
-        """,
-        {"sid": source_id},
-    )
-
-
-def _quarantine(batch: _Batch, source_id, row_num, line, field, reason, raw) -> None:
-    q = batch.quarantine
-    q["source_id"].append(source_id)
-    q["row_num"].append(row_num)
-    q["line"].append(line)
-    q["field"].append(field)
-    q["reason"].append(reason)
-    q["raw"].append(raw)
-
-
-def _add_loaded(batch: _Batch, source_id: str, rec, out) -> None:
-    r = batch.rows
-    r["source_id"].append(source_id)
-    r["row_num"].append(rec.row_num)
-    r["line"].append(rec.line)
-    r["raw"].append(_dumps(rec.values))
-    prefix = f"{source_id}/{rec.row_num}/"
-    m = batch.mentions
-    for key, kind, stable, caption, props in out.mentions:
-        m["mention_id"].append(prefix + key)
-        m["source_id"].append(source_id)
-        m["row_num"].append(rec.row_num)
-        m["mapping_key"].append(key)
-        m["kind"].append(kind)
-        m["key"].append(stable)
-        m["caption"].append(caption)
-        m["props"].append(_dumps(props))
-    lk = batch.links
-    for key, kind, subj, obj, start, end, props in out.links:
-        lk["link_id"].append(prefix + key)
-        lk["source_id"].append(source_id)
-        lk["row_num"].append(rec.row_num)
-        lk["mapping_key"].append(key)
-        lk["kind"].append(kind)
-        lk["subject_id"].append(prefix + subj)
-        lk["object_id"].append(prefix + obj if obj else None)
-        lk["start_at"].append(start)
-        lk["end_at"].append(end)
-        lk["props"].append(_dumps(props))
-    f = batch.flags
-    for field, flag, detail in (*rec.notes, *out.flags):
-        f["source_id"].append(source_id)
-        f["row_num"].append(rec.row_num)
-        f["field"].append(field)
-        f["flag"].append(flag)
-        f["detail"].append(detail)
 
 
 def ingest(

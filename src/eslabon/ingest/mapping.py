@@ -17,7 +17,7 @@ import yaml
 from eslabon.errors import EslabonError
 from eslabon.model import Schema, load_schema
 
-FORMATS = ("csv", "jsonl", "xlsx")
+FORMATS = ("csv", "jsonl", "xlsx", "ftm")
 DATE_CONVENTIONS = ("DMY", "MDY", "ISO")
 LINK_TIME_FIELDS = ("start", "end")
 TOP_LEVEL_KEYS = {

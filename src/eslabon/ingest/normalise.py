@@ -1,4 +1,7 @@
-"""Turn one source record into normalised entity mentions and links, using the mapping and the model.
+"""Normalise the values one mapping key reads (an entity's or a link's columns), by the model.
+
+The loader projects each key's columns, takes the distinct tuples and normalises each tuple once
+here; the same functions serve tests and the bulk loader, so there is exactly one logic.
 
 The property *type* in the model picks the normaliser; kinds that need several properties at once
 (a person's name parts, a CURP checked against the same record's name and birth date) are finished
@@ -14,7 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from eslabon.ingest.mapping import EntitySpec, Mapping, ValueSpec
+from eslabon.ingest.mapping import EntitySpec, LinkSpec, Mapping, ValueSpec
 from eslabon.model import load_schema
 from eslabon.normalize import addresses, countries, dates, identifiers, money, names, phones
 from eslabon.normalize.text import fold
@@ -84,28 +87,43 @@ class Refused(Exception):
         self.reason = reason
 
 
+Flag = tuple[str, str, str | None]  # (field, flag, detail)
+
+
 @dataclass
-class RowOutcome:
-    mentions: list[tuple[str, str, str | None, str | None, dict[str, Any]]] = field(
-        default_factory=list
-    )  # (mapping_key, kind, key, caption, props)
-    links: list[tuple[str, str, str, str | None, Any, Any, dict[str, Any]]] = field(
-        default_factory=list
-    )  # (mapping_key, kind, subject_key, object_key, start, end, props)
-    flags: list[tuple[str, str, str]] = field(default_factory=list)  # (field, flag, detail)
+class EntityOutcome:
+    """One entity key's reading of some values: props (None: no mention), caption, flags."""
+
+    props: dict[str, Any] | None
+    caption: str | None
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class LinkOutcome:
+    """One link key's reading of some values (made only where its subject/object exist)."""
+
+    start: Any
+    end: Any
+    props: dict[str, Any]
+    flags: list[Flag] = field(default_factory=list)
+
+
+def clean(value: str | None) -> str | None:
+    """A cell as the normalisers see it: stripped, or None when empty or a missing-value word.
+
+    Every column read goes through this, so values that clean alike normalise alike.
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    return value if value and value.upper() not in MISSING else None
 
 
 def _value(spec: ValueSpec, values: dict[str, str | None]) -> str | None:
     if spec.literal is not None:
         return spec.literal
-    parts = []
-    for col in spec.columns:
-        v = values.get(col)
-        if v is None:
-            continue
-        v = v.strip()
-        if v and v.upper() not in MISSING:
-            parts.append(v)
+    parts = [v for v in (clean(values.get(col)) for col in spec.columns) if v is not None]
     return spec.join.join(parts) if parts else None
 
 
@@ -141,44 +159,43 @@ class RowNormaliser:
         self.currency = mapping.currency or DEFAULT_CURRENCY.get(mapping.country or "")
 
     # -- values ----------------------------------------------------------------------------------
-    def _date(self, raw: str, column: str, out: RowOutcome, label: str):
+    def _date(self, raw: str, column: str, flags: list[Flag], label: str):
         res = dates.parse_date(raw, self.convention)
         if res.status == "impossible":
             raise Refused(column, f"{label} '{raw}' is not a possible date ({res.note})")
         if res.status == "other_convention":
-            out.flags.append((column, "date_other_convention", res.note))
+            flags.append((column, "date_other_convention", res.note))
             return None
         if res.status == "ambiguous":
-            out.flags.append((column, "date_ambiguous", res.note))
+            flags.append((column, "date_ambiguous", res.note))
         return res.value.isoformat() if res.value else None
 
-    def _datetime(self, spec: ValueSpec, values, out: RowOutcome, label: str):
-        cols = [values.get(c) for c in spec.columns] if spec.columns else [spec.literal]
-        cols = [c.strip() if isinstance(c, str) else c for c in cols]
-        date_raw = cols[0] if cols else None
-        if not date_raw or date_raw.upper() in MISSING:
+    def _datetime(self, spec: ValueSpec, values, flags: list[Flag], label: str):
+        cols = [clean(values.get(c)) for c in spec.columns] if spec.columns else [spec.literal]
+        date_raw = clean(cols[0]) if cols else None
+        if date_raw is None:
             return None
-        time_raw = cols[1] if len(cols) > 1 and cols[1] and cols[1].upper() not in MISSING else None
+        time_raw = cols[1] if len(cols) > 1 else None
         res = dates.parse_datetime(date_raw, time_raw, self.convention)
         column = _column(spec)
         if res.status == "impossible":
             shown = f"{date_raw} {time_raw}" if time_raw else date_raw
             raise Refused(column, f"{label} '{shown}' is not a possible date/time ({res.note})")
         if res.status == "other_convention":
-            out.flags.append((column, "date_other_convention", res.note))
+            flags.append((column, "date_other_convention", res.note))
             return None
         if res.status == "ambiguous":
-            out.flags.append((column, "date_ambiguous", res.note))
+            flags.append((column, "date_ambiguous", res.note))
         return res.value
 
-    def _typed(self, typ: str, raw: str, column: str, out: RowOutcome, label: str) -> Any:
+    def _typed(self, typ: str, raw: str, column: str, flags: list[Flag], label: str) -> Any:
         """Normalise a scalar by its model type; doubtful values are flagged, never dropped."""
         if typ == "date":
-            return self._date(raw, column, out, label)
+            return self._date(raw, column, flags, label)
         if typ == "country":
             code = countries.to_alpha2(raw)
             if code is None:
-                out.flags.append((column, "country_unknown", raw))
+                flags.append((column, "country_unknown", raw))
                 return raw
             return code
         if typ == "integer":
@@ -186,27 +203,27 @@ class RowNormaliser:
             try:
                 return int(Decimal(digits))
             except Exception:
-                out.flags.append((column, "not_a_number", raw))
+                flags.append((column, "not_a_number", raw))
                 return raw
         if typ == "number":
             try:
                 return float(raw.replace(",", ""))
             except ValueError:
-                out.flags.append((column, "not_a_number", raw))
+                flags.append((column, "not_a_number", raw))
                 return raw
         if typ == "plate":
             return _NON_ALNUM.sub("", fold(raw)) or None
         if typ == "vin":
             res = identifiers.check_vin(raw)
             if res.status != "valid":
-                out.flags.append((column, f"vin_{res.status}", "; ".join(res.reasons)))
+                flags.append((column, f"vin_{res.status}", "; ".join(res.reasons)))
             return res.value
         if typ == "postal_code":
             return re.sub(r"\D", "", raw)[:5] or raw
         return raw.strip()
 
     # -- kinds -----------------------------------------------------------------------------------
-    def _person(self, spec: EntitySpec, values, out: RowOutcome) -> dict[str, Any] | None:
+    def _person(self, spec: EntitySpec, values, flags: list[Flag]) -> dict[str, Any] | None:
         got: dict[str, tuple[str, str]] = {}
         for prop, vspec in spec.properties.items():
             v = _value(vspec, values)
@@ -229,15 +246,15 @@ class RowNormaliser:
             )
         if "birthDate" in got:
             raw, col = got["birthDate"]
-            props["birth_date"] = self._date(raw, col, out, "birth date")
+            props["birth_date"] = self._date(raw, col, flags, "birth date")
         if "gender" in got:
             raw, col = got["gender"]
             props["sex"] = _gender(raw, self.mapping.language)
             if props["sex"] is None:
-                out.flags.append((col, "gender_unknown", raw))
+                flags.append((col, "gender_unknown", raw))
         if "nationality" in got:
             raw, col = got["nationality"]
-            props["nationality"] = self._typed("country", raw, col, out, "nationality")
+            props["nationality"] = self._typed("country", raw, col, flags, "nationality")
         for prop, kind in ID_CHECKS.items():
             if prop not in got:
                 continue
@@ -256,7 +273,7 @@ class RowNormaliser:
             props[name] = res.value
             props[f"{name}_status"] = res.status
             if res.status not in ("valid", "empty"):
-                out.flags.append((col, f"{name}_{res.status}", "; ".join(res.reasons)))
+                flags.append((col, f"{name}_{res.status}", "; ".join(res.reasons)))
         if "nationalId" in got:
             raw, col = got["nationalId"]
             id_type = fold(got.get("nationalIdType", ("", ""))[0]) or None
@@ -266,7 +283,7 @@ class RowNormaliser:
                 props["national_id"] = res.value
                 props["national_id_status"] = res.status
                 if res.status not in ("valid", "empty"):
-                    out.flags.append((col, f"national_id_{res.status}", "; ".join(res.reasons)))
+                    flags.append((col, f"national_id_{res.status}", "; ".join(res.reasons)))
             else:
                 props["national_id"] = _NON_ALNUM.sub("", fold(raw))
             props["national_id_type"] = id_type
@@ -274,7 +291,7 @@ class RowNormaliser:
             props["occupation"] = got["occupation"][0]
         return props
 
-    def _phone(self, spec: EntitySpec, values, out: RowOutcome) -> dict[str, Any] | None:
+    def _phone(self, spec: EntitySpec, values, flags: list[Flag]) -> dict[str, Any] | None:
         got = {p: _value(v, values) for p, v in spec.properties.items()}
         if not any(got.values()):
             return None
@@ -284,10 +301,10 @@ class RowNormaliser:
             res = phones.normalize_phone(raw, self.region)
             props.update(number=res.e164, number_status=res.status, raw=raw)
             if res.e164 is None:
-                out.flags.append((_column(spec.properties["number"]), "phone_unreadable", res.note))
+                flags.append((_column(spec.properties["number"]), "phone_unreadable", res.note))
         return props
 
-    def _address(self, spec: EntitySpec, values, out: RowOutcome) -> dict[str, Any] | None:
+    def _address(self, spec: EntitySpec, values, flags: list[Flag]) -> dict[str, Any] | None:
         got = {p: _value(v, values) for p, v in spec.properties.items()}
         if not any(got.values()):
             return None
@@ -317,7 +334,7 @@ class RowNormaliser:
             "key": res.key,
         }
 
-    def _generic(self, spec: EntitySpec, values, out: RowOutcome) -> dict[str, Any] | None:
+    def _generic(self, spec: EntitySpec, values, flags: list[Flag]) -> dict[str, Any] | None:
         kind = self.schema.entities[spec.kind]
         props: dict[str, Any] = {}
         for prop, vspec in spec.properties.items():
@@ -325,7 +342,7 @@ class RowNormaliser:
             if raw is None:
                 continue
             props[_snake(prop)] = self._typed(
-                kind.properties[prop], raw, _column(vspec), out, f"{spec.kind} {prop}"
+                kind.properties[prop], raw, _column(vspec), flags, f"{spec.kind} {prop}"
             )
         if not props:
             return None
@@ -353,40 +370,32 @@ class RowNormaliser:
                     props[k] = fold(props[k])
         return props
 
-    # -- a record --------------------------------------------------------------------------------
-    def normalise(self, values: dict[str, str | None]) -> RowOutcome:
-        """Mentions, links and flags of one record; raises Refused for quarantine."""
-        out = RowOutcome()
-        present: set[str] = set()
-        for key, spec in self.mapping.entities.items():
-            if spec.kind == "Person":
-                props = self._person(spec, values, out)
-            elif spec.kind == "Phone":
-                props = self._phone(spec, values, out)
-            elif spec.kind == "Address":
-                props = self._address(spec, values, out)
-            else:
-                props = self._generic(spec, values, out)
-            if props is None:
-                continue
-            present.add(key)
-            stable = None
-            if spec.keys:
-                kv = [values.get(c) or "" for c in spec.keys]
-                stable = "|".join(v.strip() for v in kv) if any(kv) else None
-            out.mentions.append((key, spec.kind, stable, _caption(spec.kind, props), props))
-        for key, link in self.mapping.links.items():
-            if link.subject not in present:
-                continue
-            if link.object is not None and link.object not in present:
-                continue
-            start = self._datetime(link.start, values, out, f"{key} start") if link.start else None
-            end = self._datetime(link.end, values, out, f"{key} end") if link.end else None
-            props = self._link_props(link.kind, link.properties, values, out)
-            out.links.append((key, link.kind, link.subject, link.object, start, end, props))
-        return out
+    # -- a mapping key ---------------------------------------------------------------------------
+    def entity(self, key: str, values: dict[str, str | None]) -> EntityOutcome:
+        """Entity ``key`` read from ``values`` (its columns); raises Refused for quarantine."""
+        spec = self.mapping.entities[key]
+        flags: list[Flag] = []
+        if spec.kind == "Person":
+            props = self._person(spec, values, flags)
+        elif spec.kind == "Phone":
+            props = self._phone(spec, values, flags)
+        elif spec.kind == "Address":
+            props = self._address(spec, values, flags)
+        else:
+            props = self._generic(spec, values, flags)
+        caption = _caption(spec.kind, props) if props is not None else None
+        return EntityOutcome(props, caption, flags)
 
-    def _link_props(self, kind_name: str, specs: dict[str, ValueSpec], values, out) -> dict:
+    def link(self, key: str, values: dict[str, str | None]) -> LinkOutcome:
+        """Link ``key`` read from ``values`` (its columns); raises Refused for quarantine."""
+        link = self.mapping.links[key]
+        flags: list[Flag] = []
+        start = self._datetime(link.start, values, flags, f"{key} start") if link.start else None
+        end = self._datetime(link.end, values, flags, f"{key} end") if link.end else None
+        props = self._link_props(link.kind, link.properties, values, flags)
+        return LinkOutcome(start, end, props, flags)
+
+    def _link_props(self, kind_name: str, specs: dict[str, ValueSpec], values, flags) -> dict:
         kind = self.schema.links[kind_name]
         props: dict[str, Any] = {}
         raw_currency = _value(specs["currency"], values) if "currency" in specs else None
@@ -399,14 +408,14 @@ class RowNormaliser:
             if typ == "amount":
                 res = money.parse_money(raw, raw_currency, self.currency)
                 if res.amount is None:
-                    out.flags.append((col, "amount_unreadable", res.note))
+                    flags.append((col, "amount_unreadable", res.note))
                     props[prop] = raw
                 else:
                     props[prop] = str(res.amount)
                     if prop == "amount" or "currency" not in props:
                         props["currency"] = res.currency
                 continue
-            props[_snake(prop)] = self._typed(typ, raw, col, out, f"{kind_name} {prop}")
+            props[_snake(prop)] = self._typed(typ, raw, col, flags, f"{kind_name} {prop}")
         if raw_currency and "currency" not in props:
             props["currency"] = fold(raw_currency)
         if "duration" in props:
@@ -435,3 +444,14 @@ def _caption(kind: str, props: dict[str, Any]) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
+
+
+def entity_columns(spec: EntitySpec) -> list[str]:
+    """The columns an entity key's properties read, in mapping order (keys are separate)."""
+    return list(dict.fromkeys(c for v in spec.properties.values() for c in v.columns))
+
+
+def link_columns(spec: LinkSpec) -> list[str]:
+    """The columns a link key reads: start, end, then its properties."""
+    specs = [spec.start, spec.end, *spec.properties.values()]
+    return list(dict.fromkeys(c for v in specs if v is not None for c in v.columns))

@@ -13,9 +13,11 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from eslabon.errors import EslabonError
 from eslabon.ingest.mapping import Mapping
@@ -35,13 +37,57 @@ class Record:
     notes: tuple[tuple[str, str, str], ...] = ()  # (field, flag, detail) for loaded records
 
 
+@dataclass(slots=True)
+class Batch:
+    """Records read in a stretch of the file: readable ones row-wise by column, the rest apart."""
+
+    row_nums: list[int] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    rows: list[list[str | None]] = field(default_factory=list)  # aligned with Reader.columns
+    raw_json: list[str] | None = None  # the record as JSON, when columns do not fix its shape
+    notes: list[tuple[int, str, str, str]] = field(default_factory=list)  # row_num, field, flag..
+    problems: list[Record] = field(default_factory=list)  # unreadable records, for quarantine
+    chars: int = 0  # characters consumed, for progress
+
+    def __len__(self) -> int:
+        return len(self.rows) + len(self.problems)
+
+
 class Reader:
-    """Common interface: ``columns`` (known before rows are read) and ``records()``."""
+    """Common interface: ``columns`` (known before rows are read) and ``batches()``.
+
+    ``shaped`` says whether a record is fully described by ``columns`` (CSV, Excel); when it is
+    not (JSON lines: keys may be missing or extra), batches carry each record's JSON as read.
+    """
 
     columns: list[str]
+    shaped = True
 
     def records(self) -> Iterator[Record]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def batches(self, size: int) -> Iterator[Batch]:
+        """Records grouped for bulk loading (the default goes through ``records()``)."""
+        columns = self.columns
+        batch = Batch(raw_json=None if self.shaped else [])
+        for rec in self.records():
+            if rec.values is None:
+                batch.problems.append(rec)
+                batch.chars += len(rec.raw_text or "") + 1
+            else:
+                values = rec.values
+                batch.row_nums.append(rec.row_num)
+                batch.lines.append(rec.line)
+                batch.rows.append([values.get(c) for c in columns])
+                batch.notes.extend((rec.row_num, *n) for n in rec.notes)
+                batch.chars += sum(len(v) + 1 for v in values.values() if v)
+                if batch.raw_json is not None:
+                    batch.raw_json.append(orjson.dumps(values).decode())
+            if len(batch) >= size:
+                yield batch
+                batch = Batch(raw_json=None if self.shaped else [])
+        if len(batch):
+            yield batch
 
 
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\udc80-\udcff]")
@@ -127,15 +173,27 @@ class CsvReader(Reader):
         self.columns = header
         self._line_after_header = self._reader.line_num
 
-    def records(self) -> Iterator[Record]:
+    def batches(self, size: int) -> Iterator[Batch]:
+        """The hot loop: a well-formed record costs one join and one regex search."""
         header = self.columns
         width = len(header)
+        delim = self.delimiter
         reader = self._reader
+        not_text = _NOT_TEXT.search
         prev_line = self._line_after_header
         row_num = 0
         bad_encoding = 0
+        batch = Batch()
+        rows, nums, lines = batch.rows, batch.row_nums, batch.lines
+        chars = 0
         try:
             while True:
+                if len(rows) + len(batch.problems) >= size:
+                    batch.chars = chars
+                    yield batch
+                    batch = Batch()
+                    rows, nums, lines = batch.rows, batch.row_nums, batch.lines
+                    chars = 0
                 try:
                     row = next(reader)
                 except StopIteration:
@@ -144,14 +202,29 @@ class CsvReader(Reader):
                     row_num += 1
                     start = prev_line + 1
                     prev_line = reader.line_num
-                    yield Record(row_num, start, None, (None, f"unreadable CSV record: {err}"))
+                    batch.problems.append(
+                        Record(row_num, start, None, (None, f"unreadable CSV record: {err}"))
+                    )
                     continue
                 start = prev_line + 1
                 prev_line = reader.line_num
+                text = delim.join(row)
+                chars += len(text) + 1
+                if (
+                    len(row) == width
+                    and len(text) <= MAX_FIELD_CHARS
+                    and not_text(text) is None
+                    and (width > 1 or row[0].strip())
+                ):
+                    row_num += 1
+                    nums.append(row_num)
+                    lines.append(start)
+                    rows.append(row)
+                    continue
+                # the slow path: blank lines, ragged rows, and locating the field that is bad
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # blank line: not a record
                 row_num += 1
-                text = self.delimiter.join(row)
                 notes: tuple[tuple[str, str, str], ...] = ()
                 if len(row) != width:
                     extra = row[width:]
@@ -161,12 +234,14 @@ class CsvReader(Reader):
                             ("*", "trailing_empty_fields", f"{len(extra)} empty extra fields"),
                         )
                     else:
-                        yield Record(
-                            row_num,
-                            start,
-                            None,
-                            (None, f"expected {width} fields, found {len(row)}"),
-                            _safe(text),
+                        batch.problems.append(
+                            Record(
+                                row_num,
+                                start,
+                                None,
+                                (None, f"expected {width} fields, found {len(row)}"),
+                                _safe(text),
+                            )
                         )
                         continue
                 problem = None
@@ -194,11 +269,17 @@ class CsvReader(Reader):
                             field=problem[0],
                             hint="declare the file's encoding in the mapping (csv: {encoding: ...})",
                         )
-                    yield Record(row_num, start, None, problem, _safe(text))
+                    batch.problems.append(Record(row_num, start, None, problem, _safe(text)))
                     continue
-                yield Record(row_num, start, dict(zip(header, row, strict=True)), None, None, notes)
+                nums.append(row_num)
+                lines.append(start)
+                rows.append(row)
+                batch.notes.extend((row_num, *n) for n in notes)
         finally:
             self._fh.close()
+        batch.chars = chars
+        if len(batch):
+            yield batch
 
 
 def _safe(text: str) -> str:
@@ -227,6 +308,7 @@ class JsonLinesReader(Reader):
     """JSON lines: one object per line; nested objects become dotted column names."""
 
     SCAN = 2000
+    shaped = False
 
     def __init__(self, mapping: Mapping, path: Path) -> None:
         self.path = path
@@ -354,6 +436,9 @@ class XlsxReader(Reader):
 
 
 READERS: dict[str, type[Reader]] = {"csv": CsvReader, "jsonl": JsonLinesReader, "xlsx": XlsxReader}
+from eslabon.ingest.ftm import FtmReader  # noqa: E402  (FtM streams; needs Reader above)
+
+READERS["ftm"] = FtmReader
 
 
 def open_reader(mapping: Mapping, path: Path | None = None) -> Reader:

@@ -203,9 +203,8 @@ def _person_edges(store: Store) -> None:
                ub.first_at - {slack} AND ub.last_at + {slack})
         UNION ALL
         -- payments, accounts mapped to their owners
-        SELECT pa.person, pb.person, 'payment',
-               least(p.subject_entity, p.object_entity) || '~' ||
-               greatest(p.subject_entity, p.object_entity), p.link_id, p.start_at, NULL, NULL,
+        SELECT pa.person, pb.person, 'payment', pa.person || '>' || pb.person,
+               p.link_id, p.start_at, NULL, NULL,
                false
         FROM net_edges p
         JOIN (SELECT subject_entity AS holder, subject_entity AS person FROM net_edges

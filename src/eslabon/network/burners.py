@@ -169,9 +169,7 @@ def propose_burners(
             cur = best_prev.get(link.phone_b)
             if cur is None or key > (cur.score, cur.shared_contacts):
                 best_prev[link.phone_b] = link
-        candidates = [
-            link for link in best_next.values() if best_prev.get(link.phone_b) is link
-        ]
+        candidates = [link for link in best_next.values() if best_prev.get(link.phone_b) is link]
         candidates.sort(key=lambda x: (-x.score, x.phone_a, x.phone_b))
         grew = False
         for link in candidates:

@@ -49,25 +49,29 @@ def anchor_scores(net: PersonNetwork, feats: pd.DataFrame, rules: Rules) -> dict
     return out
 
 
+def pays(net: PersonNetwork, k: int, v: int) -> bool:
+    """Whether ``v`` is the payer of payment tie ``k`` (via_entity is ``payer>payee``)."""
+    return net.ties[k].via_entity.startswith(net.ids[v] + ">")
+
+
 def is_payer(net: PersonNetwork, v: int, inside: set[int]) -> bool:
     """Someone who only pays into the network (a migrant's relative): money flow, not a member.
 
-    Their calls are with the people they pay; they share no vehicle, house, phone or incident.
+    They send money to members and talk to them, but receive nothing and share no vehicle,
+    house, phone or incident with them.
     """
-    payees: set[int] = set()
-    others: set[int] = set()
+    paid = False
     for k in net.adjacency[v]:
         t = net.ties[k]
-        u = t.other(v)
-        if u not in inside:
+        if t.other(v) not in inside:
             continue
         if t.via == "payment":
-            payees.add(u)
+            if not pays(net, k, v):
+                return False
+            paid = True
         elif t.via != "call" or t.criminal:
             return False
-        else:
-            others.add(u)
-    return bool(payees)
+    return paid
 
 
 def _tie_weight(net: PersonNetwork, k: int, rules: Rules) -> float:
@@ -78,25 +82,35 @@ def _tie_weight(net: PersonNetwork, k: int, rules: Rules) -> float:
     return w * (1.0 + 0.25 * min(len(t.link_ids) - 1, 8))
 
 
-def burner_like(net: PersonNetwork, v: int, max_span_days: float) -> bool:
-    """A phone nobody is recorded using, active only for a short span: a prepaid burner."""
+def burner_like(net: PersonNetwork, v: int, max_span_days: float, min_calls: int = 5) -> bool:
+    """A phone nobody is recorded using, busy for a short span only: a prepaid burner.
+
+    A personal line is used for years; a phone seen once says nothing either way.
+    """
     if net.is_person(v):
         return False
     times = [t for k in net.adjacency[v] for t in net.ties[k].times]
-    return bool(times) and max(times) - min(times) <= max_span_days
+    return len(times) >= min_calls and max(times) - min(times) <= max_span_days
 
 
-def _leiden(net: PersonNetwork, rules: Rules, seed: int, resolution: float) -> list[list[int]]:
+def _leiden(
+    net: PersonNetwork, rules: Rules, seed: int, resolution: float, members: list[int]
+) -> list[list[int]]:
+    """Leiden communities of the subgraph induced by ``members`` (local indices)."""
+    local = {v: i for i, v in enumerate(members)}
     pair_w: dict[tuple[int, int], float] = {}
     for k, t in enumerate(net.ties):
-        key = (min(t.a, t.b), max(t.a, t.b))
-        pair_w[key] = pair_w.get(key, 0.0) + _tie_weight(net, k, rules)
-    g = ig.Graph(n=net.n, edges=list(pair_w), directed=False)
+        if t.a in local and t.b in local:
+            key = (min(local[t.a], local[t.b]), max(local[t.a], local[t.b]))
+            pair_w[key] = pair_w.get(key, 0.0) + _tie_weight(net, k, rules)
+    g = ig.Graph(n=len(members), edges=list(pair_w), directed=False)
     g.es["weight"] = list(pair_w.values())
     ig.set_random_number_generator(random.Random(seed))
     try:
         parts = g.community_leiden(
-            objective_function="modularity", weights="weight", resolution=resolution,
+            objective_function="modularity",
+            weights="weight",
+            resolution=resolution,
             n_iterations=-1,
         )
     finally:
@@ -104,37 +118,43 @@ def _leiden(net: PersonNetwork, rules: Rules, seed: int, resolution: float) -> l
     return [list(p) for p in parts]
 
 
-def core_members(
-    net: PersonNetwork, people: list[int], anchors: dict[int, float], burners: set[int],
+def grow_core(
+    net: PersonNetwork,
+    seeds: set[int],
     min_partners: int,
-) -> list[int]:
-    """Drop the fringe of a community: payers, and people tied to one member only.
+    rounds: int = 3,
+) -> set[int]:
+    """The criminal core, grown from anchors and burners.
 
-    Family of a member calls that member; a migrant's relative pays the collectors; neither is
-    part of the network. Members have a criminal tie, an anchor event, or several partners
-    inside through other channels than money.
+    Others join when tied to the core through an offence event; or to several core members
+    through other channels than paying them; or when in touch with the crew *and* with a
+    relative who pays the crew (a migrant). A member's family (who call only that member) and a
+    migrant's relatives (who only pay) stay out: the background the trace must skip.
     """
-    inside = set(people)
-    keep = []
-    for v in people:
-        if v in anchors or v in burners:
-            keep.append(v)
-            continue
-        partners: set[int] = set()
-        criminal = False
-        for k in net.adjacency[v]:
-            t = net.ties[k]
-            u = t.other(v)
-            if u not in inside:
-                continue
-            criminal = criminal or t.criminal
-            if t.via != "payment":
-                partners.add(u)
-        if criminal:
-            keep.append(v)
-        elif len(partners) >= min_partners and not is_payer(net, v, inside):
-            keep.append(v)
-    return keep
+    core = set(seeds)
+    for _ in range(rounds):
+        frontier = {u for v in core for u in net.neighbours(v)} - core
+        payers = {v for v in frontier if is_payer(net, v, core)}
+        added = set()
+        for v in frontier - payers:
+            partners: set[int] = set()
+            criminal = False
+            via_payer = False
+            for k in net.adjacency[v]:
+                t = net.ties[k]
+                u = t.other(v)
+                via_payer = via_payer or u in payers
+                if u not in core:
+                    continue
+                criminal = criminal or t.criminal
+                if t.via != "payment" or not pays(net, k, v):
+                    partners.add(u)
+            if criminal or len(partners) >= min_partners or (partners and via_payer):
+                added.add(v)
+        if not added:
+            break
+        core |= added
+    return core
 
 
 def detect_networks(
@@ -144,15 +164,24 @@ def detect_networks(
     cfg = rules.detection
     anchors = anchor_scores(net, feats, rules)
     burners = {
-        v for v in range(net.n)
-        if burner_like(net, v, float(cfg.get("burner_max_span_days", 200)))
+        v
+        for v in range(net.n)
+        if burner_like(
+            net, v, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("burner_min_calls", 5))
+        )
     }
-    parts = _leiden(net, rules, seed, float(cfg.get("resolution", 1.0)))
+    # People in a shared offence event (co-detained, seized together) are anchors too.
+    for t in net.ties:
+        if t.via == "incident":
+            for v in (t.a, t.b):
+                anchors[v] = anchors.get(v, 0.0) + float(cfg.get("incident_weight", 1.0))
+    core = grow_core(net, set(anchors) | burners, int(cfg.get("core_min_partners", 2)))
+    members = sorted(core)
+    parts = [[members[i] for i in part] for part in _leiden(
+        net, rules, seed, float(cfg.get("resolution", 1.0)), members
+    )]
     found: list[tuple[list[int], float]] = []
-    for part in parts:
-        people = core_members(net, part, anchors, burners, int(cfg.get("core_min_partners", 2)))
-        # fringe removal can cut a member's only link: iterate once more on the core
-        people = core_members(net, people, anchors, burners, int(cfg.get("core_min_partners", 2)))
+    for people in parts:
         markers = sum(anchors.get(v, 0.0) for v in people) + float(
             cfg.get("burner_weight", 1.0)
         ) * sum(1 for v in people if v in burners)

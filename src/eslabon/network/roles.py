@@ -18,6 +18,7 @@ from eslabon.network.rules import Rules, holds
 
 VICTIM_ROLES = frozenset({"migrant", "victim"})
 UNKNOWN_USER = "phone_unknown_user"
+KINDS = ("smuggling", "labour_trafficking", "drugs")
 
 
 @dataclass
@@ -78,6 +79,8 @@ def infer_roles(
                 continue
             row = feats.loc[eid].to_dict() if eid in feats.index else {}
             row.update(pos.loc[eid].to_dict() if eid in pos.index else {})
+            for kind in KINDS:
+                row[f"kind_{kind}"] = 1.0 if network.kind == kind else 0.0
             role, why = rules.role_of(row, network.kind)
             coerced = role not in VICTIM_ROLES and any(
                 all(holds(row, c) for c in spec.get("when", [])) for spec in rules.coerced

@@ -220,11 +220,30 @@ def trace(
     config = config or TraceConfig()
     seeds = [net.index[p] for p in seed.persons if p in net.index]
     anchor = to_days(seed.anchor)
+    if seed.kind == "Person":
+        # A person's moment is their shared offence event (the stop with migrants aboard),
+        # not whatever citation came last.
+        shared = [
+            t
+            for s in seeds
+            for k in net.adjacency[s]
+            if (tie := net.ties[k]).via == "incident"
+            for t in tie.times
+        ]
+        if shared:
+            anchor = max(shared)
     seed_nets = {info.network[s] for s in seeds if s in info.network}
-    if seed_nets:
-        walkable = {v for v, n in info.network.items() if n in seed_nets} | set(seeds)
-    else:  # seed outside any detected network: walk the criminal networks it touches
-        walkable = set(info.network) | set(seeds)
+    if not seed_nets:
+        # A seed outside every detected network (a driver known only from the stop): the
+        # network most of its direct contacts belong to.
+        votes: dict[str, int] = defaultdict(int)
+        for s in seeds:
+            for u in net.neighbours(s):
+                if u in info.network:
+                    votes[info.network[u]] += 1
+        if votes:
+            seed_nets = {max(votes, key=lambda n: (votes[n], n))}
+    walkable = {v for v, n in info.network.items() if n in seed_nets} | set(seeds)
     back = expand(net, seeds, anchor, backward=True, walkable=walkable, config=config)
     fwd = expand(net, seeds, anchor, backward=False, walkable=walkable, config=config)
     reached = set(back) | set(fwd)

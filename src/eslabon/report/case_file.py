@@ -292,6 +292,9 @@ def _waterfalls(
     from eslabon.resolve.pipeline import latest_model
 
     stored = latest_model(store)
+    if store.read_only:
+        # Splink needs a scratch catalog, which a read-only connection cannot attach.
+        return {}, None if stored is None else stored[0]
     if stored is None or not pairs:
         return {}, None if stored is None else stored[0]
     model_id, settings, _threshold = stored

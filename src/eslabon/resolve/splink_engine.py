@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from eslabon.normalize.names import canonical_given
 from eslabon.resolve import person_model
 from eslabon.resolve.sqlutil import first as _first
 from eslabon.store.connection import Store
@@ -33,9 +34,38 @@ def model_hash(settings: dict[str, Any]) -> str:
 
 
 def build_input(store: Store, table: str = INPUT_TABLE, where: str = "") -> int:
-    """Materialise the person input table (``where`` filters on ``m.`` columns); its row count."""
+    """Materialise the person input table (``where`` filters on ``m.`` columns); its row count.
+
+    Two steps: the fields of each mention, then its name keys, which need the formal names
+    behind nickname tokens (``normalize.names.canonical_given``, looked up once per distinct
+    token)."""
     extra = f"AND ({where})" if where else ""
-    store.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {person_model.person_input_sql(extra)}")
+    base = f"{table}_base"
+    store.execute(person_model.NAME_CODE_MACRO)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE {base} AS {person_model.person_input_sql(extra)}")
+    tokens = store.query(
+        f"""SELECT DISTINCT unnest(string_split(concat_ws(' ', given, paternal, maternal), ' '))
+            FROM {base}"""
+    )
+    variants = [
+        (token, formal)
+        for (token,) in tokens
+        if token
+        for formal in canonical_given(token)
+        if formal != token
+    ]
+    store.execute("CREATE OR REPLACE TEMP TABLE _given_variants (nick VARCHAR, formal VARCHAR)")
+    if variants:
+        frame = pd.DataFrame(variants, columns=["nick", "formal"])
+        store.connection.register("_variants_frame", frame)
+        store.execute("INSERT INTO _given_variants SELECT * FROM _variants_frame")
+        store.connection.unregister("_variants_frame")
+    store.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        f"{person_model.name_keys_sql(base, '_given_variants')}"
+    )
+    store.execute(f"DROP TABLE {base}")
+    store.execute("DROP TABLE _given_variants")
     return int(_first(store, f"SELECT count(*) FROM {table}")[0])
 
 

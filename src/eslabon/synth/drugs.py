@@ -43,7 +43,7 @@ class DrugsBuilder(NetworkKit):
             for _ in range(rng.randint(2, 3))
         ]
         couriers += [
-            m("courier", port.us_city, segment="transport", alias_p=0.2, max_age=45)
+            m("courier", port.us_city, segment="transport", alias_p=0.2, max_age=45, country="US")
             for _ in range(2)
         ]
         dist_cities = rng.sample(["Los Angeles", "Phoenix", "Chicago", "Dallas", "Atlanta"], 3)

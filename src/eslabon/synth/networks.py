@@ -47,6 +47,7 @@ class NetworkKit:
         sex: str | None = None,
         alias_p: float = 0.75,
         max_age: int = 58,
+        country: str | None = None,
     ) -> Person:
         rng = self.rng
         if sex is None:
@@ -56,7 +57,7 @@ class NetworkKit:
                 < (0.35 if role in ("money_collector", "stash_keeper", "recruiter") else 0.08)
                 else "M"
             )
-        p = self.pop.pick_adult(city, sex=sex, max_age=max_age)
+        p = self.pop.pick_adult(city, sex=sex, max_age=max_age, country=country)
         if rng.random() < alias_p:
             p.alias = npool.draw_alias(rng, p.sex)
         self.world.role(p.id, self.net.id, role)

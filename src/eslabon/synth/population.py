@@ -584,28 +584,34 @@ class Population:
                 self.b.account(m, m.country)
 
     # -- used by networks ------------------------------------------------------------------------
-    def pick_adult(self, city: str, *, sex: str | None = None, max_age: int = 60) -> Person:
-        """An unused adult living in ``city`` (creating a family there when none is left)."""
+    def pick_adult(
+        self, city: str, *, sex: str | None = None, max_age: int = 60, country: str | None = None
+    ) -> Person:
+        """An unused adult living in ``city`` (creating a family there when none is left).
+
+        ``country`` tells twin cities apart (Nogales, Sonora and Nogales, Arizona).
+        """
         rng = self.rng
+        if country is None:
+            country = (
+                "MX"
+                if city in MX_CITIES
+                else "US"
+                if city in US_CITIES
+                else (CA_TOWN_BY_NAME[city].country)
+            )
         pool = self.adults_by_city.get(city, [])
         for _ in range(60):
             if not pool:
                 break
             pid = pool[rng.randrange(len(pool))]
             p = self.world.persons[pid]
-            if pid in self.used or p.age_on(WORLD_START) > max_age:
+            if pid in self.used or p.age_on(WORLD_START) > max_age or p.country != country:
                 continue
             if sex and p.sex != sex:
                 continue
             self.used.add(pid)
             return p
-        country = (
-            "MX"
-            if city in MX_CITIES
-            else "US"
-            if city in US_CITIES
-            else (CA_TOWN_BY_NAME[city].country)
-        )
         fam = self.family(country, city)
         for m in fam:
             self._index(m)

@@ -70,15 +70,18 @@ class SmugglingBuilder(NetworkKit):
             for _ in range(rng.randint(2, 3))
         ]
         self.us_drivers = [
-            m("driver", route.border_us, segment="us", alias_p=0.4, max_age=45) for _ in range(2)
+            m("driver", route.border_us, segment="us", alias_p=0.4, max_age=45, country="US")
+            for _ in range(2)
         ]
-        self.us_stash = m("stash_keeper", route.border_us, segment="us")
+        self.us_stash = m("stash_keeper", route.border_us, segment="us", country="US")
         self.collectors = [
             m("money_collector", route.border_mx, segment="money"),
-            m("money_collector", route.destination_us, segment="money"),
+            m("money_collector", route.destination_us, segment="money", country="US"),
         ]
         if rng.random() < 0.6:
-            self.collectors.append(m("money_collector", route.border_us, segment="money"))
+            self.collectors.append(
+                m("money_collector", route.border_us, segment="money", country="US")
+            )
         # burners: brokers change most often; everyone on the route uses prepaid lines
         for role, mean in (
             ("coordinator", 60),
@@ -741,6 +744,7 @@ class SmugglingBuilder(NetworkKit):
             sex="M",
             alias_p=0.4,
             max_age=40,
+            country="MX" if side == "mx" else "US",
         )
         self.burners(new, day, self.end + days(15), mean_days=110)
         drivers[i] = new

@@ -1,0 +1,125 @@
+"""Learn the role rules from synthetic worlds and write them into the rules file as plain data.
+
+A shallow decision tree is fitted on the behaviour of the members eslabon detected in *training*
+worlds (never the evaluation seeds), labelled with their true roles; each leaf becomes one
+readable rule (`when: [{feature, min|max}]`). The runtime needs no learning library: it reads the
+YAML like hand-written rules. Run: ``python -m eslabon.network.role_training OUT.yaml WS:TRUTH ...``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from eslabon.errors import EslabonError
+from eslabon.network.analyse import load_results
+from eslabon.network.features import person_features
+from eslabon.network.graph import load_network
+from eslabon.network.roles import KINDS, VICTIM_ROLES, network_features
+from eslabon.store import open_store
+
+
+def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
+    """Features of detected members with their true role (first role of a person)."""
+    with open_store(store_path, read_only=True) as st:
+        net = load_network(st)
+        feats = person_features(st)
+        networks, _roles, _info = load_results(st, net)
+        rows = []
+        for n in networks:
+            pos = network_features(net, n)
+            for v in n.members:
+                if not net.is_person(v):
+                    continue
+                eid = net.ids[v]
+                row: dict[str, Any] = feats.loc[eid].to_dict() if eid in feats.index else {}
+                row.update(pos.loc[eid].to_dict() if eid in pos.index else {})
+                for k in KINDS:
+                    row[f"kind_{k}"] = 1.0 if n.kind == k else 0.0
+                row["entity_id"] = eid
+                rows.append(row)
+    frame = pd.DataFrame(rows)
+    truth = pd.read_csv(truth_dir / "roles.csv").drop_duplicates("person_id")
+    frame = frame.merge(truth[["person_id", "role"]], left_on="entity_id", right_on="person_id")
+    return frame.drop(columns=["person_id"])
+
+
+def fit_rules(frame: pd.DataFrame, *, max_depth: int = 7, min_leaf: int = 2) -> list[dict]:
+    """Decision-tree leaves as ordered role rules (purest, largest leaves first)."""
+    try:
+        from sklearn.tree import DecisionTreeClassifier
+    except ImportError:  # pragma: no cover - training only
+        raise EslabonError(
+            "training role rules needs scikit-learn", hint="pip install scikit-learn"
+        ) from None
+    features = sorted(
+        c
+        for c in frame.columns
+        if c not in ("entity_id", "role", "nationality") and pd.api.types.is_numeric_dtype(frame[c])
+    )
+    x = frame[features].fillna(0.0).to_numpy()
+    y = frame["role"].to_numpy()
+    tree = DecisionTreeClassifier(
+        max_depth=max_depth, min_samples_leaf=min_leaf, class_weight="balanced", random_state=0
+    ).fit(x, y)
+    t = tree.tree_
+    rules: list[tuple[float, int, dict]] = []
+
+    def walk(node: int, conds: list[dict]) -> None:
+        if t.children_left[node] == -1:
+            counts = t.value[node][0]
+            best = int(counts.argmax())
+            purity = float(counts[best] / counts.sum()) if counts.sum() else 0.0
+            role = str(tree.classes_[best])
+            rules.append(
+                (
+                    purity,
+                    int(t.n_node_samples[node]),
+                    {
+                        "role": role,
+                        "when": conds,
+                        "why": f"learned: behaves like the {role.replace('_', ' ')}s of the "
+                        f"training worlds ({t.n_node_samples[node]} alike, purity {purity:.2f})",
+                    },
+                )
+            )
+            return
+        name, thr = features[t.feature[node]], round(float(t.threshold[node]), 4)
+        walk(t.children_left[node], [*conds, {"feature": name, "max": thr}])
+        walk(t.children_right[node], [*conds, {"feature": name, "min": round(thr + 1e-4, 4)}])
+
+    walk(0, [])
+    # leaves are disjoint, so their order only matters for readability
+    rules.sort(key=lambda r: (r[2]["role"] in VICTIM_ROLES, -r[1]))
+    return [r[2] for r in rules]
+
+
+def main(argv: list[str]) -> None:
+    """``OUT.yaml WS:TRUTH ...``: rewrite the `roles` section of a rules file."""
+    if len(argv) < 2:
+        raise SystemExit(__doc__)
+    out = Path(argv[0])
+    frames = []
+    for pair in argv[1:]:
+        store, truth = pair.split(":")
+        frames.append(member_rows(Path(store), Path(truth)))
+    frame = pd.concat(frames, ignore_index=True)
+    rules = fit_rules(frame)
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data["roles"] = rules
+    text = out.read_text(encoding="utf-8")
+    head = text[: text.index("roles:\n")] if "roles:\n" in text else text
+    tail_keys = {k: v for k, v in data.items() if k in ("default_role", "coerced", "stages")}
+    body = yaml.safe_dump({"roles": rules}, sort_keys=False, allow_unicode=True, width=100)
+    tail = yaml.safe_dump(tail_keys, sort_keys=False, allow_unicode=True, width=100)
+    out.write_text(head + body + "\n" + tail, encoding="utf-8")
+    counts = frame["role"].value_counts().to_dict()
+    print(f"{len(rules)} rules from {len(frame)} members {counts} → {out}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
