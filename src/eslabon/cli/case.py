@@ -61,6 +61,8 @@ def case(
                 if network == "all" and st.table_exists("networks")
                 else [network]
             )
+            if not networks:
+                raise EslabonError("no networks found", hint="run `eslabon network` first")
             n = sum(len(network_targets(st, net, top)) for net in networks)
             with Progress(
                 TextColumn("case files"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -18,10 +18,10 @@ from eslabon.store import open_store
 @app.command("trace")
 def trace_cmd(
     seed: Annotated[str, typer.Argument(help="Entity id, phone, plate, VIN or name.")],
-    hops: Annotated[int, typer.Option("--hops", min=1, help="Most hops from the seed.")] = 6,
+    hops: Annotated[int, typer.Option("--hops", min=1, help="Most hops from the seed.")] = 10,
     window: Annotated[
         float, typer.Option("--window", min=0.5, help="Days allowed between consecutive events.")
-    ] = 120.0,
+    ] = 365.0,
     horizon: Annotated[
         float, typer.Option("--horizon", min=1, help="Days before/after the seed moment.")
     ] = 1100.0,

@@ -120,7 +120,12 @@ def chains_report(store: Store, truth_dir: Path, tracer: Any | None = None) -> d
             entry.update(recall=0.0, precision=0.0, found=0, error=err.message)
             per_seed.append(entry)
             continue
-        found = {to_truth.get(a["entity_id"], a["entity_id"]) for a in result["actors"]}
+        # phones whose user is unknown are leads, not people: they are not scored
+        found = {
+            to_truth.get(a["entity_id"], a["entity_id"])
+            for a in result["actors"]
+            if a.get("kind", "Person") == "Person"
+        }
         found_people = {f for f in found if f in recorded}
         hits = found_people & judged
         entry.update(

@@ -28,6 +28,8 @@ HUB_CAP = 40
 CRIMINAL_KINDS = ("Detention", "Arrest", "Seizure", "Recruitment", "Stop")
 # Person → person links kept as direct ties.
 DIRECT_KINDS = {"Associate": "associate", "Recruitment": "recruitment", "Employment": "employment"}
+# Dated ties through one hub (hotel nights, a crossing) join people only this close in time.
+TOGETHER_DAYS = 3
 # A call is attributed to a phone's users active within this slack of the call.
 SPAN_SLACK_DAYS = 2
 
@@ -166,6 +168,14 @@ def _person_edges(store: Store) -> None:
         """
     )
     slack = f"INTERVAL {SPAN_SLACK_DAYS} DAY"
+    together = TOGETHER_DAYS
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _busy AS
+        SELECT hub, via, CAST(t AS DATE) AS d FROM _ties WHERE t IS NOT NULL
+        GROUP BY ALL HAVING count(DISTINCT person) > {HUB_CAP}
+        """
+    )
     # A phone nobody is known to use stands for its unknown user: it stays an actor.
     con.execute(
         """
@@ -181,12 +191,22 @@ def _person_edges(store: Store) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE _pairs AS
-        -- shared hubs
+        -- shared hubs: timeless ties (a residence, an ownership) under the hub cap …
         SELECT a.person AS pa, b.person AS pb, a.via, a.hub AS via_entity,
                a.link_id AS la, a.t AS ta, b.link_id AS lb, b.t AS tb,
                (a.criminal OR b.criminal OR a.via = 'incident') AS criminal
         FROM _ties a JOIN _hubs h ON h.hub = a.hub AND h.via = a.via
         JOIN _ties b ON b.hub = a.hub AND b.via = a.via AND a.person < b.person
+        WHERE a.t IS NULL OR b.t IS NULL
+        UNION ALL
+        -- … and dated ties only when the two were there together (the same hotel nights, the
+        -- same crossing), unless the place was crowded that day
+        SELECT a.person, b.person, a.via, a.hub, a.link_id, a.t, b.link_id, b.t,
+               (a.criminal OR b.criminal OR a.via = 'incident')
+        FROM _ties a JOIN _ties b ON b.hub = a.hub AND b.via = a.via AND a.person < b.person
+             AND b.t BETWEEN a.t - INTERVAL {together} DAY AND a.t + INTERVAL {together} DAY
+        WHERE NOT EXISTS (SELECT 1 FROM _busy x WHERE x.hub = a.hub AND x.via = a.via
+                          AND x.d = CAST(a.t AS DATE))
         UNION ALL
         -- calls, attributed to the phones' users at the time of the call
         SELECT ua.person_entity, ub.person_entity, 'call',
@@ -242,5 +262,5 @@ def _person_edges(store: Store) -> None:
         GROUP BY least(pa, pb), greatest(pa, pb), via, via_entity
         """
     )
-    for temp in ("_ties", "_hubs", "_pairs", "_attrib"):
+    for temp in ("_ties", "_hubs", "_pairs", "_attrib", "_busy"):
         con.execute(f"DROP TABLE IF EXISTS {temp}")

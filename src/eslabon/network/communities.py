@@ -55,10 +55,10 @@ def pays(net: PersonNetwork, k: int, v: int) -> bool:
 
 
 def is_payer(net: PersonNetwork, v: int, inside: set[int]) -> bool:
-    """Someone who only pays into the network (a migrant's relative): money flow, not a member.
+    """Someone who pays into the network and otherwise only talks to it (a migrant's relative).
 
-    They send money to members and talk to them, but receive nothing and share no vehicle,
-    house, phone or incident with them.
+    Money in the other direction (a settled migrant's remittance home) does not make them a
+    member; sharing a vehicle, house, phone or incident does.
     """
     paid = False
     for k in net.adjacency[v]:
@@ -66,9 +66,7 @@ def is_payer(net: PersonNetwork, v: int, inside: set[int]) -> bool:
         if t.other(v) not in inside:
             continue
         if t.via == "payment":
-            if not pays(net, k, v):
-                return False
-            paid = True
+            paid = paid or pays(net, k, v)
         elif t.via != "call" or t.criminal:
             return False
     return paid
@@ -181,14 +179,29 @@ def detect_networks(
         net, rules, seed, float(cfg.get("resolution", 1.0)), members
     )]
     found: list[tuple[list[int], float]] = []
+    leftovers: list[list[int]] = []
     for people in parts:
         markers = sum(anchors.get(v, 0.0) for v in people) + float(
             cfg.get("burner_weight", 1.0)
         ) * sum(1 for v in people if v in burners)
         n_person = sum(1 for v in people if net.is_person(v))
         if n_person < int(cfg.get("min_size", 6)) or markers < float(cfg.get("min_markers", 10)):
+            if markers >= float(cfg.get("attach_min_markers", 2)):
+                leftovers.append(people)
             continue
         found.append((sorted(people), markers))
+    # A small piece of the core (a group of migrants detained together) belongs to the network
+    # it is most tied to.
+    owner = {v: i for i, (people, _m) in enumerate(found) for v in people}
+    for people in leftovers:
+        votes: dict[int, int] = {}
+        for v in people:
+            for u in net.neighbours(v):
+                if u in owner:
+                    votes[owner[u]] = votes.get(owner[u], 0) + 1
+        if votes and max(votes.values()) >= 2:
+            best = max(votes, key=lambda i: (votes[i], -i))
+            found[best] = (sorted(found[best][0] + people), found[best][1])
     found.sort(key=lambda x: (-len(x[0]), x[0][0]))
     out = []
     for i, (people, n_anchor) in enumerate(found, start=1):

@@ -30,6 +30,7 @@ class Seed:
     persons: tuple[str, ...]
     anchor: datetime | None
     matched_by: str
+    moments: tuple[datetime, ...] = ()  # every enforcement event of the seed: anchor candidates
 
 
 def _entity(store: Store, entity_id: str) -> tuple[str, str] | None:
@@ -233,10 +234,13 @@ class SeedIndex:
         ):
             self.touch.setdefault(entity, []).append((person, kind, at))
         self.last_seen: dict[str, tuple[datetime | None, datetime | None]] = {}
+        self.moments: dict[str, tuple[datetime, ...]] = {}
         kinds = ",".join(f"'{k}'" for k in ENFORCEMENT_KINDS)
-        for entity, enforced, any_time in store.query(
+        for entity, enforced, any_time, moments in store.query(
             f"""
-            SELECT e, max(t) FILTER (WHERE k IN ({kinds})), max(t) FROM (
+            SELECT e, max(t) FILTER (WHERE k IN ({kinds})), max(t),
+                   list(DISTINCT t ORDER BY t) FILTER (WHERE k IN ({kinds}) AND t IS NOT NULL)
+            FROM (
                 SELECT subject_entity AS e, kind AS k, start_at AS t FROM net_edges
                 UNION ALL SELECT object_entity, kind, start_at FROM net_edges
                 WHERE object_entity IS NOT NULL
@@ -244,6 +248,8 @@ class SeedIndex:
             """
         ):
             self.last_seen[entity] = (enforced, any_time)
+            if moments:
+                self.moments[entity] = tuple(moments)
         self.names = [(e, fold(c)) for e, (k, c) in self.entities.items() if k == "Person"]
 
     def find(self, query: str) -> tuple[str, str]:
@@ -306,4 +312,13 @@ class SeedIndex:
                 field="SEED",
                 hint="try a phone, plate or name that appears in an event",
             )
-        return Seed(query, entity_id, kind, caption, tuple(persons), anchor, how)
+        return Seed(
+            query,
+            entity_id,
+            kind,
+            caption,
+            tuple(persons),
+            anchor,
+            how,
+            self.moments.get(entity_id, ()),
+        )

@@ -52,11 +52,12 @@ VIA_WEIGHT = {
 class TraceConfig:
     """Limits and windows of the time-respecting expansion (days)."""
 
-    max_hops: int = 6
-    hop_window_days: float = 120.0
+    max_hops: int = 10
+    hop_window_days: float = 365.0
     slack_days: float = 2.0
     horizon_days: float = 1100.0
     min_outside_ties: int = 3
+    anchor_days: float = 30.0  # ties this close to an enforcement event make it the anchor
     top: int | None = None
 
 
@@ -78,6 +79,7 @@ class Actor:
 
     entity_id: str
     name: str
+    kind: str  # Person, or Phone for a phone whose user is unknown
     role: str | None
     network: str | None
     stage: str | None
@@ -220,18 +222,15 @@ def trace(
     config = config or TraceConfig()
     seeds = [net.index[p] for p in seed.persons if p in net.index]
     anchor = to_days(seed.anchor)
-    if seed.kind == "Person":
-        # A person's moment is their shared offence event (the stop with migrants aboard),
-        # not whatever citation came last.
-        shared = [
-            t
-            for s in seeds
-            for k in net.adjacency[s]
-            if (tie := net.ties[k]).via == "incident"
-            for t in tie.times
-        ]
-        if shared:
-            anchor = max(shared)
+    if len(seed.moments) > 1:
+        # Of the seed's enforcement events, the one its ties crowd around (the stop with the
+        # migrants aboard, not a later citation) is the moment the chain turns on.
+        times = [t for s in seeds for k in net.adjacency[s] for t in net.ties[k].times]
+
+        def busy(m: float) -> tuple[int, float]:
+            return (sum(1 for t in times if abs(t - m) <= config.anchor_days), m)
+
+        anchor = max((to_days(m) for m in seed.moments), key=busy)  # type: ignore[arg-type]
     seed_nets = {info.network[s] for s in seeds if s in info.network}
     if not seed_nets:
         # A seed outside every detected network (a driver known only from the stop): the
@@ -291,6 +290,7 @@ def trace(
             Actor(
                 entity_id=net.ids[v],
                 name=net.captions[v],
+                kind=net.kinds[v],
                 role=info.role.get(v),
                 network=info.network.get(v),
                 stage=info.stage.get(v),

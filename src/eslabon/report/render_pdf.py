@@ -85,20 +85,74 @@ class _Doc(FPDF):
         )
         self.ln(0.8)
 
+    def _wrap(self, text: str, width: float) -> list[str]:
+        """Greedy word wrap with cached word widths (fpdf2's table() re-measures every cell
+        several times, which is too slow for a 200-event timeline)."""
+        lines: list[str] = []
+        for para in text.split("\n"):
+            line, used = "", 0.0
+            for word in para.split(" "):
+                w = self._width(word)
+                while w > width:  # a token longer than the column (hashes, paths): cut it
+                    cut = max(1, int(len(word) * width / w) - 1)
+                    if line:
+                        lines.append(line)
+                        line, used = "", 0.0
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    w = self._width(word)
+                gap = self._width(" ") if line else 0.0
+                if used + gap + w > width and line:
+                    lines.append(line)
+                    line, used = word, w
+                else:
+                    line, used = (f"{line} {word}" if line else word), used + gap + w
+            lines.append(line)
+        return lines
+
+    def _width(self, word: str) -> float:
+        key = (self.font_family, self.font_style, self.font_size_pt, word)
+        cache = self.__dict__.setdefault("_widths", {})
+        if key not in cache:
+            cache[key] = self.get_string_width(word)
+        return cache[key]
+
     def grid(self, headers: list[str], rows: list[list[str]], widths: tuple[float, ...]) -> None:
+        """A bordered table that breaks across pages, repeating its header."""
         if not rows:
             return
-        self.set_font(self.family, "", 7)
-        with self.table(
-            col_widths=widths, text_align="LEFT", line_height=3.3, first_row_as_headings=True
-        ) as table:
-            head = table.row()
-            for h in headers:
-                head.cell(self.clean(h))
-            for r in rows:
-                row = table.row()
-                for c in r:
-                    row.cell(self.clean(c))
+        total = self.w - self.l_margin - self.r_margin
+        scale = total / sum(widths)
+        cols = [w * scale for w in widths]
+        lh, pad = 3.2, 0.8
+
+        def draw(cells: list[str], bold: bool) -> None:
+            self.set_font(self.family, "B" if bold else "", 7)
+            wrapped = [
+                self._wrap(self.clean(c), w - 2 * pad) for c, w in zip(cells, cols, strict=True)
+            ]
+            height = max(len(w) for w in wrapped) * lh + 2 * pad
+            if self.get_y() + height > self.h - self.b_margin:
+                self.add_page()
+                if not bold:
+                    draw(headers, True)
+                    self.set_font(self.family, "", 7)
+            x, y = self.l_margin, self.get_y()
+            for lines, w in zip(wrapped, cols, strict=True):
+                if bold:
+                    self.set_fill_color(235, 235, 235)
+                self.rect(x, y, w, height, style="DF" if bold else "D")
+                for i, line in enumerate(lines):
+                    self.text(x + pad, y + pad + (i + 0.8) * lh, line)
+                x += w
+            self.set_y(y + height)
+
+        self.set_draw_color(150, 150, 150)
+        self.set_line_width(0.1)
+        draw(headers, True)
+        for r in rows:
+            draw(r, False)
+        self.set_draw_color(0, 0, 0)
         self.ln(2)
 
 

@@ -60,8 +60,18 @@ f AS (
             AS given_canonical,
         NULLIF(trim((p.props->>'paternal')), '') AS paternal,
         NULLIF(trim((p.props->>'maternal')), '') AS maternal,
-        TRY_CAST((p.props->>'birth_date') AS DATE) AS birth_date,
-        NULLIF((p.props->>'sex'), '') AS sex,
+        -- A valid CURP carries the birth date (YYMMDD; the 17th character is a digit for births
+        -- before 2000) and the sex (H/M): it fills them when the record left them out, so a
+        -- record holding only a CURP can still contradict another's birth date.
+        coalesce(TRY_CAST((p.props->>'birth_date') AS DATE), CASE
+            WHEN (p.props->>'curp_status') = 'valid' THEN TRY_CAST(strptime(
+                CASE WHEN regexp_matches(substr((p.props->>'curp'), 17, 1), '[0-9]')
+                     THEN '19' ELSE '20' END || substr((p.props->>'curp'), 5, 6), '%Y%m%d')
+                AS DATE) END) AS birth_date,
+        coalesce(NULLIF((p.props->>'sex'), ''), CASE
+            WHEN (p.props->>'curp_status') = 'valid' THEN
+                CASE substr(upper(p.props->>'curp'), 11, 1) WHEN 'H' THEN 'M' WHEN 'M' THEN 'F' END
+            END) AS sex,
         NULLIF((p.props->>'nationality'), '') AS nationality,
         NULLIF(upper((p.props->>'curp')), '') AS curp,
         coalesce((p.props->>'curp_status'), '') = 'valid' AS curp_valid,
@@ -269,7 +279,8 @@ def comparisons() -> list[dict[str, Any]]:
             _level("paternal_l = paternal_r", "exact", tf="paternal"),
             _level(
                 "paternal_l = maternal_r OR maternal_l = paternal_r "
-                "OR list_has_any(surname_tokens_l, surname_tokens_r)",
+                "OR list_contains(surname_tokens_r, paternal_l) "
+                "OR list_contains(surname_tokens_l, paternal_r)",
                 "in the other slot or hyphen-merged",
             ),
             _level(
@@ -290,7 +301,8 @@ def comparisons() -> list[dict[str, Any]]:
             _level("maternal_l = maternal_r", "exact", tf="maternal"),
             _level(
                 "maternal_l = paternal_r OR paternal_l = maternal_r "
-                "OR list_has_any(surname_tokens_l, surname_tokens_r)",
+                "OR list_contains(surname_tokens_r, maternal_l) "
+                "OR list_contains(surname_tokens_l, maternal_r)",
                 "in the other slot or hyphen-merged",
             ),
             _level(_jw("maternal", 0.92), "Jaro-Winkler >= 0.92"),

@@ -101,23 +101,93 @@ def _linker(store: Store, settings: dict[str, Any], table: str) -> Iterator[Any]
         yield Linker(df, settings, log_level=None)
 
 
+DISTINCT_TABLE = "_person_distinct"
+
+# One row per apparent person-record: mentions sharing a CURP, else an A-Number, else the same
+# name and birth date are collapsed. Sources repeat their actors (one money collector in 250
+# transfer rows): sampled "random" pairs would then often be true matches, inflating u (a shared
+# CURP looked 0.4% likely between strangers) and making the repeated actor's own names look
+# common. u and term frequencies are estimated on people, not on rows.
+DISTINCT_SQL = """
+CREATE OR REPLACE TEMP TABLE {out} AS SELECT * FROM {table}
+QUALIFY row_number() OVER (
+    PARTITION BY coalesce('C' || curp, 'A' || a_number, concat_ws('|', 'N', given_canonical,
+        paternal, maternal, CAST(birth_date AS VARCHAR)))
+    ORDER BY unique_id) = 1
+"""
+
+
+def build_distinct(store: Store, table: str = INPUT_TABLE) -> None:
+    """Materialise ``DISTINCT_TABLE`` from ``table`` (see ``DISTINCT_SQL``)."""
+    store.execute(DISTINCT_SQL.format(out=DISTINCT_TABLE, table=table))
+
+
+def _register_tf(linker: Any, db_api: Any, store: Store, settings: dict[str, Any]) -> None:
+    """Term frequencies of the model's tf columns, counted over ``DISTINCT_TABLE``."""
+    for col in _tf_columns(settings):
+        name = f"_tf_{col}"
+        store.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {col}, "
+            f"count(*) / sum(count(*)) OVER () AS tf_{col} FROM {DISTINCT_TABLE} "
+            f"WHERE {col} IS NOT NULL GROUP BY 1"
+        )
+        linker.table_management.register_term_frequency_lookup(db_api.register(name), col)
+
+
 def train(
     store: Store, *, seed: int = 7, max_pairs_u: float = 2e6, table: str = INPUT_TABLE
 ) -> dict[str, Any]:
-    """Unsupervised training on the input table; returns the trained settings dict."""
+    """Unsupervised training; returns the trained settings dict.
+
+    The prior comes from deterministic rules and m from EM over ``TRAINING_BLOCKS``, both on
+    every mention; u by seeded random sampling of ``DISTINCT_TABLE`` (see ``DISTINCT_SQL``).
+    """
+    from splink import Linker
+
+    build_distinct(store, table)
     settings = person_model.settings()
-    with _linker(store, settings, table) as linker:
+    with splink_api(store) as db_api:
+        people = Linker(db_api.register(DISTINCT_TABLE), settings, log_level=None)
+        people.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
+        with_u = people.misc.save_model_to_json()
+        linker = Linker(db_api.register(table), with_u, log_level=None)
         linker.training.estimate_probability_two_random_records_match(
             person_model.DETERMINISTIC_RULES, recall=0.8
         )
-        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
         for rule in person_model.TRAINING_BLOCKS:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
             )
         trained = linker.misc.save_model_to_json()
     trained.pop("linker_uid", None)
-    return trained
+    return floor_m(trained)
+
+
+M_FLOOR = 1e-3
+
+
+def floor_m(settings: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
+    """Raise every trained m below ``floor`` to it, renormalising each comparison.
+
+    EM drives m to 0 for levels its blocks never show among matches (a sex or nationality
+    disagreement, a second address): the weight becomes a veto of -100 bits, so one keying
+    slip or a move splits a person. Data errors are rare, not impossible; hard contradictions
+    (two valid CURPs) are the clustering guard's job, not a weight's.
+    """
+    for comparison in settings["comparisons"]:
+        levels = [
+            lv
+            for lv in comparison["comparison_levels"]
+            if not lv.get("is_null_level") and lv.get("m_probability") is not None
+        ]
+        if not levels:
+            continue
+        for lv in levels:
+            lv["m_probability"] = max(float(lv["m_probability"]), floor)
+        total = sum(lv["m_probability"] for lv in levels)
+        for lv in levels:
+            lv["m_probability"] /= total
+    return settings
 
 
 def _tf_columns(settings: dict[str, Any]) -> list[str]:
@@ -137,7 +207,12 @@ def predict(
     store: Store, settings: dict[str, Any], *, floor: float = 0.01, table: str = INPUT_TABLE
 ) -> pd.DataFrame:
     """Scored candidate pairs of ``table`` with probability ≥ ``floor``."""
-    with _linker(store, settings, table) as linker:
+    from splink import Linker
+
+    build_distinct(store, table)
+    with splink_api(store) as db_api:
+        linker = Linker(db_api.register(table), settings, log_level=None)
+        _register_tf(linker, db_api, store, settings)
         out = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
         frame = out.as_pandas_dataframe()[EDGE_COLUMNS]
     return frame
@@ -158,13 +233,13 @@ def predict_new(
     """
     from splink import Linker
 
+    build_distinct(store, table)
     with splink_api(store) as db_api:
         everything = db_api.register(table)
         new = db_api.register(new_table)
         old = db_api.register(old_table)
         linker = Linker(everything, settings, log_level=None)
-        for col in _tf_columns(settings):
-            linker.table_management.compute_tf_table(col)
+        _register_tf(linker, db_api, store, settings)
         frames = []
         within = linker.inference.predict_within(
             new, threshold_match_probability=floor, warning_mode="never"
@@ -189,11 +264,11 @@ def score_pairs(
     ids, for explain and review. Term frequencies come from the whole input table."""
     from splink import Linker
 
+    build_distinct(store, table)
     with splink_api(store) as db_api:
         everything = db_api.register(table)
         linker = Linker(everything, dict(settings), log_level=None)
-        for col in _tf_columns(settings):
-            linker.table_management.compute_tf_table(col)
+        _register_tf(linker, db_api, store, settings)
 
         def side(ids: list[str]) -> Any:
             rel = store.connection.execute(
