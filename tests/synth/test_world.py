@@ -267,8 +267,12 @@ def test_children_carry_parents_surnames(true_world) -> None:
 
 
 def test_missing_markers_agree_with_ingest() -> None:
-    """Truth decides 'mention present' with the same empty-value rule ingest applies."""
-    from eslabon.ingest.normalise import MISSING
-    from eslabon.synth.noise import MISSING_TOKENS
+    """Every missing-value word the synth writes is one ingest cleans away, and truth's
+    'mention present' rule (is_missing) is ingest's own rule (clean)."""
+    from eslabon.ingest.normalise import clean
+    from eslabon.synth.noise import MISSING_MARKERS_EN, MISSING_MARKERS_ES, is_missing
 
-    assert set(MISSING_TOKENS) == set(MISSING)
+    for marker in {*MISSING_MARKERS_ES, *MISSING_MARKERS_EN, " n/a ", "Sin Dato", "JUAN", "0"}:
+        assert is_missing(marker) == (clean(marker) is None), marker
+    for marker in {*MISSING_MARKERS_ES, *MISSING_MARKERS_EN}:
+        assert is_missing(marker), marker

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from typing import Any
 
 from eslabon.synth.model import WORLD_END, WORLD_START, Person, World
-from eslabon.synth.networks import HOME_CURRENCY, USD_RATE, at, days
+from eslabon.synth.networks import HOME_CURRENCY, USD_RATE, at, border_doc, days
 from eslabon.synth.places import MX_BORDER, PORT_BY_MX, US_BORDER, US_CITIES
 from eslabon.synth.population import Population
 
@@ -102,8 +104,13 @@ class Background:
         self.housing()
         self.work()
 
-    def _phone(self, p: Person, when: dt.datetime) -> str | None:
-        return p.phone_at(when.date())
+    def _call(
+        self, a: Person, b: Person, when: dt.datetime, mu: float, sigma: float, least: int
+    ) -> None:
+        """A personal call; durations are log-normal (most short, a few long)."""
+        d = when.date()
+        seconds = int(self.rng.lognormvariate(mu, sigma)) + least
+        self.world.call(when, a.phone_at(d), b.phone_at(d), seconds)
 
     def family_life(self) -> None:
         """Calls within families and across the border; monthly remittances home."""
@@ -116,12 +123,7 @@ class Background:
             for _ in range(rng.randrange(4, 14)):
                 a, b = rng.sample(members, 2)
                 when = _when(rng)
-                world.call(
-                    when,
-                    self._phone(a, when),
-                    self._phone(b, when),
-                    int(rng.lognormvariate(4.5, 0.9)) + 5,
-                )
+                self._call(a, b, when, 4.5, 0.9, 5)
         for pid in self.pop.emigrants:
             p = persons[pid]
             for rid in p.relatives_home:
@@ -129,12 +131,7 @@ class Background:
                 for _ in range(rng.randrange(8, 30)):
                     when = _when(rng, 8, 23)
                     a, b = (p, r) if rng.random() < 0.7 else (r, p)
-                    world.call(
-                        when,
-                        self._phone(a, when),
-                        self._phone(b, when),
-                        int(rng.lognormvariate(5.0, 0.8)) + 10,
-                    )
+                    self._call(a, b, when, 5.0, 0.8, 10)
             if not p.relatives_home:
                 continue
             month = WORLD_START
@@ -156,12 +153,7 @@ class Background:
                 a, b = rng.sample(people, 2)
                 for _ in range(rng.randrange(1, 5)):
                     when = _when(rng)
-                    world.call(
-                        when,
-                        self._phone(a, when),
-                        self._phone(b, when),
-                        int(rng.lognormvariate(4.0, 1.0)) + 3,
-                    )
+                    self._call(a, b, when, 4.0, 1.0, 3)
 
     def crossings(self) -> None:
         """Border residents with cars cross northbound at ports of entry."""
@@ -179,7 +171,7 @@ class Background:
                 continue
             if p.country == "MX" and not (p.passport or rng.random() < 0.7):
                 continue
-            doc = "passport" if p.passport or p.country == "US" else "bcc"
+            doc = border_doc(p)
             for _ in range(rng.randrange(4, 40)):
                 world.fact(
                     "poe_crossing",
@@ -224,42 +216,39 @@ class Background:
             and p.country == "US"
             and (US_CITIES[p.city].state == "TX" or rng.random() < 0.5)
         ]
-        for _ in range(self.n(1400)):
-            if not mx_drivers:
+        self._stops(
+            "gn_stop",
+            mx_drivers,
+            1400,
+            lambda: {
+                "passengers": rng.choice((0, 0, 1, 1, 2, 3)),
+                "result": rng.choice(("SIN NOVEDAD",) * 8 + ("INFRACCION",)),
+            },
+        )
+        self._stops(
+            "us_stop",
+            us_drivers,
+            1800,
+            lambda: {
+                "occupants": rng.choice((1, 1, 1, 2, 2, 3, 4)),
+                "outcome": rng.choice(
+                    ("WARNING", "WARNING", "CITATION", "CITATION", "CITATION", "ARREST")
+                ),
+            },
+        )
+
+    def _stops(
+        self, kind: str, drivers: list[Person], base: int, details: Callable[[], dict[str, Any]]
+    ) -> None:
+        """Ordinary roadside stops of car owners (``details`` draws the outcome columns)."""
+        rng = self.rng
+        for _ in range(self.n(base)):
+            if not drivers:
                 break
-            p = rng.choice(mx_drivers)
+            p = rng.choice(drivers)
             when = _when(rng, 0, 24)
-            world.fact(
-                "gn_stop",
-                when,
-                a=p.id,
-                vehicle=p.vehicles[0],
-                place=p.city,
-                extra={
-                    "passengers": rng.choice((0, 0, 1, 1, 2, 3)),
-                    "result": rng.choice(("SIN NOVEDAD",) * 8 + ("INFRACCION",)),
-                    "phone": p.phone_at(when.date()),
-                },
-            )
-        for _ in range(self.n(1800)):
-            if not us_drivers:
-                break
-            p = rng.choice(us_drivers)
-            when = _when(rng, 0, 24)
-            world.fact(
-                "us_stop",
-                when,
-                a=p.id,
-                vehicle=p.vehicles[0],
-                place=p.city,
-                extra={
-                    "occupants": rng.choice((1, 1, 1, 2, 2, 3, 4)),
-                    "outcome": rng.choice(
-                        ("WARNING", "WARNING", "CITATION", "CITATION", "CITATION", "ARREST")
-                    ),
-                    "phone": p.phone_at(when.date()),
-                },
-            )
+            extra = {**details(), "phone": p.phone_at(when.date())}
+            self.world.fact(kind, when, a=p.id, vehicle=p.vehicles[0], place=p.city, extra=extra)
 
     def migrants(self) -> None:
         """Independent migrants: INM detentions in the south, Border Patrol at the border."""

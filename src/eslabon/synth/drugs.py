@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from eslabon.synth.model import WORLD_END, Network, Person
-from eslabon.synth.networks import NetworkKit, at, days
+from eslabon.synth.networks import NetworkKit, at, border_doc, days
 from eslabon.synth.places import PORTS
 
 FRONT_COMPANIES = (
@@ -91,23 +91,21 @@ class DrugsBuilder(NetworkKit):
             chain = f"{net.id}-S{s + 1:02d}"
             day = start + days(int(span * (s + rng.uniform(0.1, 0.8)) / n_shipments))
             # precursors and production
-            imp = world.add_event(
+            imp = self.step(
                 "import",
                 at(rng, day - days(rng.randrange(20, 40)), 8, 18),
-                net.id,
                 f"precursor shipment via {company.name}",
+                {"importer": importer.id},
                 chain=chain,
-                persons={"importer": importer.id},
             )
             self.calls(imp.when, [(importer, co)], imp.id)
             lab = rng.choice(labs)
-            prod = world.add_event(
+            prod = self.step(
                 "production",
                 at(rng, day - days(rng.randrange(5, 15)), 8, 22),
-                net.id,
                 f"lab {lab.id} presses pills",
+                {"lab_operator": lab.id},
                 chain=chain,
-                persons={"lab_operator": lab.id},
             )
             self.calls(prod.when, [(lab, co), (lab, importer)], prod.id)
             courier = rng.choice(couriers)
@@ -116,52 +114,48 @@ class DrugsBuilder(NetworkKit):
             if incident:
                 courier = couriers[0]
             vehicle = courier.vehicles[0]
-            ev = world.add_event(
+            ev = self.step(
                 "incident" if incident else "poe_crossing",
                 cross,
-                net.id,
                 f"courier {courier.id} crosses at {port.name}"
                 + (" and is arrested with fentanyl" if incident else ""),
+                {"courier": courier.id},
                 chain=chain,
-                persons={"courier": courier.id},
                 data={"vehicle": vehicle},
             )
             self.calls(cross, [(co, courier)], ev.id, before_h=12)
             if incident:
                 self._seizure(ev, courier, vehicle, cross)
                 continue
-            world.fact(
+            self.record(
                 "poe_crossing",
                 cross,
+                ev,
                 a=courier.id,
                 vehicle=vehicle,
                 place=port.name,
-                network=net.id,
-                event=ev.id,
-                extra={"doc": "passport" if courier.passport or courier.country == "US" else "bcc"},
+                extra={"doc": border_doc(courier)},
             )
             dist = rng.choice(distributors)
             dl = cross + dt.timedelta(hours=rng.randrange(4, 30))
-            dev = world.add_event(
+            dev = self.step(
                 "delivery",
                 dl,
-                net.id,
                 f"load delivered to {dist.id}",
+                {"courier": courier.id, "distributor": dist.id},
                 chain=chain,
-                persons={"courier": courier.id, "distributor": dist.id},
             )
             self.calls(dl, [(courier, dist), (dist, co)], dev.id)
             # money: distributor → launderer (cash), launderer → Mexico in small transfers
             pay_day = dl.date() + days(rng.randrange(5, 15))
             if pay_day > WORLD_END:
                 continue
-            lev = world.add_event(
+            lev = self.step(
                 "laundering",
                 at(rng, pay_day, 10, 18),
-                net.id,
                 f"{dist.id} hands cash to launderer {launderer.id}",
+                {"distributor": dist.id, "launderer": launderer.id},
                 chain=chain,
-                persons={"distributor": dist.id, "launderer": launderer.id},
             )
             self.calls(lev.when, [(dist, launderer)], lev.id)
             self.transfers(
@@ -189,37 +183,35 @@ class DrugsBuilder(NetworkKit):
                     a=c.id,
                     vehicle=c.vehicles[0],
                     place=port.name,
-                    extra={"doc": "passport" if c.passport or c.country == "US" else "bcc"},
+                    extra={"doc": border_doc(c)},
                 )
         return net
 
     def _seizure(self, ev, courier: Person, vehicle: str, when: dt.datetime) -> None:
-        rng, world, net = self.rng, self.world, self.net
+        rng, net = self.rng, self.net
         net.incident = ev.id
         qty = round(rng.uniform(1.5, 9.0), 2)
         phone = self.bphone(courier, when)
-        world.fact(
+        self.record(
             "poe_crossing",
             when,
+            ev,
             a=courier.id,
             vehicle=vehicle,
             place=self.port.name,
-            network=net.id,
-            event=ev.id,
             extra={
                 "doc": "passport" if courier.passport else "bcc",
                 "secondary": True,
                 "result": "SEIZURE",
             },
         )
-        seizure = world.fact(
+        seizure = self.record(
             "seizure",
             when + dt.timedelta(minutes=rng.randrange(30, 120)),
+            ev,
             a=courier.id,
             vehicle=vehicle,
             place=self.port.name,
-            network=net.id,
-            event=ev.id,
             extra={
                 "drug": "FENTANYL",
                 "quantity": qty,
@@ -229,13 +221,12 @@ class DrugsBuilder(NetworkKit):
                 "phone": phone,
             },
         )
-        world.fact(
+        self.record(
             "arrest",
             when + dt.timedelta(hours=2),
+            ev,
             a=courier.id,
             place=self.port.us_city,
-            network=net.id,
-            event=ev.id,
             extra={
                 "charge": "POSS W/INTENT TO DISTRIBUTE FENTANYL",
                 "agency": "HSI",
@@ -244,12 +235,8 @@ class DrugsBuilder(NetworkKit):
             },
         )
         self.retire(courier, when.date())
-        seizure.extra["seed_source"] = "cbp_seizures"
-        seizure.extra["seeds"] = [
+        seeds = [
             (courier.id, "Person", "name", "courier arrested at the port of entry with fentanyl"),
             (vehicle, "Vehicle", "plate", "plate of the courier's car"),
         ]
-        if phone:
-            seizure.extra["seeds"].append(
-                (phone, "Phone", "phone", "phone seized from the courier")
-            )
+        self.mark_seeds(seizure, "cbp_seizures", seeds, phone, "phone seized from the courier")

@@ -81,12 +81,11 @@ class LabourBuilder(NetworkKit):
             co = smugglers.coordinator
             for _ in range(rng.randint(6, 14)):
                 when = at(rng, start + days(rng.randrange((end - start).days)), 8, 22)
-                ev = world.add_event(
+                ev = self.step(
                     "call",
                     when,
-                    net.id,
                     f"fraudulent recruiter {f.id} calls smuggling coordinator",
-                    persons={"recruiter": f.id, "coordinator": co.id},
+                    {"recruiter": f.id, "coordinator": co.id},
                 )
                 world.call(
                     when,
@@ -106,28 +105,28 @@ class LabourBuilder(NetworkKit):
             helper = helpers[origin.index(town)] if v.city == town else rng.choice(helpers)
             fee = rng.randrange(18000, 45000, 1000)
             chain = f"{net.id}-V{i + 1:02d}"
-            ev = world.add_event(
+            ev = self.step(
                 "recruitment",
                 at(rng, day, 9, 19),
-                net.id,
                 f"{v.id} recruited for US farm work, fee {fee} MXN",
+                {"recruiter": helper.id, "victim": v.id, "agency": agency.id},
                 chain=chain,
-                persons={"recruiter": helper.id, "victim": v.id, "agency": agency.id},
                 data={"fee_mxn": fee},
             )
             self.personal_call(ev.when - dt.timedelta(hours=5), helper, v, ev.id)
             self.calls(ev.when + dt.timedelta(hours=6), [(helper, f)], ev.id, n=(1, 2))
             payer = self._family_payer(v)
             pay_day = day + days(rng.randrange(2, 12))
-            pev = world.add_event(
+            self.paid_step(
                 "deposit",
                 at(rng, pay_day, 9, 18),
-                net.id,
+                payer,
+                f,
+                fee / 19.5,
                 f"recruitment fee for {v.id} deposited to {f.id}",
                 chain=chain,
-                persons={"sender": payer.id, "receiver": f.id},
+                method="DEPOSITO A CUENTA",
             )
-            self.money(pev.when, payer, f, fee / 19.5, pev.id, method="DEPOSITO A CUENTA")
             travel = pay_day + days(rng.randrange(10, 40))
             smuggled = smugglers is not None and rng.random() < 0.35
             if smuggled:
@@ -161,15 +160,15 @@ class LabourBuilder(NetworkKit):
                 if when.date() > WORLD_END:
                     break
                 to = f if rng.random() < 0.6 else collector
-                dev = world.add_event(
+                dev = self.paid_step(
                     "payment",
                     when,
-                    net.id,
+                    v,
+                    to,
+                    rng.uniform(150, 450),
                     f"{v.id} repays recruitment debt",
                     chain=chain,
-                    persons={"sender": v.id, "receiver": to.id},
                 )
-                self.money(when, v, to, rng.uniform(150, 450), dev.id)
                 if rng.random() < 0.5:
                     self.calls(when, [(collector, v)], dev.id, n=(1, 1))
         self._incident(f, agency, victims, end)
@@ -189,27 +188,25 @@ class LabourBuilder(NetworkKit):
     def _h2a_trip(
         self, v: Person, day: dt.date, driver: Person, van, border: str, chain: str
     ) -> dt.datetime:
-        rng, world, net = self.rng, self.world, self.net
+        rng = self.rng
         when = at(rng, day, 5, 12)
-        ev = world.add_event(
+        ev = self.step(
             "border_crossing",
             when,
-            net.id,
             f"{v.id} crosses with an H-2A visa, driven by {driver.id}",
+            {"driver": driver.id, "victim": v.id},
             chain=chain,
-            persons={"driver": driver.id, "victim": v.id},
         )
         self.calls(when, [(driver, self.recruiter)], ev.id, n=(1, 2))
         port = PORT_BY_MX.get(border)
         if port and rng.random() < 0.5:
-            world.fact(
+            self.record(
                 "poe_crossing",
                 when,
+                ev,
                 a=driver.id,
                 vehicle=van.id,
                 place=port.name,
-                network=net.id,
-                event=ev.id,
                 extra={"doc": "passport"},
             )
         return when + dt.timedelta(hours=rng.randrange(20, 60))
@@ -219,13 +216,12 @@ class LabourBuilder(NetworkKit):
         rng, world = self.rng, self.world
         cross = at(rng, day, 1, 5)
         guide = rng.choice(s.border_guides)
-        ev = world.add_event(
+        ev = self.step(
             "border_crossing",
             cross,
-            self.net.id,
             f"{v.id} crossed by smuggling guide {guide.id}",
+            {"guide": guide.id, "victim": v.id, "recruiter": self.recruiter.id},
             chain=chain,
-            persons={"guide": guide.id, "victim": v.id, "recruiter": self.recruiter.id},
         )
         world.call(
             cross - dt.timedelta(hours=rng.randrange(3, 20)),
@@ -237,50 +233,48 @@ class LabourBuilder(NetworkKit):
         s.calls(cross, [(s.coordinator, guide)], ev.id)
         udriver = rng.choice(s.us_drivers)
         stay = cross + dt.timedelta(hours=rng.randrange(3, 8))
-        sev = world.add_event(
+        sev = self.step(
             "stash_stay",
             stay,
-            s.net.id,
             f"{v.id} held at US stash house {s.us_house.id}",
+            {"stash_keeper": s.us_stash.id, "driver": udriver.id},
             chain=chain,
-            persons={"stash_keeper": s.us_stash.id, "driver": udriver.id},
+            network=s.net.id,
         )
         s.calls(stay, [(udriver, s.us_stash)], sev.id)
         pay = at(rng, stay.date() + days(rng.randrange(1, 4)), 9, 18)
-        pev = world.add_event(
+        self.paid_step(
             "payment",
             pay,
-            self.net.id,
+            self.recruiter,
+            s.collectors[0],
+            rng.uniform(2500, 4000),
             f"recruiter {self.recruiter.id} pays smugglers for {v.id}",
             chain=chain,
-            persons={"sender": self.recruiter.id, "receiver": s.collectors[0].id},
         )
-        self.money(pay, self.recruiter, s.collectors[0], rng.uniform(2500, 4000), pev.id)
         return stay + dt.timedelta(days=rng.randrange(2, 6))
 
     def _incident(self, f: Person, agency, victims: list[Person], end: dt.date) -> None:
         """A worker who escaped files a complaint naming the recruiter and the agency."""
-        rng, world, net = self.rng, self.world, self.net
+        rng, net = self.rng, self.net
         when = at(rng, min(end, WORLD_END - days(10)) - days(rng.randrange(0, 40)), 9, 17)
-        ev = world.add_event(
+        ev = self.step(
             "incident",
             when,
-            net.id,
             f"complaint for labour trafficking against {f.id} ({agency.name})",
-            persons={"recruiter": f.id, "victims": [v.id for v in victims[:3]]},
+            {"recruiter": f.id, "victims": [v.id for v in victims[:3]]},
         )
         net.incident = ev.id
         phone = self.bphone(f, when)
         people = [(f.id, "IMPUTADO", phone, True)]
         people += [(v.id, "VICTIMA", v.phone_at(when.date()), False) for v in victims[:3]]
-        fact = world.fact(
+        fact = self.record(
             "carpeta",
             when,
+            ev,
             place=f.city,
-            network=net.id,
-            event=ev.id,
             extra={
-                "carpeta": f"FED/GTO/{rng.randrange(1000, 9999)}/{when.year}",
+                "carpeta": self.carpeta_no("GTO", when),
                 "delito": "TRATA DE PERSONAS (TRABAJOS FORZADOS)",
                 "people": people,
                 "imputado": f.id,
@@ -289,11 +283,7 @@ class LabourBuilder(NetworkKit):
                 "recorded": {},
             },
         )
-        fact.extra["seed_source"] = "fgr_carpetas"
-        fact.extra["seeds"] = [
-            (f.id, "Person", "name", "fraudulent recruiter named in a complaint")
-        ]
-        if phone:
-            fact.extra["seeds"].append(
-                (phone, "Phone", "phone", "recruiter's phone given by the complainant")
-            )
+        seeds = [(f.id, "Person", "name", "fraudulent recruiter named in a complaint")]
+        self.mark_seeds(
+            fact, "fgr_carpetas", seeds, phone, "recruiter's phone given by the complainant"
+        )

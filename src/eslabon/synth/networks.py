@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Sequence
+from typing import Any
 
 from eslabon.synth import names_pool as npool
-from eslabon.synth.model import Network, Person, World
+from eslabon.synth.model import Event, Fact, Network, Person, World
 from eslabon.synth.population import Population
 
 USD_RATE = {"USD": 1.0, "MXN": 19.5, "GTQ": 7.8, "HNL": 24.6}
@@ -26,6 +27,12 @@ def at(rng: random.Random, day: dt.date, lo: int = 7, hi: int = 22) -> dt.dateti
 
 def days(n: float) -> dt.timedelta:
     return dt.timedelta(days=n)
+
+
+def border_doc(p: Person) -> str:
+    """The document a person shows at a port of entry: a passport if he has one (or is a US
+    citizen), else a border crossing card."""
+    return "passport" if p.passport or p.country == "US" else "bcc"
 
 
 class NetworkKit:
@@ -161,15 +168,8 @@ class NetworkKit:
             k += 1
             day = start + days(rng.randrange(span_days + 1))
             when = at(rng, day, 9, 20)
-            ev = self.world.add_event(
-                event_kind,
-                when,
-                self.net.id,
-                f"{description}: {amount:.0f} USD",
-                chain=chain,
-                persons={"sender": sender.id, "receiver": receiver.id},
-            )
-            self.money(when, sender, receiver, amount, ev.id)
+            desc = f"{description}: {amount:.0f} USD"
+            ev = self.paid_step(event_kind, when, sender, receiver, amount, desc, chain=chain)
             ids.append(ev.id)
             remaining -= amount
         return ids
@@ -210,3 +210,74 @@ class NetworkKit:
 
     def seed(self, entity_id: str, kind: str, value: str, description: str) -> None:
         self.net.seeds.append((entity_id, kind, value, description))
+
+    # -- steps of a trip, shipment or recruitment ------------------------------------------------
+    def step(
+        self,
+        kind: str,
+        when: dt.datetime,
+        description: str,
+        persons: dict[str, Any],
+        *,
+        chain: str | None = None,
+        data: dict[str, Any] | None = None,
+        network: str | None = None,
+    ) -> Event:
+        """One true event of this network's story (event ids follow call order)."""
+        return self.world.add_event(
+            kind,
+            when,
+            network or self.net.id,
+            description,
+            chain=chain,
+            persons=persons,
+            data=data or {},
+        )
+
+    def record(self, kind: str, when: dt.datetime, ev: Event, **kw: Any) -> Fact:
+        """A fact some source will render, tied to this network and the event it records."""
+        return self.world.fact(kind, when, network=self.net.id, event=ev.id, **kw)
+
+    def paid_step(
+        self,
+        kind: str,
+        when: dt.datetime,
+        sender: Person,
+        receiver: Person,
+        usd: float,
+        description: str,
+        *,
+        chain: str | None = None,
+        method: str | None = None,
+        network: str | None = None,
+    ) -> Event:
+        """A payment event and the transfer that records it."""
+        ev = self.step(
+            kind,
+            when,
+            description,
+            {"sender": sender.id, "receiver": receiver.id},
+            chain=chain,
+            network=network,
+        )
+        self.money(when, sender, receiver, usd, ev.id, method=method)
+        return ev
+
+    def mark_seeds(
+        self,
+        fact: Fact,
+        source: str,
+        seeds: list[tuple[str, str, str, str]],
+        phone: str | None,
+        phone_description: str,
+    ) -> None:
+        """Make ``fact`` the incident an analyst starts from (seeds recorded by ``source``)."""
+        assert fact.extra is not None
+        fact.extra["seed_source"] = source
+        fact.extra["seeds"] = seeds
+        if phone:
+            fact.extra["seeds"].append((phone, "Phone", "phone", phone_description))
+
+    def carpeta_no(self, code: str, when: dt.datetime) -> str:
+        """A federal investigation file number (FED/<place code>/<n>/<year>)."""
+        return f"FED/{code}/{self.rng.randrange(1000, 9999)}/{when.year}"

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 
+from eslabon.ingest.normalise import MISSING
+
 
 @dataclass(frozen=True)
 class NoiseProfile:
@@ -56,26 +58,6 @@ DEFAULT_NOISE = NoiseProfile()
 # Values that mean "no value" in sources; ingest treats these as empty (normalise.MISSING).
 MISSING_MARKERS_ES = ("", "", "", "S/D", "SIN DATO", "N/A")
 MISSING_MARKERS_EN = ("", "", "", "N/A", "UNKNOWN")
-MISSING_TOKENS = frozenset(
-    {
-        "",
-        "NULL",
-        "NONE",
-        "N/A",
-        "N A",
-        "NA",
-        "S/D",
-        "SIN DATO",
-        "SIN DATOS",
-        "NO DISPONIBLE",
-        "DESCONOCIDO",
-        "UNKNOWN",
-        "-",
-        "--",
-        "?",
-        "NAN",
-    }
-)
 
 _KEYBOARD = {
     "A": "QSZ",
@@ -108,10 +90,10 @@ _KEYBOARD = {
 
 
 def is_missing(value: object) -> bool:
-    """True when ingest would see no value (mirrors eslabon.ingest.normalise.MISSING)."""
+    """True when ingest would see no value: truth uses ingest's own missing-value words."""
     if value is None:
         return True
-    return str(value).strip().upper() in MISSING_TOKENS
+    return str(value).strip().upper() in MISSING
 
 
 @lru_cache(maxsize=100_000)

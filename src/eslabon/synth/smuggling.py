@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from eslabon.synth.model import WORLD_END, Network, Person
+from eslabon.synth.model import WORLD_END, Event, Network, Person
 from eslabon.synth.networks import NetworkKit, at, days
 from eslabon.synth.places import CA_TOWNS, MX_ORIGIN, PORT_BY_MX, Route
 
@@ -146,115 +146,30 @@ class SmugglingBuilder(NetworkKit):
             migrants.append(mig)
             world.role(mig.id, net.id, "migrant")
         recruiter = rng.choice(self.recruiters)
-        # recruitment, deposit
-        for mig in migrants:
-            day = t0 - days(rng.randrange(6, 45))
-            when = at(rng, day, 9, 20)
-            fee = (
-                rng.randrange(6000, 12000, 500)
-                if route.origin_country != "MX"
-                else rng.randrange(3500, 8000, 500)
-            )
-            ev = world.add_event(
-                "recruitment",
-                when,
-                net.id,
-                f"{recruiter.id} recruits {mig.id}, fee {fee} USD",
-                chain=chain,
-                persons={"recruiter": recruiter.id, "migrant": mig.id},
-                data={"fee_usd": fee},
-            )
-            self.personal_call(
-                when - dt.timedelta(hours=rng.randrange(2, 48)), recruiter, mig, ev.id
-            )
-            self.fees[mig.id] = fee
-            rel = self.pop.us_relative(mig, route.destination_us)
-            if rng.random() < 0.45:
-                dep_day = day + days(rng.randrange(1, 5))
-                dep = world.add_event(
-                    "deposit",
-                    at(rng, dep_day, 9, 19),
-                    net.id,
-                    f"advance for {mig.id} to recruiter",
-                    chain=chain,
-                    persons={"sender": rel.id, "receiver": recruiter.id},
-                )
-                self.money(dep.when, rel, recruiter, fee * 0.25, dep.id)
-                self.personal_call(dep.when - dt.timedelta(hours=3), rel, recruiter, dep.id)
+        self._recruit(migrants, recruiter, t0, chain)
         guide = rng.choice(self.south_guides)
         # departure and lodging near the southern border
         dep_when = at(rng, t0, 4, 8)
-        ev = world.add_event(
+        group = [x.id for x in migrants]
+        ev = self.step(
             "departure",
             dep_when,
-            net.id,
             f"group leaves with guide {guide.id}",
+            {"guide": guide.id, "migrants": group},
             chain=chain,
-            persons={"guide": guide.id, "migrants": [x.id for x in migrants]},
         )
         self.calls(dep_when, [(guide, recruiter), (guide, co)], ev.id)
         lodge_day = t0 + days(rng.randrange(0, 2))
-        ev = world.add_event(
-            "lodging",
-            at(rng, lodge_day, 18, 23),
-            net.id,
-            f"group lodged at {self.hotel.name}",
-            chain=chain,
-            persons={"guide": guide.id},
-        )
-        if rng.random() < 0.7:
-            world.fact(
-                "lodging",
-                ev.when,
-                a=guide.id,
-                place=self.hotel.id,
-                network=net.id,
-                event=ev.id,
-                extra={
-                    "nights": rng.randint(1, 3),
-                    "guests": n,
-                    "phone": self.bphone(guide, ev.when),
-                },
-            )
-        for mig in migrants:
-            if rng.random() < 0.25:
-                doc = self.forged_document(mig, ev.when.date())
-                world.fact(
-                    "lodging",
-                    ev.when + dt.timedelta(minutes=rng.randrange(5, 90)),
-                    a=mig.id,
-                    place=self.hotel.id,
-                    network=net.id,
-                    event=ev.id,
-                    extra={
-                        "nights": rng.randint(1, 2),
-                        "guests": 1,
-                        "doc": doc,
-                        "phone": mig.phone_at(ev.when.date()),
-                    },
-                )
+        self._lodge(guide, migrants, lodge_day, chain)
         # INM catches some on the way
         travelling = []
         for mig in migrants:
             if rng.random() < 0.08 and incident != "gn_stop":
                 when = at(rng, lodge_day + days(rng.randrange(1, 3)), 6, 22)
-                ev = world.add_event(
-                    "detention",
-                    when,
-                    net.id,
-                    f"INM detains {mig.id}",
-                    chain=chain,
-                    persons={"migrant": mig.id},
+                ev = self.step(
+                    "detention", when, f"INM detains {mig.id}", {"migrant": mig.id}, chain=chain
                 )
-                world.fact(
-                    "inm_detention",
-                    when,
-                    a=mig.id,
-                    place=route.south_crossing,
-                    network=net.id,
-                    event=ev.id,
-                    extra={"phone": mig.phone_at(when.date())},
-                )
+                self._inm(mig, when, route.south_crossing, ev)
                 self.deport(mig, when.date(), chain)
             else:
                 travelling.append(mig)
@@ -265,13 +180,12 @@ class SmugglingBuilder(NetworkKit):
         driver = rng.choice(self.mx_drivers)
         van = self.mx_vans[self.mx_drivers.index(driver) % len(self.mx_vans)]
         pick = at(rng, lodge_day + days(rng.randrange(1, 3)), 0, 5)
-        ev = world.add_event(
+        ev = self.step(
             "pickup",
             pick,
-            net.id,
             f"driver {driver.id} picks up group",
+            {"driver": driver.id, "guide": guide.id},
             chain=chain,
-            persons={"driver": driver.id, "guide": guide.id},
             data={"vehicle": van.id},
         )
         self.calls(pick, [(co, driver), (driver, guide), (co, guide)], ev.id)
@@ -280,22 +194,16 @@ class SmugglingBuilder(NetworkKit):
             return
         if rng.random() < 0.3:
             when = pick + dt.timedelta(hours=rng.randrange(3, 14))
-            ev = world.add_event(
-                "stop",
-                when,
-                net.id,
-                "checkpoint stop, waved through",
-                chain=chain,
-                persons={"driver": driver.id},
+            ev = self.step(
+                "stop", when, "checkpoint stop, waved through", {"driver": driver.id}, chain=chain
             )
-            world.fact(
+            self.record(
                 "gn_stop",
                 when,
+                ev,
                 a=driver.id,
                 vehicle=van.id,
                 place=route.transit,
-                network=net.id,
-                event=ev.id,
                 extra={
                     "passengers": len(migrants),
                     "result": "SIN NOVEDAD",
@@ -304,37 +212,127 @@ class SmugglingBuilder(NetworkKit):
             )
         # stash house on the Mexican side of the border
         arrive = pick + days(rng.randrange(1, 3))
-        ev = world.add_event(
+        ev = self.step(
             "stash_stay",
             arrive,
-            net.id,
             f"group held at stash house {self.mx_house.id}",
+            {"stash_keeper": self.mx_stash.id, "driver": driver.id},
             chain=chain,
-            persons={"stash_keeper": self.mx_stash.id, "driver": driver.id},
             data={"address": self.mx_house.id},
         )
         self.calls(arrive, [(driver, self.mx_stash), (co, self.mx_stash)], ev.id)
         if rng.random() < 0.35:
             doc_when = arrive + dt.timedelta(hours=rng.randrange(10, 40))
-            ev = world.add_event(
+            forger = self.forger
+            ev = self.step(
                 "documents",
                 doc_when,
-                net.id,
-                f"forger {self.forger.id} delivers documents",
+                f"forger {forger.id} delivers documents",
+                {"forger": forger.id},
                 chain=chain,
-                persons={"forger": self.forger.id},
             )
-            self.calls(doc_when, [(co, self.forger), (self.forger, self.mx_stash)], ev.id)
+            self.calls(doc_when, [(co, forger), (forger, self.mx_stash)], ev.id)
         # the river crossing
         cross = at(rng, arrive.date() + days(rng.randrange(3, 11)), 1, 5)
         bguide = rng.choice(self.border_guides)
-        ev = world.add_event(
+        crossed = self._cross(cross, bguide, migrants, incident, chain)
+        if not crossed:
+            return
+        self._us_side(cross, bguide, crossed, incident, chain)
+
+    def _recruit(self, migrants: list[Person], recruiter: Person, t0: dt.date, chain: str) -> None:
+        """Each migrant is recruited (fee agreed); some relatives advance a quarter of it."""
+        rng, route = self.rng, self.route
+        for mig in migrants:
+            day = t0 - days(rng.randrange(6, 45))
+            when = at(rng, day, 9, 20)
+            fee = (
+                rng.randrange(6000, 12000, 500)
+                if route.origin_country != "MX"
+                else rng.randrange(3500, 8000, 500)
+            )
+            ev = self.step(
+                "recruitment",
+                when,
+                f"{recruiter.id} recruits {mig.id}, fee {fee} USD",
+                {"recruiter": recruiter.id, "migrant": mig.id},
+                chain=chain,
+                data={"fee_usd": fee},
+            )
+            self.personal_call(
+                when - dt.timedelta(hours=rng.randrange(2, 48)), recruiter, mig, ev.id
+            )
+            self.fees[mig.id] = fee
+            rel = self.pop.us_relative(mig, route.destination_us)
+            if rng.random() < 0.45:
+                dep_day = day + days(rng.randrange(1, 5))
+                dep = self.paid_step(
+                    "deposit",
+                    at(rng, dep_day, 9, 19),
+                    rel,
+                    recruiter,
+                    fee * 0.25,
+                    f"advance for {mig.id} to recruiter",
+                    chain=chain,
+                )
+                self.personal_call(dep.when - dt.timedelta(hours=3), rel, recruiter, dep.id)
+
+    def _lodge(self, guide: Person, migrants: list[Person], day: dt.date, chain: str) -> None:
+        """The group sleeps at the network's hotel; the guide and some migrants sign the book."""
+        rng = self.rng
+        ev = self.step(
+            "lodging",
+            at(rng, day, 18, 23),
+            f"group lodged at {self.hotel.name}",
+            {"guide": guide.id},
+            chain=chain,
+        )
+        if rng.random() < 0.7:
+            self.record(
+                "lodging",
+                ev.when,
+                ev,
+                a=guide.id,
+                place=self.hotel.id,
+                extra={
+                    "nights": rng.randint(1, 3),
+                    "guests": len(migrants),
+                    "phone": self.bphone(guide, ev.when),
+                },
+            )
+        for mig in migrants:
+            if rng.random() < 0.25:
+                doc = self.forged_document(mig, ev.when.date())
+                self.record(
+                    "lodging",
+                    ev.when + dt.timedelta(minutes=rng.randrange(5, 90)),
+                    ev,
+                    a=mig.id,
+                    place=self.hotel.id,
+                    extra={
+                        "nights": rng.randint(1, 2),
+                        "guests": 1,
+                        "doc": doc,
+                        "phone": mig.phone_at(ev.when.date()),
+                    },
+                )
+
+    def _cross(
+        self,
+        cross: dt.datetime,
+        bguide: Person,
+        migrants: list[Person],
+        incident: str | None,
+        chain: str,
+    ) -> list[Person]:
+        """The river crossing; Border Patrol catches some (now and then the guide too)."""
+        rng, route, co = self.rng, self.route, self.coordinator
+        ev = self.step(
             "border_crossing",
             cross,
-            net.id,
             f"guide {bguide.id} crosses group into {route.border_us}",
+            {"guide": bguide.id, "migrants": [x.id for x in migrants]},
             chain=chain,
-            persons={"guide": bguide.id, "migrants": [x.id for x in migrants]},
         )
         cross_ev = ev.id
         pairs = [(co, bguide), (bguide, self.mx_stash)] + [(lk, bguide) for lk in self.lookouts]
@@ -345,69 +343,48 @@ class SmugglingBuilder(NetworkKit):
         for mig in migrants:
             if rng.random() < 0.15 and incident != "us_stop":
                 when = cross + dt.timedelta(minutes=rng.randrange(20, 240))
-                aev = world.add_event(
+                aev = self.step(
                     "apprehension",
                     when,
-                    net.id,
                     f"Border Patrol apprehends {mig.id}",
+                    {"migrant": mig.id},
                     chain=chain,
-                    persons={"migrant": mig.id},
                 )
-                self.pop.b.give_a_number(mig, when.date())
-                world.fact(
-                    "apprehension",
-                    when,
-                    a=mig.id,
-                    place=route.border_us,
-                    network=net.id,
-                    event=aev.id,
-                    extra={
-                        "sector": route.usbp_sector,
-                        "group": cross_ev,
-                        "phone": mig.phone_at(when.date()),
-                    },
-                )
+                self._apprehension(mig, when, aev, cross_ev)
                 if not guide_caught and rng.random() < 0.25:
                     guide_caught = True
-                    gev = world.add_event(
+                    gev = self.step(
                         "apprehension",
                         when,
-                        net.id,
                         f"guide {bguide.id} apprehended with group",
+                        {"guide": bguide.id},
                         chain=chain,
-                        persons={"guide": bguide.id},
                     )
-                    self.pop.b.give_a_number(bguide, when.date())
-                    world.fact(
-                        "apprehension",
-                        when,
-                        a=bguide.id,
-                        place=route.border_us,
-                        network=net.id,
-                        event=gev.id,
-                        extra={
-                            "sector": route.usbp_sector,
-                            "group": cross_ev,
-                            "guide": True,
-                            "phone": self.bphone(bguide, when),
-                        },
-                    )
+                    self._apprehension(bguide, when, gev, cross_ev, guide=True)
                 self.deport(mig, when.date(), chain)
             else:
                 crossed.append(mig)
-        if not crossed:
-            return
-        # US side: pick-up, stash house, payment, release
+        return crossed
+
+    def _us_side(
+        self,
+        cross: dt.datetime,
+        bguide: Person,
+        crossed: list[Person],
+        incident: str | None,
+        chain: str,
+    ) -> None:
+        """US side: pick-up, stash house, payment, release."""
+        rng, route, co = self.rng, self.route, self.coordinator
         udriver = rng.choice(self.us_drivers)
         car = self.us_cars[self.us_drivers.index(udriver)]
         upick = cross + dt.timedelta(hours=rng.randrange(1, 6))
-        ev = world.add_event(
+        ev = self.step(
             "us_pickup",
             upick,
-            net.id,
             f"driver {udriver.id} picks up group",
+            {"driver": udriver.id},
             chain=chain,
-            persons={"driver": udriver.id},
             data={"vehicle": car.id},
         )
         self.calls(
@@ -420,22 +397,16 @@ class SmugglingBuilder(NetworkKit):
             return
         if rng.random() < 0.12:
             when = upick + dt.timedelta(minutes=rng.randrange(15, 90))
-            ev = world.add_event(
-                "stop",
-                when,
-                net.id,
-                "traffic stop, warning",
-                chain=chain,
-                persons={"driver": udriver.id},
+            ev = self.step(
+                "stop", when, "traffic stop, warning", {"driver": udriver.id}, chain=chain
             )
-            world.fact(
+            self.record(
                 "us_stop",
                 when,
+                ev,
                 a=udriver.id,
                 vehicle=car.id,
                 place=route.border_us,
-                network=net.id,
-                event=ev.id,
                 extra={
                     "occupants": len(crossed) + 1,
                     "outcome": "WARNING",
@@ -443,28 +414,52 @@ class SmugglingBuilder(NetworkKit):
                 },
             )
         stay = upick + dt.timedelta(hours=rng.randrange(1, 4))
-        ev = world.add_event(
+        ev = self.step(
             "stash_stay",
             stay,
-            net.id,
             f"group held at US stash house {self.us_house.id}",
+            {"stash_keeper": self.us_stash.id},
             chain=chain,
-            persons={"stash_keeper": self.us_stash.id},
             data={"address": self.us_house.id},
         )
         self.calls(stay, [(self.us_stash, co)], ev.id)
         self.collect(crossed, stay.date() + days(1), chain)
         release = stay.date() + days(rng.randrange(7, 16))
         for mig in crossed:
-            rev = world.add_event(
+            rev = self.step(
                 "release",
                 at(rng, release),
-                net.id,
                 f"{mig.id} released to {route.destination_us}",
+                {"migrant": mig.id},
                 chain=chain,
-                persons={"migrant": mig.id},
             )
             self.settle(mig, release, rev.id)
+
+    def _inm(
+        self, mig: Person, when: dt.datetime, place: str, ev: Event, day: dt.date | None = None
+    ) -> None:
+        """INM presents a migrant at a station (with the phone he carried on ``day``)."""
+        extra = {"phone": mig.phone_at(day or when.date())}
+        self.record("inm_detention", when, ev, a=mig.id, place=place, extra=extra)
+
+    def _apprehension(
+        self,
+        p: Person,
+        when: dt.datetime,
+        ev: Event,
+        group: str,
+        *,
+        guide: bool = False,
+        day: dt.date | None = None,
+    ) -> None:
+        """Border Patrol apprehends ``p`` with the group of event ``group`` (A-Number given)."""
+        day = day or when.date()
+        self.pop.b.give_a_number(p, day)
+        extra: dict[str, object] = {"sector": self.route.usbp_sector, "group": group}
+        if guide:
+            extra["guide"] = True
+        extra["phone"] = self.bphone(p, when) if guide else p.phone_at(day)
+        self.record("apprehension", when, ev, a=p.id, place=self.route.border_us, extra=extra)
 
     # -- pieces ----------------------------------------------------------------------------------
     def collect(self, crossed: list[Person], day: dt.date, chain: str) -> None:
@@ -475,13 +470,12 @@ class SmugglingBuilder(NetworkKit):
             fee = self.fees.get(mig.id, 7000)
             receivers = rng.sample(self.collectors, min(len(self.collectors), rng.randint(2, 3)))
             call_when = at(rng, day, 8, 12)
-            ev = self.world.add_event(
+            ev = self.step(
                 "call",
                 call_when,
-                self.net.id,
                 f"collector demands payment from {rel.id}",
+                {"relative": rel.id, "collector": receivers[0].id},
                 chain=chain,
-                persons={"relative": rel.id, "collector": receivers[0].id},
             )
             self.world.call(
                 call_when,
@@ -503,13 +497,12 @@ class SmugglingBuilder(NetworkKit):
         # collectors pass money up to the coordinator
         for c in self.collectors:
             when = at(rng, day + days(rng.randrange(8, 14)), 9, 18)
-            ev = self.world.add_event(
+            ev = self.step(
                 "payment",
                 when,
-                self.net.id,
                 f"collector {c.id} remits to coordinator",
+                {"sender": c.id, "receiver": self.coordinator.id},
                 chain=chain,
-                persons={"sender": c.id, "receiver": self.coordinator.id},
             )
             self.calls(when, [(c, self.coordinator)], ev.id)
             self.money(
@@ -549,23 +542,11 @@ class SmugglingBuilder(NetworkKit):
         when = at(rng, day + days(rng.randrange(8, 40)), 7, 18)
         if when.date() > WORLD_END:
             return
-        ev = self.world.add_event(
-            "return",
-            when,
-            self.net.id,
-            f"{mig.id} returned to Guatemala",
-            chain=chain,
-            persons={"migrant": mig.id},
+        ev = self.step(
+            "return", when, f"{mig.id} returned to Guatemala", {"migrant": mig.id}, chain=chain
         )
-        self.world.fact(
-            "gt_record",
-            when,
-            a=mig.id,
-            place="Ciudad de Guatemala",
-            network=self.net.id,
-            event=ev.id,
-            extra={"motivo": "RETORNADO", "phone": mig.phone_at(day)},
-        )
+        extra = {"motivo": "RETORNADO", "phone": mig.phone_at(day)}
+        self.record("gt_record", when, ev, a=mig.id, place="Ciudad de Guatemala", extra=extra)
 
     def settle(self, mig: Person, day: dt.date, event: str) -> None:
         """A released migrant starts a life in the US: new phone, family calls, remittances."""
@@ -579,28 +560,26 @@ class SmugglingBuilder(NetworkKit):
 
     def gn_incident(self, when: dt.datetime, driver: Person, van, migrants, chain) -> None:
         """A Guardia Nacional checkpoint finds the group: driver to FGR, migrants to INM."""
-        rng, world, net = self.rng, self.world, self.net
+        rng, net, transit = self.rng, self.net, self.route.transit
         stop_when = when + dt.timedelta(hours=rng.randrange(2, 9))
-        ev = world.add_event(
+        ev = self.step(
             "incident",
             stop_when,
-            net.id,
             f"Guardia Nacional stops van {van.plate} with {len(migrants)} "
             "migrants; driver detained",
+            {"driver": driver.id, "migrants": [m.id for m in migrants]},
             chain=chain,
-            persons={"driver": driver.id, "migrants": [m.id for m in migrants]},
             data={"vehicle": van.id},
         )
         net.incident = ev.id
         phone = self.bphone(driver, stop_when)
-        stop = world.fact(
+        stop = self.record(
             "gn_stop",
             stop_when,
+            ev,
             a=driver.id,
             vehicle=van.id,
-            place=self.route.transit,
-            network=net.id,
-            event=ev.id,
+            place=transit,
             extra={
                 "passengers": len(migrants),
                 "result": "PUESTO A DISPOSICION",
@@ -609,35 +588,20 @@ class SmugglingBuilder(NetworkKit):
                 "recorded": {},
             },
         )
-        carpeta = (
-            f"FED/{self.route.transit[:3].upper()}/{rng.randrange(1000, 9999)}/{stop_when.year}"
-        )
+        carpeta = self.carpeta_no(transit[:3].upper(), stop_when)
         people = [(driver.id, "IMPUTADO", phone, True)]
         people += [(m.id, "VICTIMA", m.phone_at(stop_when.date()), False) for m in migrants[:4]]
-        world.fact(
-            "carpeta",
+        self._carpeta(
             stop_when + dt.timedelta(hours=6),
-            place=self.route.transit,
+            ev,
+            transit,
+            carpeta,
+            "TRAFICO DE PERSONAS",
+            people,
             vehicle=van.id,
-            network=net.id,
-            event=ev.id,
-            extra={
-                "carpeta": carpeta,
-                "delito": "TRAFICO DE PERSONAS",
-                "people": people,
-                "imputado": driver.id,
-            },
         )
         for m in migrants:
-            world.fact(
-                "inm_detention",
-                stop_when + dt.timedelta(hours=3),
-                a=m.id,
-                place=self.route.transit,
-                network=net.id,
-                event=ev.id,
-                extra={"phone": m.phone_at(stop_when.date())},
-            )
+            self._inm(m, stop_when + dt.timedelta(hours=3), transit, ev, stop_when.date())
             self.deport(m, stop_when.date(), chain)
         self.replace_driver(driver, stop_when.date(), "mx")
         self._incident_seeds(
@@ -651,26 +615,24 @@ class SmugglingBuilder(NetworkKit):
 
     def us_incident(self, when: dt.datetime, driver: Person, car, migrants, chain) -> None:
         """State police stop the load car: driver arrested, migrants to Border Patrol."""
-        world, net, route = self.world, self.net, self.route
-        ev = world.add_event(
+        net, route = self.net, self.route
+        ev = self.step(
             "incident",
             when,
-            net.id,
             f"state police stop {car.plate} with {len(migrants)} migrants; driver arrested",
+            {"driver": driver.id, "migrants": [m.id for m in migrants]},
             chain=chain,
-            persons={"driver": driver.id, "migrants": [m.id for m in migrants]},
             data={"vehicle": car.id},
         )
         net.incident = ev.id
         phone = self.bphone(driver, when)
-        stop = world.fact(
+        stop = self.record(
             "us_stop",
             when,
+            ev,
             a=driver.id,
             vehicle=car.id,
             place=route.border_us,
-            network=net.id,
-            event=ev.id,
             extra={
                 "occupants": len(migrants) + 1,
                 "outcome": "ARREST",
@@ -679,13 +641,12 @@ class SmugglingBuilder(NetworkKit):
                 "recorded": {},
             },
         )
-        world.fact(
+        self.record(
             "arrest",
             when + dt.timedelta(minutes=40),
+            ev,
             a=driver.id,
             place=route.border_us,
-            network=net.id,
-            event=ev.id,
             extra={
                 "charge": "SMUGGLING OF PERSONS",
                 "agency": "DPS",
@@ -694,20 +655,7 @@ class SmugglingBuilder(NetworkKit):
             },
         )
         for m in migrants:
-            self.pop.b.give_a_number(m, when.date())
-            world.fact(
-                "apprehension",
-                when + dt.timedelta(hours=1),
-                a=m.id,
-                place=route.border_us,
-                network=net.id,
-                event=ev.id,
-                extra={
-                    "sector": route.usbp_sector,
-                    "group": ev.id,
-                    "phone": m.phone_at(when.date()),
-                },
-            )
+            self._apprehension(m, when + dt.timedelta(hours=1), ev, ev.id, day=when.date())
             self.deport(m, when.date(), chain)
         self.replace_driver(driver, when.date(), "us")
         self._incident_seeds(
@@ -722,13 +670,26 @@ class SmugglingBuilder(NetworkKit):
     def _incident_seeds(
         self, stop, driver: Person, vehicle, phone: str | None, source: str, what: str
     ) -> None:
-        stop.extra["seed_source"] = source
-        stop.extra["seeds"] = [
+        seeds = [
             (driver.id, "Person", "name", what),
             (vehicle.id, "Vehicle", "plate", f"plate of the vehicle ({what})"),
         ]
-        if phone:
-            stop.extra["seeds"].append((phone, "Phone", "phone", "phone seized from the driver"))
+        self.mark_seeds(stop, source, seeds, phone, "phone seized from the driver")
+
+    def _carpeta(
+        self,
+        when: dt.datetime,
+        ev: Event,
+        place: str,
+        carpeta: str,
+        delito: str,
+        people: list[tuple[str, str, str | None, bool]],
+        *,
+        vehicle: str | None = None,
+    ) -> None:
+        """An FGR investigation file; its first person is the accused."""
+        extra = {"carpeta": carpeta, "delito": delito, "people": people, "imputado": people[0][0]}
+        self.record("carpeta", when, ev, place=place, vehicle=vehicle, extra=extra)
 
     def replace_driver(self, old: Person, day: dt.date, side: str) -> None:
         """The arrested driver stops working; a new one is recruited (drivers are replaceable)."""
@@ -761,70 +722,42 @@ class SmugglingBuilder(NetworkKit):
     def side_records(self) -> None:
         """Records that touch members away from trips: a complaint, an arrest, hotel stays."""
         rng, world, net = self.rng, self.world, self.net
+        border_code = self.route.border_mx[:3].upper()
         # a family's complaint names a recruiter by alias
         rec = rng.choice(self.recruiters)
         when = at(rng, self.start + days(rng.randrange(60, 300)), 9, 17)
         if when.date() < WORLD_END:
-            ev = world.add_event(
-                "complaint",
-                when,
-                net.id,
-                f"complaint names recruiter {rec.id}",
-                persons={"recruiter": rec.id},
+            ev = self.step(
+                "complaint", when, f"complaint names recruiter {rec.id}", {"recruiter": rec.id}
             )
             if self.route.origin_country == "GT":
-                world.fact(
+                self.record(
                     "gt_record",
                     when,
+                    ev,
                     a=rec.id,
                     place=rec.city,
-                    network=net.id,
-                    event=ev.id,
                     extra={
                         "motivo": "DENUNCIA TRAFICO ILICITO",
                         "phone": rec.phone_at(when.date()),
                     },
                 )
             else:
-                world.fact(
-                    "carpeta",
-                    when,
-                    place=self.route.border_mx,
-                    network=net.id,
-                    event=ev.id,
-                    extra={
-                        "carpeta": f"FED/{self.route.border_mx[:3].upper()}/"
-                        f"{rng.randrange(1000, 9999)}/{when.year}",
-                        "delito": "TRAFICO DE PERSONAS",
-                        "people": [(rec.id, "PROBABLE RESPONSABLE", None, True)],
-                        "imputado": rec.id,
-                    },
+                carpeta = self.carpeta_no(border_code, when)
+                people = [(rec.id, "PROBABLE RESPONSABLE", None, True)]
+                self._carpeta(
+                    when, ev, self.route.border_mx, carpeta, "TRAFICO DE PERSONAS", people
                 )
         # a lookout picked up for something small
         lk = rng.choice(self.lookouts)
         when = at(rng, self.start + days(rng.randrange(30, 400)), 0, 23)
         if when.date() < WORLD_END:
-            ev = world.add_event(
-                "arrest",
-                when,
-                net.id,
-                f"lookout {lk.id} detained (narcomenudeo)",
-                persons={"lookout": lk.id},
+            ev = self.step(
+                "arrest", when, f"lookout {lk.id} detained (narcomenudeo)", {"lookout": lk.id}
             )
-            world.fact(
-                "carpeta",
-                when,
-                place=self.route.border_mx,
-                network=net.id,
-                event=ev.id,
-                extra={
-                    "carpeta": f"FED/{self.route.border_mx[:3].upper()}/"
-                    f"{rng.randrange(1000, 9999)}/{when.year}",
-                    "delito": "NARCOMENUDEO",
-                    "people": [(lk.id, "IMPUTADO", self.bphone(lk, when), True)],
-                    "imputado": lk.id,
-                },
-            )
+            carpeta = self.carpeta_no(border_code, when)
+            people = [(lk.id, "IMPUTADO", self.bphone(lk, when), True)]
+            self._carpeta(when, ev, self.route.border_mx, carpeta, "NARCOMENUDEO", people)
         # the coordinator crosses at a port of entry now and then (a border resident)
         co = self.coordinator
         port_city = self.route.border_mx

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from eslabon.synth.context import Ctx
+from eslabon.synth.layout import agency, layout, link, uses
 from eslabon.synth.population import CA_TOWN_BY_NAME
 from eslabon.synth.render import Style
 from eslabon.synth.writer import Row, SourceSpec
@@ -16,59 +17,43 @@ def gt_pnc_registros(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="gt_pnc_registros",
         fmt="csv",
-        country="GT",
-        language="es",
-        date_convention="DMY",
-        phone_region="GT",
+        **agency("GT"),
         delimiter=";",
         encoding="utf-8",
         lineterminator="\r\n",
         description="PNC / IGM Guatemala: detenciones, denuncias y personas retornadas",
-        columns=[
-            "no_registro",
-            "fecha",
-            "hora",
-            "dependencia",
-            "departamento",
-            "municipio",
-            "nombres",
-            "primer_apellido",
-            "segundo_apellido",
-            "tipo_documento",
-            "dpi",
-            "fecha_nacimiento",
-            "sexo",
-            "telefono",
-            "motivo",
-        ],
-        entities={
-            "persona": {
-                "kind": "Person",
-                "properties": {
-                    "firstName": "nombres",
-                    "fatherName": "primer_apellido",
-                    "motherName": "segundo_apellido",
-                    "nationalIdType": "tipo_documento",
-                    "nationalId": "dpi",
-                    "birthDate": "fecha_nacimiento",
-                    "gender": "sexo",
-                },
-            },
-            "telefono": {"kind": "Phone", "properties": {"number": "telefono"}},
-        },
+        **layout(
+            """
+            no_registro
+            fecha
+            hora
+            dependencia
+            departamento
+            municipio
+            nombres           persona.firstName
+            primer_apellido   persona.fatherName
+            segundo_apellido  persona.motherName
+            tipo_documento    persona.nationalIdType
+            dpi               persona.nationalId
+            fecha_nacimiento  persona.birthDate
+            sexo              persona.gender
+            telefono          telefono.number
+            motivo
+            """,
+            persona="Person",
+            telefono="Phone",
+        ),
         links={
-            "registro": {
-                "kind": "Detention",
-                "subject": "persona",
-                "start": {"columns": ["fecha", "hora"]},
-                "properties": {
-                    "place": "municipio",
-                    "agency": "dependencia",
-                    "incident": "no_registro",
-                    "status": "motivo",
-                },
-            },
-            "uso_telefono": {"kind": "PhoneUse", "subject": "persona", "object": "telefono"},
+            "registro": link(
+                "Detention",
+                "persona",
+                start=("fecha", "hora"),
+                place="municipio",
+                agency="dependencia",
+                incident="no_registro",
+                status="motivo",
+            ),
+            "uso_telefono": uses("persona", "telefono"),
         },
         date_column="fecha_nacimiento",
         text_column="nombres",

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from eslabon.synth.context import Ctx, seeds_for
+from eslabon.synth.layout import agency, holds, layout, link, lit, uses
 from eslabon.synth.places import MX_CITIES
 from eslabon.synth.render import Style
 from eslabon.synth.writer import Row, SourceSpec
@@ -50,61 +51,44 @@ def inm_detenciones(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="inm_detenciones",
         fmt="csv",
-        country="MX",
-        language="es",
-        date_convention="DMY",
-        phone_region="MX",
+        **agency("MX"),
         delimiter=";",
         encoding="latin-1",
         lineterminator="\r\n",
         description="INM: personas extranjeras presentadas en estaciones migratorias",
-        columns=[
-            "folio",
-            "fecha_evento",
-            "hora",
-            "estacion_migratoria",
-            "municipio",
-            "estado",
-            "nombre",
-            "apellido_paterno",
-            "apellido_materno",
-            "sexo",
-            "fecha_nacimiento",
-            "nacionalidad",
-            "tipo_documento",
-            "numero_documento",
-            "telefono",
-            "situacion",
-        ],
-        entities={
-            "detenido": {
-                "kind": "Person",
-                "properties": {
-                    "firstName": "nombre",
-                    "fatherName": "apellido_paterno",
-                    "motherName": "apellido_materno",
-                    "gender": "sexo",
-                    "birthDate": "fecha_nacimiento",
-                    "nationality": "nacionalidad",
-                    "nationalIdType": "tipo_documento",
-                    "nationalId": "numero_documento",
-                },
-            },
-            "telefono": {"kind": "Phone", "properties": {"number": "telefono"}},
-        },
+        **layout(
+            """
+            folio
+            fecha_evento
+            hora
+            estacion_migratoria
+            municipio
+            estado
+            nombre               detenido.firstName
+            apellido_paterno     detenido.fatherName
+            apellido_materno     detenido.motherName
+            sexo                 detenido.gender
+            fecha_nacimiento     detenido.birthDate
+            nacionalidad         detenido.nationality
+            tipo_documento       detenido.nationalIdType
+            numero_documento     detenido.nationalId
+            telefono             telefono.number
+            situacion
+            """,
+            detenido="Person",
+            telefono="Phone",
+        ),
         links={
-            "presentacion": {
-                "kind": "Detention",
-                "subject": "detenido",
-                "start": {"columns": ["fecha_evento", "hora"]},
-                "properties": {
-                    "place": "municipio",
-                    "agency": {"literal": "INM"},
-                    "incident": "folio",
-                    "status": "situacion",
-                },
-            },
-            "uso_telefono": {"kind": "PhoneUse", "subject": "detenido", "object": "telefono"},
+            "presentacion": link(
+                "Detention",
+                "detenido",
+                start=("fecha_evento", "hora"),
+                place="municipio",
+                agency=lit("INM"),
+                incident="folio",
+                status="situacion",
+            ),
+            "uso_telefono": uses("detenido", "telefono"),
         },
         date_column="fecha_nacimiento",
         text_column="nombre",
@@ -164,108 +148,68 @@ def fgr_carpetas(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="fgr_carpetas",
         fmt="jsonl",
-        country="MX",
-        language="es",
-        date_convention="DMY",
-        phone_region="MX",
+        **agency("MX"),
         description="FGR: carpetas de investigación (una línea por imputado y víctima)",
-        columns=[
-            "carpeta",
-            "fecha_inicio",
-            "delito",
-            "fiscalia",
-            "lugar.municipio",
-            "lugar.estado",
-            "imputado.nombre_completo",
-            "imputado.alias",
-            "imputado.curp",
-            "imputado.fecha_nacimiento",
-            "imputado.sexo",
-            "imputado.telefono",
-            "imputado.domicilio",
-            "imputado.calidad",
-            "victima.nombre",
-            "victima.apellido_paterno",
-            "victima.apellido_materno",
-            "victima.nacionalidad",
-            "victima.fecha_nacimiento",
-            "victima.telefono",
-            "vehiculo.placas",
-            "vehiculo.marca",
-            "vehiculo.color",
-            "vehiculo.niv",
-        ],
-        entities={
-            "imputado": {
-                "kind": "Person",
-                "properties": {
-                    "name": "imputado.nombre_completo",
-                    "alias": "imputado.alias",
-                    "curp": "imputado.curp",
-                    "birthDate": "imputado.fecha_nacimiento",
-                    "gender": "imputado.sexo",
-                },
-            },
-            "tel_imputado": {"kind": "Phone", "properties": {"number": "imputado.telefono"}},
-            "domicilio": {"kind": "Address", "properties": {"full": "imputado.domicilio"}},
-            "victima": {
-                "kind": "Person",
-                "properties": {
-                    "firstName": "victima.nombre",
-                    "fatherName": "victima.apellido_paterno",
-                    "motherName": "victima.apellido_materno",
-                    "nationality": "victima.nacionalidad",
-                    "birthDate": "victima.fecha_nacimiento",
-                },
-            },
-            "tel_victima": {"kind": "Phone", "properties": {"number": "victima.telefono"}},
-            "vehiculo": {
-                "kind": "Vehicle",
-                "properties": {
-                    "plate": "vehiculo.placas",
-                    "make": "vehiculo.marca",
-                    "color": "vehiculo.color",
-                    "vin": "vehiculo.niv",
-                },
-            },
-        },
+        **layout(
+            """
+            carpeta
+            fecha_inicio
+            delito
+            fiscalia
+            lugar.municipio
+            lugar.estado
+            imputado.nombre_completo   imputado.name
+            imputado.alias             imputado.alias
+            imputado.curp              imputado.curp
+            imputado.fecha_nacimiento  imputado.birthDate
+            imputado.sexo              imputado.gender
+            imputado.telefono          tel_imputado.number
+            imputado.domicilio         domicilio.full
+            imputado.calidad
+            victima.nombre             victima.firstName
+            victima.apellido_paterno   victima.fatherName
+            victima.apellido_materno   victima.motherName
+            victima.nacionalidad       victima.nationality
+            victima.fecha_nacimiento   victima.birthDate
+            victima.telefono           tel_victima.number
+            vehiculo.placas            vehiculo.plate
+            vehiculo.marca             vehiculo.make
+            vehiculo.color             vehiculo.color
+            vehiculo.niv               vehiculo.vin
+            """,
+            imputado="Person",
+            tel_imputado="Phone",
+            domicilio="Address",
+            victima="Person",
+            tel_victima="Phone",
+            vehiculo="Vehicle",
+        ),
         links={
-            "imputacion": {
-                "kind": "Arrest",
-                "subject": "imputado",
-                "start": {"column": "fecha_inicio"},
-                "properties": {
-                    "place": "lugar.municipio",
-                    "agency": "fiscalia",
-                    "incident": "carpeta",
-                    "charge": "delito",
-                    "status": "imputado.calidad",
-                },
-            },
-            "uso_tel_imputado": {
-                "kind": "PhoneUse",
-                "subject": "imputado",
-                "object": "tel_imputado",
-            },
-            "residencia": {"kind": "Residence", "subject": "imputado", "object": "domicilio"},
-            "senalamiento": {
-                "kind": "Associate",
-                "subject": "victima",
-                "object": "imputado",
-                "properties": {"relationship": {"literal": "VICTIMA SENALA A"}},
-            },
-            "uso_tel_victima": {"kind": "PhoneUse", "subject": "victima", "object": "tel_victima"},
-            "aseguramiento": {
-                "kind": "Seizure",
-                "subject": "imputado",
-                "object": "vehiculo",
-                "start": {"column": "fecha_inicio"},
-                "properties": {
-                    "place": "lugar.municipio",
-                    "agency": "fiscalia",
-                    "incident": "carpeta",
-                },
-            },
+            "imputacion": link(
+                "Arrest",
+                "imputado",
+                start="fecha_inicio",
+                place="lugar.municipio",
+                agency="fiscalia",
+                incident="carpeta",
+                charge="delito",
+                status="imputado.calidad",
+            ),
+            "uso_tel_imputado": uses("imputado", "tel_imputado"),
+            "residencia": link("Residence", "imputado", "domicilio"),
+            "senalamiento": link(
+                "Associate", "victima", "imputado", relationship=lit("VICTIMA SENALA A")
+            ),
+            "uso_tel_victima": uses("victima", "tel_victima"),
+            "aseguramiento": link(
+                "Seizure",
+                "imputado",
+                "vehiculo",
+                start="fecha_inicio",
+                place="lugar.municipio",
+                agency="fiscalia",
+                incident="carpeta",
+            ),
         },
         date_column="fecha_inicio",
         text_column="imputado.nombre_completo",
@@ -358,68 +302,49 @@ def gn_puntos_revision(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="gn_puntos_revision",
         fmt="csv",
-        country="MX",
-        language="es",
-        date_convention="DMY",
-        phone_region="MX",
+        **agency("MX"),
         delimiter="|",
         encoding="utf-8",
         description="Guardia Nacional: revisiones en puntos de inspección carretera",
-        columns=[
-            "folio",
-            "fecha",
-            "hora",
-            "carretera",
-            "km",
-            "municipio",
-            "estado",
-            "placa",
-            "entidad_placa",
-            "marca",
-            "submarca",
-            "modelo",
-            "color",
-            "niv",
-            "nombre_conductor",
-            "curp_conductor",
-            "telefono_conductor",
-            "num_pasajeros",
-            "resultado",
-        ],
-        entities={
-            "conductor": {
-                "kind": "Person",
-                "properties": {"name": "nombre_conductor", "curp": "curp_conductor"},
-            },
-            "vehiculo": {
-                "kind": "Vehicle",
-                "properties": {
-                    "plate": "placa",
-                    "plateState": "entidad_placa",
-                    "make": "marca",
-                    "model": "submarca",
-                    "year": "modelo",
-                    "color": "color",
-                    "vin": "niv",
-                },
-            },
-            "telefono": {"kind": "Phone", "properties": {"number": "telefono_conductor"}},
-        },
+        **layout(
+            """
+            folio
+            fecha
+            hora
+            carretera
+            km
+            municipio
+            estado
+            placa               vehiculo.plate
+            entidad_placa       vehiculo.plateState
+            marca               vehiculo.make
+            submarca            vehiculo.model
+            modelo              vehiculo.year
+            color               vehiculo.color
+            niv                 vehiculo.vin
+            nombre_conductor    conductor.name
+            curp_conductor      conductor.curp
+            telefono_conductor  telefono.number
+            num_pasajeros
+            resultado
+            """,
+            conductor="Person",
+            vehiculo="Vehicle",
+            telefono="Phone",
+        ),
         links={
-            "revision": {
-                "kind": "Stop",
-                "subject": "conductor",
-                "object": "vehiculo",
-                "start": {"columns": ["fecha", "hora"]},
-                "properties": {
-                    "place": "municipio",
-                    "agency": {"literal": "GN"},
-                    "incident": "folio",
-                    "passengers": "num_pasajeros",
-                    "outcome": "resultado",
-                },
-            },
-            "uso_telefono": {"kind": "PhoneUse", "subject": "conductor", "object": "telefono"},
+            "revision": link(
+                "Stop",
+                "conductor",
+                "vehiculo",
+                start=("fecha", "hora"),
+                place="municipio",
+                agency=lit("GN"),
+                incident="folio",
+                passengers="num_pasajeros",
+                outcome="resultado",
+            ),
+            "uso_telefono": uses("conductor", "telefono"),
         },
         date_column="fecha",
         text_column="nombre_conductor",
@@ -477,35 +402,33 @@ def cdr_telcel(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="cdr_telcel",
         fmt="csv",
-        country="MX",
-        language="es",
-        date_convention="DMY",
-        phone_region="MX",
+        **agency("MX"),
         delimiter=",",
         encoding="utf-8",
         description="Registros de llamadas entregados por el operador por orden judicial",
-        columns=[
-            "id_registro",
-            "numero_a",
-            "numero_b",
-            "fecha",
-            "hora",
-            "duracion_seg",
-            "tipo",
-            "celda",
-        ],
-        entities={
-            "origen": {"kind": "Phone", "properties": {"number": "numero_a"}},
-            "destino": {"kind": "Phone", "properties": {"number": "numero_b"}},
-        },
+        **layout(
+            """
+            id_registro
+            numero_a      origen.number
+            numero_b      destino.number
+            fecha
+            hora
+            duracion_seg
+            tipo
+            celda
+            """,
+            origen="Phone",
+            destino="Phone",
+        ),
         links={
-            "llamada": {
-                "kind": "Call",
-                "subject": "origen",
-                "object": "destino",
-                "start": {"columns": ["fecha", "hora"]},
-                "properties": {"duration": "duracion_seg", "callType": "tipo"},
-            }
+            "llamada": link(
+                "Call",
+                "origen",
+                "destino",
+                start=("fecha", "hora"),
+                duration="duracion_seg",
+                callType="tipo",
+            ),
         },
         date_column="fecha",
         text_column="celda",
@@ -545,90 +468,57 @@ def uif_transferencias(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="uif_transferencias",
         fmt="csv",
-        country="MX",
-        language="es",
-        date_convention="DMY",
-        phone_region="MX",
+        **agency("MX"),
         delimiter="\t",
         encoding="cp1252",
         lineterminator="\r\n",
         currency="MXN",
         description="UIF: reportes de operaciones de transferencias y remesas",
-        columns=[
-            "folio_reporte",
-            "fecha_operacion",
-            "tipo_operacion",
-            "monto_origen",
-            "moneda_origen",
-            "monto_pagado",
-            "moneda_pago",
-            "remitente_nombre",
-            "remitente_pais",
-            "remitente_telefono",
-            "beneficiario_nombre",
-            "beneficiario_ap_paterno",
-            "beneficiario_ap_materno",
-            "beneficiario_curp",
-            "beneficiario_fecha_nac",
-            "beneficiario_telefono",
-            "cuenta_beneficiario",
-            "institucion",
-            "sucursal",
-            "municipio",
-            "estado",
-        ],
-        entities={
-            "remitente": {"kind": "Person", "properties": {"name": "remitente_nombre"}},
-            "tel_remitente": {"kind": "Phone", "properties": {"number": "remitente_telefono"}},
-            "beneficiario": {
-                "kind": "Person",
-                "properties": {
-                    "firstName": "beneficiario_nombre",
-                    "fatherName": "beneficiario_ap_paterno",
-                    "motherName": "beneficiario_ap_materno",
-                    "curp": "beneficiario_curp",
-                    "birthDate": "beneficiario_fecha_nac",
-                },
-            },
-            "tel_beneficiario": {
-                "kind": "Phone",
-                "properties": {"number": "beneficiario_telefono"},
-            },
-            "cuenta": {
-                "kind": "Account",
-                "properties": {"number": "cuenta_beneficiario", "institution": "institucion"},
-            },
-        },
+        **layout(
+            """
+            folio_reporte
+            fecha_operacion
+            tipo_operacion
+            monto_origen
+            moneda_origen
+            monto_pagado
+            moneda_pago
+            remitente_nombre         remitente.name
+            remitente_pais
+            remitente_telefono       tel_remitente.number
+            beneficiario_nombre      beneficiario.firstName
+            beneficiario_ap_paterno  beneficiario.fatherName
+            beneficiario_ap_materno  beneficiario.motherName
+            beneficiario_curp        beneficiario.curp
+            beneficiario_fecha_nac   beneficiario.birthDate
+            beneficiario_telefono    tel_beneficiario.number
+            cuenta_beneficiario      cuenta.number
+            institucion              cuenta.institution
+            sucursal
+            municipio
+            estado
+            """,
+            remitente="Person",
+            tel_remitente="Phone",
+            beneficiario="Person",
+            tel_beneficiario="Phone",
+            cuenta="Account",
+        ),
         links={
-            "transferencia": {
-                "kind": "Payment",
-                "subject": "remitente",
-                "object": "beneficiario",
-                "start": {"column": "fecha_operacion"},
-                "properties": {
-                    "amount": "monto_origen",
-                    "currency": "moneda_origen",
-                    "method": "tipo_operacion",
-                    "reference": "folio_reporte",
-                    "place": "municipio",
-                },
-            },
-            "uso_tel_remitente": {
-                "kind": "PhoneUse",
-                "subject": "remitente",
-                "object": "tel_remitente",
-            },
-            "uso_tel_beneficiario": {
-                "kind": "PhoneUse",
-                "subject": "beneficiario",
-                "object": "tel_beneficiario",
-            },
-            "titular": {
-                "kind": "Ownership",
-                "subject": "beneficiario",
-                "object": "cuenta",
-                "properties": {"role": {"literal": "TITULAR"}},
-            },
+            "transferencia": link(
+                "Payment",
+                "remitente",
+                "beneficiario",
+                start="fecha_operacion",
+                amount="monto_origen",
+                currency="moneda_origen",
+                method="tipo_operacion",
+                reference="folio_reporte",
+                place="municipio",
+            ),
+            "uso_tel_remitente": uses("remitente", "tel_remitente"),
+            "uso_tel_beneficiario": uses("beneficiario", "tel_beneficiario"),
+            "titular": link("Ownership", "beneficiario", "cuenta", role=lit("TITULAR")),
         },
         date_column="beneficiario_fecha_nac",
         text_column="remitente_nombre",
@@ -708,66 +598,41 @@ def repuve(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="repuve",
         fmt="csv",
-        country="MX",
-        language="es",
-        date_convention="DMY",
-        phone_region="MX",
+        **agency("MX"),
         delimiter=",",
         encoding="utf-8-sig",
         lineterminator="\r\n",
         description="REPUVE: registro público vehicular (consulta por NIV y placa)",
-        columns=[
-            "niv",
-            "placa",
-            "entidad",
-            "marca",
-            "linea",
-            "modelo",
-            "color",
-            "fecha_inscripcion",
-            "propietario",
-            "rfc_propietario",
-            "domicilio",
-            "municipio",
-            "estado",
-            "cp",
-        ],
-        entities={
-            "vehiculo": {
-                "kind": "Vehicle",
-                "properties": {
-                    "vin": "niv",
-                    "plate": "placa",
-                    "plateState": "entidad",
-                    "make": "marca",
-                    "model": "linea",
-                    "year": "modelo",
-                    "color": "color",
-                },
-            },
-            "propietario": {
-                "kind": "Person",
-                "properties": {"name": "propietario", "rfc": "rfc_propietario"},
-            },
-            "domicilio": {
-                "kind": "Address",
-                "properties": {
-                    "street": "domicilio",
-                    "city": "municipio",
-                    "state": "estado",
-                    "postalCode": "cp",
-                },
-            },
-        },
+        **layout(
+            """
+            niv                vehiculo.vin
+            placa              vehiculo.plate
+            entidad            vehiculo.plateState
+            marca              vehiculo.make
+            linea              vehiculo.model
+            modelo             vehiculo.year
+            color              vehiculo.color
+            fecha_inscripcion
+            propietario        propietario.name
+            rfc_propietario    propietario.rfc
+            domicilio          domicilio.street
+            municipio          domicilio.city
+            estado             domicilio.state
+            cp                 domicilio.postalCode
+            """,
+            vehiculo="Vehicle",
+            propietario="Person",
+            domicilio="Address",
+        ),
         links={
-            "propiedad": {
-                "kind": "Ownership",
-                "subject": "propietario",
-                "object": "vehiculo",
-                "start": {"column": "fecha_inscripcion"},
-                "properties": {"role": {"literal": "PROPIETARIO"}},
-            },
-            "residencia": {"kind": "Residence", "subject": "propietario", "object": "domicilio"},
+            "propiedad": link(
+                "Ownership",
+                "propietario",
+                "vehiculo",
+                start="fecha_inscripcion",
+                role=lit("PROPIETARIO"),
+            ),
+            "residencia": link("Residence", "propietario", "domicilio"),
         },
         date_column="fecha_inscripcion",
         text_column="propietario",
@@ -817,48 +682,45 @@ def hoteles_registro(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="hoteles_registro",
         fmt="xlsx",
-        country="MX",
-        language="es",
-        date_convention="DMY",
-        phone_region="MX",
+        **agency("MX"),
         currency="MXN",
         description="Libros de registro de huéspedes de hoteles (requeridos por la fiscalía)",
-        columns=[
-            "Hotel",
-            "Dirección",
-            "Fecha entrada",
-            "Fecha salida",
-            "Habitación",
-            "Huésped",
-            "Tipo identificación",
-            "Identificación",
-            "Teléfono",
-            "Placas",
-            "Huéspedes",
-            "Importe",
-        ],
-        entities={
-            "huesped": {"kind": "Person", "properties": {"name": "Huésped"}},
-            "hotel": {"kind": "Organization", "properties": {"name": "Hotel"}},
-            "direccion_hotel": {"kind": "Address", "properties": {"full": "Dirección"}},
-            "documento": {
-                "kind": "IdentityDocument",
-                "properties": {"number": "Identificación", "docType": "Tipo identificación"},
-            },
-            "telefono": {"kind": "Phone", "properties": {"number": "Teléfono"}},
-            "vehiculo": {"kind": "Vehicle", "properties": {"plate": "Placas"}},
-        },
+        **layout(
+            """
+            Hotel                hotel.name
+            Dirección            direccion_hotel.full
+            Fecha entrada
+            Fecha salida
+            Habitación
+            Huésped              huesped.name
+            Tipo identificación  documento.docType
+            Identificación       documento.number
+            Teléfono             telefono.number
+            Placas               vehiculo.plate
+            Huéspedes
+            Importe
+            """,
+            huesped="Person",
+            hotel="Organization",
+            direccion_hotel="Address",
+            documento="IdentityDocument",
+            telefono="Phone",
+            vehiculo="Vehicle",
+        ),
         links={
-            "hospedaje": {
-                "kind": "Lodging",
-                "subject": "huesped",
-                "object": "hotel",
-                "start": {"column": "Fecha entrada"},
-                "end": {"column": "Fecha salida"},
-                "properties": {"room": "Habitación", "guests": "Huéspedes", "amount": "Importe"},
-            },
-            "ubicacion": {"kind": "Residence", "subject": "hotel", "object": "direccion_hotel"},
-            "uso_telefono": {"kind": "PhoneUse", "subject": "huesped", "object": "telefono"},
+            "hospedaje": link(
+                "Lodging",
+                "huesped",
+                "hotel",
+                start="Fecha entrada",
+                end="Fecha salida",
+                room="Habitación",
+                guests="Huéspedes",
+                amount="Importe",
+            ),
+            "ubicacion": link("Residence", "hotel", "direccion_hotel"),
+            "uso_telefono": uses("huesped", "telefono"),
+            "identificacion": holds("huesped", "documento", "TITULAR"),
         },
         date_column="Fecha entrada",
         text_column="Huésped",

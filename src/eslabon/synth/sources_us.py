@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from eslabon.synth.context import Ctx, seeds_for
+from eslabon.synth.layout import agency, holds, layout, link, lit, uses
 from eslabon.synth.places import PORTS, US_CITIES
 from eslabon.synth.render import Style
 from eslabon.synth.writer import Row, SourceSpec
@@ -44,79 +45,51 @@ def cbp_crossings(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="cbp_crossings",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=",",
         encoding="utf-8",
         description="CBP: northbound vehicle crossings at land ports of entry with plate reads",
-        columns=[
-            "CROSSING_ID",
-            "PORT_CODE",
-            "PORT_NAME",
-            "LANE",
-            "CROSS_DATE",
-            "CROSS_TIME",
-            "DIRECTION",
-            "PLATE_NBR",
-            "PLATE_ST",
-            "VEH_MAKE",
-            "VEH_MODEL",
-            "VEH_YEAR",
-            "VEH_COLOR",
-            "VIN",
-            "LAST_NAME",
-            "FIRST_NAME",
-            "MIDDLE_NAME",
-            "DOB",
-            "GENDER",
-            "CITIZENSHIP",
-            "DOC_TYPE",
-            "PPT_NBR",
-            "A_NBR",
-            "SECONDARY",
-        ],
-        entities={
-            "driver": {
-                "kind": "Person",
-                "properties": {
-                    "lastName": "LAST_NAME",
-                    "firstName": "FIRST_NAME",
-                    "middleName": "MIDDLE_NAME",
-                    "birthDate": "DOB",
-                    "gender": "GENDER",
-                    "nationality": "CITIZENSHIP",
-                    "passportNumber": "PPT_NBR",
-                    "aNumber": "A_NBR",
-                },
-            },
-            "vehicle": {
-                "kind": "Vehicle",
-                "properties": {
-                    "plate": "PLATE_NBR",
-                    "plateState": "PLATE_ST",
-                    "make": "VEH_MAKE",
-                    "model": "VEH_MODEL",
-                    "year": "VEH_YEAR",
-                    "color": "VEH_COLOR",
-                    "vin": "VIN",
-                },
-            },
-        },
+        **layout(
+            """
+            CROSSING_ID
+            PORT_CODE
+            PORT_NAME
+            LANE
+            CROSS_DATE
+            CROSS_TIME
+            DIRECTION
+            PLATE_NBR    vehicle.plate
+            PLATE_ST     vehicle.plateState
+            VEH_MAKE     vehicle.make
+            VEH_MODEL    vehicle.model
+            VEH_YEAR     vehicle.year
+            VEH_COLOR    vehicle.color
+            VIN          vehicle.vin
+            LAST_NAME    driver.lastName
+            FIRST_NAME   driver.firstName
+            MIDDLE_NAME  driver.middleName
+            DOB          driver.birthDate
+            GENDER       driver.gender
+            CITIZENSHIP  driver.nationality
+            DOC_TYPE
+            PPT_NBR      driver.passportNumber
+            A_NBR        driver.aNumber
+            SECONDARY
+            """,
+            driver="Person",
+            vehicle="Vehicle",
+        ),
         links={
-            "crossing": {
-                "kind": "Crossing",
-                "subject": "driver",
-                "object": "vehicle",
-                "start": {"columns": ["CROSS_DATE", "CROSS_TIME"]},
-                "properties": {
-                    "port": "PORT_NAME",
-                    "direction": "DIRECTION",
-                    "lane": "LANE",
-                    "inspection": "SECONDARY",
-                },
-            }
+            "crossing": link(
+                "Crossing",
+                "driver",
+                "vehicle",
+                start=("CROSS_DATE", "CROSS_TIME"),
+                port="PORT_NAME",
+                direction="DIRECTION",
+                lane="LANE",
+                inspection="SECONDARY",
+            ),
         },
         date_column="DOB",
         text_column="LAST_NAME",
@@ -173,54 +146,43 @@ def cbp_seizures(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="cbp_seizures",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=",",
         encoding="utf-8",
         description="CBP Office of Field Operations: drug seizures at ports of entry",
-        columns=[
-            "SEIZURE_NO",
-            "EVENT_DATE",
-            "PORT",
-            "DRUG_TYPE",
-            "QTY",
-            "UOM",
-            "SUBJECT_NAME",
-            "SUBJECT_DOB",
-            "PLATE",
-            "PLATE_STATE",
-            "VIN",
-            "PHONE_SEIZED",
-        ],
-        entities={
-            "subject": {
-                "kind": "Person",
-                "properties": {"name": "SUBJECT_NAME", "birthDate": "SUBJECT_DOB"},
-            },
-            "vehicle": {
-                "kind": "Vehicle",
-                "properties": {"plate": "PLATE", "plateState": "PLATE_STATE", "vin": "VIN"},
-            },
-            "phone": {"kind": "Phone", "properties": {"number": "PHONE_SEIZED"}},
-        },
+        **layout(
+            """
+            SEIZURE_NO
+            EVENT_DATE
+            PORT
+            DRUG_TYPE
+            QTY
+            UOM
+            SUBJECT_NAME  subject.name
+            SUBJECT_DOB   subject.birthDate
+            PLATE         vehicle.plate
+            PLATE_STATE   vehicle.plateState
+            VIN           vehicle.vin
+            PHONE_SEIZED  phone.number
+            """,
+            subject="Person",
+            vehicle="Vehicle",
+            phone="Phone",
+        ),
         links={
-            "seizure": {
-                "kind": "Seizure",
-                "subject": "subject",
-                "object": "vehicle",
-                "start": {"column": "EVENT_DATE"},
-                "properties": {
-                    "drug": "DRUG_TYPE",
-                    "quantity": "QTY",
-                    "unit": "UOM",
-                    "place": "PORT",
-                    "agency": {"literal": "CBP"},
-                    "incident": "SEIZURE_NO",
-                },
-            },
-            "phone_use": {"kind": "PhoneUse", "subject": "subject", "object": "phone"},
+            "seizure": link(
+                "Seizure",
+                "subject",
+                "vehicle",
+                start="EVENT_DATE",
+                drug="DRUG_TYPE",
+                quantity="QTY",
+                unit="UOM",
+                place="PORT",
+                agency=lit("CBP"),
+                incident="SEIZURE_NO",
+            ),
+            "phone_use": uses("subject", "phone"),
         },
         date_column="EVENT_DATE",
         text_column="SUBJECT_NAME",
@@ -266,57 +228,41 @@ def usbp_apprehensions(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="usbp_apprehensions",
         fmt="jsonl",
-        country="US",
-        language="en",
-        date_convention="ISO",
-        phone_region="US",
+        **agency("US", dates="ISO"),
         description="USBP: apprehensions between ports of entry (e3 export, one subject a line)",
-        columns=[
-            "event_id",
-            "apprehension_date",
-            "apprehension_time",
-            "sector",
-            "station",
-            "area",
-            "group_size",
-            "subject.a_number",
-            "subject.last_name",
-            "subject.first_name",
-            "subject.middle_name",
-            "subject.dob",
-            "subject.gender",
-            "subject.citizenship",
-            "subject.role",
-            "phone_seized",
-        ],
-        entities={
-            "subject": {
-                "kind": "Person",
-                "properties": {
-                    "aNumber": "subject.a_number",
-                    "lastName": "subject.last_name",
-                    "firstName": "subject.first_name",
-                    "middleName": "subject.middle_name",
-                    "birthDate": "subject.dob",
-                    "gender": "subject.gender",
-                    "nationality": "subject.citizenship",
-                },
-            },
-            "phone": {"kind": "Phone", "properties": {"number": "phone_seized"}},
-        },
+        **layout(
+            """
+            event_id
+            apprehension_date
+            apprehension_time
+            sector
+            station
+            area
+            group_size
+            subject.a_number     subject.aNumber
+            subject.last_name    subject.lastName
+            subject.first_name   subject.firstName
+            subject.middle_name  subject.middleName
+            subject.dob          subject.birthDate
+            subject.gender       subject.gender
+            subject.citizenship  subject.nationality
+            subject.role
+            phone_seized         phone.number
+            """,
+            subject="Person",
+            phone="Phone",
+        ),
         links={
-            "apprehension": {
-                "kind": "Detention",
-                "subject": "subject",
-                "start": {"columns": ["apprehension_date", "apprehension_time"]},
-                "properties": {
-                    "place": "area",
-                    "agency": {"literal": "USBP"},
-                    "incident": "event_id",
-                    "status": "subject.role",
-                },
-            },
-            "phone_use": {"kind": "PhoneUse", "subject": "subject", "object": "phone"},
+            "apprehension": link(
+                "Detention",
+                "subject",
+                start=("apprehension_date", "apprehension_time"),
+                place="area",
+                agency=lit("USBP"),
+                incident="event_id",
+                status="subject.role",
+            ),
+            "phone_use": uses("subject", "phone"),
         },
         date_column="subject.dob",
         text_column="subject.last_name",
@@ -377,63 +323,48 @@ def state_traffic_stops(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="state_traffic_stops",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=",",
         encoding="cp1252",
         lineterminator="\r\n",
         description="State police traffic stops (TX DPS, AZ DPS, CHP exports)",
-        columns=[
-            "STOP_ID",
-            "STOP_DATE",
-            "STOP_TIME",
-            "AGENCY",
-            "COUNTY",
-            "HIGHWAY",
-            "DRIVER_NAME",
-            "DOB",
-            "PHONE",
-            "PLATE",
-            "PLATE_STATE",
-            "VEH_YEAR",
-            "VEH_MAKE",
-            "VEH_MODEL",
-            "VEH_COLOR",
-            "OCCUPANTS",
-            "OUTCOME",
-        ],
-        entities={
-            "driver": {"kind": "Person", "properties": {"name": "DRIVER_NAME", "birthDate": "DOB"}},
-            "phone": {"kind": "Phone", "properties": {"number": "PHONE"}},
-            "vehicle": {
-                "kind": "Vehicle",
-                "properties": {
-                    "plate": "PLATE",
-                    "plateState": "PLATE_STATE",
-                    "year": "VEH_YEAR",
-                    "make": "VEH_MAKE",
-                    "model": "VEH_MODEL",
-                    "color": "VEH_COLOR",
-                },
-            },
-        },
+        **layout(
+            """
+            STOP_ID
+            STOP_DATE
+            STOP_TIME
+            AGENCY
+            COUNTY
+            HIGHWAY
+            DRIVER_NAME  driver.name
+            DOB          driver.birthDate
+            PHONE        phone.number
+            PLATE        vehicle.plate
+            PLATE_STATE  vehicle.plateState
+            VEH_YEAR     vehicle.year
+            VEH_MAKE     vehicle.make
+            VEH_MODEL    vehicle.model
+            VEH_COLOR    vehicle.color
+            OCCUPANTS
+            OUTCOME
+            """,
+            driver="Person",
+            phone="Phone",
+            vehicle="Vehicle",
+        ),
         links={
-            "stop": {
-                "kind": "Stop",
-                "subject": "driver",
-                "object": "vehicle",
-                "start": {"columns": ["STOP_DATE", "STOP_TIME"]},
-                "properties": {
-                    "place": "COUNTY",
-                    "agency": "AGENCY",
-                    "incident": "STOP_ID",
-                    "passengers": "OCCUPANTS",
-                    "outcome": "OUTCOME",
-                },
-            },
-            "phone_use": {"kind": "PhoneUse", "subject": "driver", "object": "phone"},
+            "stop": link(
+                "Stop",
+                "driver",
+                "vehicle",
+                start=("STOP_DATE", "STOP_TIME"),
+                place="COUNTY",
+                agency="AGENCY",
+                incident="STOP_ID",
+                passengers="OCCUPANTS",
+                outcome="OUTCOME",
+            ),
+            "phone_use": uses("driver", "phone"),
         },
         date_column="DOB",
         text_column="DRIVER_NAME",
@@ -442,7 +373,7 @@ def state_traffic_stops(ctx: Ctx) -> Source:
     facts = ctx.facts("us_stop")
     r = ctx.render(spec.name, Style("US", "en", "MDY", upper=1.0))
     rng = ctx.rng(spec.name)
-    agency = {"TX": "TX DPS", "AZ": "AZ DPS", "CA": "CHP"}
+    agencies = {"TX": "TX DPS", "AZ": "AZ DPS", "CA": "CHP"}
 
     def rows() -> Iterator[Row]:
         for i, f in enumerate(facts, 1):
@@ -458,7 +389,7 @@ def state_traffic_stops(ctx: Ctx) -> Source:
                 "STOP_ID": f"{state}{f.when:%y}-{i:07d}",
                 "STOP_DATE": r.date(f.when, i % 3 == 0),
                 "STOP_TIME": f.when.strftime("%H%M"),
-                "AGENCY": agency.get(state, f"{state} SP"),
+                "AGENCY": agencies.get(state, f"{state} SP"),
                 "COUNTY": _county_of(f.place),
                 "HIGHWAY": rng.choice(
                     ("US-281", "US-77", "IH-35", "IH-10", "US-83", "SH-100", "IH-19", "I-8")
@@ -491,72 +422,47 @@ def us_arrests(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="us_arrests",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter="|",
         encoding="utf-8",
         description="County jail bookings and federal arrest records",
-        columns=[
-            "BOOKING_NO",
-            "ARREST_DATE",
-            "ARREST_TIME",
-            "AGENCY",
-            "CHARGE",
-            "LAST",
-            "FIRST",
-            "MIDDLE",
-            "AKA",
-            "DOB",
-            "SEX",
-            "A_NUMBER",
-            "SSN",
-            "ADDRESS",
-            "CITY",
-            "STATE",
-            "ZIP",
-            "PHONE",
-        ],
-        entities={
-            "arrestee": {
-                "kind": "Person",
-                "properties": {
-                    "lastName": "LAST",
-                    "firstName": "FIRST",
-                    "middleName": "MIDDLE",
-                    "alias": "AKA",
-                    "birthDate": "DOB",
-                    "gender": "SEX",
-                    "aNumber": "A_NUMBER",
-                    "ssn": "SSN",
-                },
-            },
-            "address": {
-                "kind": "Address",
-                "properties": {
-                    "street": "ADDRESS",
-                    "city": "CITY",
-                    "state": "STATE",
-                    "postalCode": "ZIP",
-                },
-            },
-            "phone": {"kind": "Phone", "properties": {"number": "PHONE"}},
-        },
+        **layout(
+            """
+            BOOKING_NO
+            ARREST_DATE
+            ARREST_TIME
+            AGENCY
+            CHARGE
+            LAST         arrestee.lastName
+            FIRST        arrestee.firstName
+            MIDDLE       arrestee.middleName
+            AKA          arrestee.alias
+            DOB          arrestee.birthDate
+            SEX          arrestee.gender
+            A_NUMBER     arrestee.aNumber
+            SSN          arrestee.ssn
+            ADDRESS      address.street
+            CITY         address.city
+            STATE        address.state
+            ZIP          address.postalCode
+            PHONE        phone.number
+            """,
+            arrestee="Person",
+            address="Address",
+            phone="Phone",
+        ),
         links={
-            "arrest": {
-                "kind": "Arrest",
-                "subject": "arrestee",
-                "start": {"columns": ["ARREST_DATE", "ARREST_TIME"]},
-                "properties": {
-                    "place": "CITY",
-                    "agency": "AGENCY",
-                    "incident": "BOOKING_NO",
-                    "charge": "CHARGE",
-                },
-            },
-            "residence": {"kind": "Residence", "subject": "arrestee", "object": "address"},
-            "phone_use": {"kind": "PhoneUse", "subject": "arrestee", "object": "phone"},
+            "arrest": link(
+                "Arrest",
+                "arrestee",
+                start=("ARREST_DATE", "ARREST_TIME"),
+                place="CITY",
+                agency="AGENCY",
+                incident="BOOKING_NO",
+                charge="CHARGE",
+            ),
+            "residence": link("Residence", "arrestee", "address"),
+            "phone_use": uses("arrestee", "phone"),
         },
         date_column="DOB",
         text_column="LAST",
@@ -614,73 +520,55 @@ def mt_transfers(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="mt_transfers",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=",",
         encoding="utf-8",
         currency="USD",
         description="Money-transmitter send records (subpoenaed), US agents",
-        columns=[
-            "TXN_ID",
-            "TXN_DATE",
-            "TXN_TIME",
-            "AGENT_ID",
-            "AGENT_CITY",
-            "AGENT_STATE",
-            "SENDER_FIRST",
-            "SENDER_LAST",
-            "SENDER_DOB",
-            "SENDER_PHONE",
-            "SENDER_ID_TYPE",
-            "SENDER_ID_NO",
-            "RECEIVER_NAME",
-            "RECEIVER_CITY",
-            "RECEIVER_COUNTRY",
-            "RECEIVER_PHONE",
-            "SEND_AMOUNT",
-            "SEND_CURRENCY",
-            "FEE",
-            "PAYOUT_AMOUNT",
-            "PAYOUT_CURRENCY",
-        ],
-        entities={
-            "sender": {
-                "kind": "Person",
-                "properties": {
-                    "firstName": "SENDER_FIRST",
-                    "lastName": "SENDER_LAST",
-                    "birthDate": "SENDER_DOB",
-                },
-            },
-            "sender_id": {
-                "kind": "IdentityDocument",
-                "properties": {"number": "SENDER_ID_NO", "docType": "SENDER_ID_TYPE"},
-            },
-            "sender_phone": {"kind": "Phone", "properties": {"number": "SENDER_PHONE"}},
-            "receiver": {"kind": "Person", "properties": {"name": "RECEIVER_NAME"}},
-            "receiver_phone": {"kind": "Phone", "properties": {"number": "RECEIVER_PHONE"}},
-        },
+        **layout(
+            """
+            TXN_ID
+            TXN_DATE
+            TXN_TIME
+            AGENT_ID
+            AGENT_CITY
+            AGENT_STATE
+            SENDER_FIRST      sender.firstName
+            SENDER_LAST       sender.lastName
+            SENDER_DOB        sender.birthDate
+            SENDER_PHONE      sender_phone.number
+            SENDER_ID_TYPE    sender_id.docType
+            SENDER_ID_NO      sender_id.number
+            RECEIVER_NAME     receiver.name
+            RECEIVER_CITY
+            RECEIVER_COUNTRY
+            RECEIVER_PHONE    receiver_phone.number
+            SEND_AMOUNT
+            SEND_CURRENCY
+            FEE
+            PAYOUT_AMOUNT
+            PAYOUT_CURRENCY
+            """,
+            sender="Person",
+            sender_id="IdentityDocument",
+            sender_phone="Phone",
+            receiver="Person",
+            receiver_phone="Phone",
+        ),
         links={
-            "transfer": {
-                "kind": "Payment",
-                "subject": "sender",
-                "object": "receiver",
-                "start": {"columns": ["TXN_DATE", "TXN_TIME"]},
-                "properties": {
-                    "amount": "SEND_AMOUNT",
-                    "currency": "SEND_CURRENCY",
-                    "reference": "TXN_ID",
-                    "place": "AGENT_CITY",
-                },
-            },
-            "sender_phone_use": {"kind": "PhoneUse", "subject": "sender", "object": "sender_phone"},
-            "receiver_phone_use": {
-                "kind": "PhoneUse",
-                "subject": "receiver",
-                "object": "receiver_phone",
-            },
+            "transfer": link(
+                "Payment",
+                "sender",
+                "receiver",
+                start=("TXN_DATE", "TXN_TIME"),
+                amount="SEND_AMOUNT",
+                currency="SEND_CURRENCY",
+                reference="TXN_ID",
+                place="AGENT_CITY",
+            ),
+            "sender_phone_use": uses("sender", "sender_phone"),
+            "sender_id_holder": holds("sender", "sender_id", "HOLDER"),
+            "receiver_phone_use": uses("receiver", "receiver_phone"),
         },
         date_column="SENDER_DOB",
         text_column="SENDER_LAST",
@@ -777,38 +665,36 @@ def subpoena_calls(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="subpoena_calls",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter="\t",
         encoding="utf-8",
         description="Carrier call records returned on subpoena (one line per call of a target)",
-        columns=[
-            "TARGET_NUMBER",
-            "SUBSCRIBER",
-            "CALLING_NUMBER",
-            "CALLED_NUMBER",
-            "CALL_DATE",
-            "CALL_TIME",
-            "DURATION_SEC",
-            "DIRECTION",
-        ],
-        entities={
-            "target": {"kind": "Phone", "properties": {"number": "TARGET_NUMBER"}},
-            "subscriber": {"kind": "Person", "properties": {"name": "SUBSCRIBER"}},
-            "caller": {"kind": "Phone", "properties": {"number": "CALLING_NUMBER"}},
-            "callee": {"kind": "Phone", "properties": {"number": "CALLED_NUMBER"}},
-        },
+        **layout(
+            """
+            TARGET_NUMBER   target.number
+            SUBSCRIBER      subscriber.name
+            CALLING_NUMBER  caller.number
+            CALLED_NUMBER   callee.number
+            CALL_DATE
+            CALL_TIME
+            DURATION_SEC
+            DIRECTION
+            """,
+            target="Phone",
+            subscriber="Person",
+            caller="Phone",
+            callee="Phone",
+        ),
         links={
-            "call": {
-                "kind": "Call",
-                "subject": "caller",
-                "object": "callee",
-                "start": {"columns": ["CALL_DATE", "CALL_TIME"]},
-                "properties": {"duration": "DURATION_SEC", "callType": "DIRECTION"},
-            },
-            "subscription": {"kind": "PhoneUse", "subject": "subscriber", "object": "target"},
+            "call": link(
+                "Call",
+                "caller",
+                "callee",
+                start=("CALL_DATE", "CALL_TIME"),
+                duration="DURATION_SEC",
+                callType="DIRECTION",
+            ),
+            "subscription": uses("subscriber", "target"),
         },
         date_column="CALL_DATE",
         text_column="SUBSCRIBER",
@@ -862,67 +748,38 @@ def us_vehicle_registrations(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="us_vehicle_registrations",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=",",
         encoding="utf-8",
         lineterminator="\r\n",
         description="State motor-vehicle title and registration records",
-        columns=[
-            "TITLE_NO",
-            "VIN",
-            "PLATE",
-            "REG_STATE",
-            "YEAR",
-            "MAKE",
-            "MODEL",
-            "COLOR",
-            "OWNER_NAME",
-            "OWNER_DOB",
-            "ADDRESS",
-            "CITY",
-            "STATE",
-            "ZIP",
-            "REG_DATE",
-        ],
-        entities={
-            "vehicle": {
-                "kind": "Vehicle",
-                "properties": {
-                    "vin": "VIN",
-                    "plate": "PLATE",
-                    "plateState": "REG_STATE",
-                    "year": "YEAR",
-                    "make": "MAKE",
-                    "model": "MODEL",
-                    "color": "COLOR",
-                },
-            },
-            "owner": {
-                "kind": "Person",
-                "properties": {"name": "OWNER_NAME", "birthDate": "OWNER_DOB"},
-            },
-            "address": {
-                "kind": "Address",
-                "properties": {
-                    "street": "ADDRESS",
-                    "city": "CITY",
-                    "state": "STATE",
-                    "postalCode": "ZIP",
-                },
-            },
-        },
+        **layout(
+            """
+            TITLE_NO
+            VIN         vehicle.vin
+            PLATE       vehicle.plate
+            REG_STATE   vehicle.plateState
+            YEAR        vehicle.year
+            MAKE        vehicle.make
+            MODEL       vehicle.model
+            COLOR       vehicle.color
+            OWNER_NAME  owner.name
+            OWNER_DOB   owner.birthDate
+            ADDRESS     address.street
+            CITY        address.city
+            STATE       address.state
+            ZIP         address.postalCode
+            REG_DATE
+            """,
+            vehicle="Vehicle",
+            owner="Person",
+            address="Address",
+        ),
         links={
-            "ownership": {
-                "kind": "Ownership",
-                "subject": "owner",
-                "object": "vehicle",
-                "start": {"column": "REG_DATE"},
-                "properties": {"role": {"literal": "REGISTERED OWNER"}},
-            },
-            "residence": {"kind": "Residence", "subject": "owner", "object": "address"},
+            "ownership": link(
+                "Ownership", "owner", "vehicle", start="REG_DATE", role=lit("REGISTERED OWNER")
+            ),
+            "residence": link("Residence", "owner", "address"),
         },
         date_column="REG_DATE",
         text_column="OWNER_NAME",
@@ -968,54 +825,41 @@ def lease_records(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="lease_records",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=";",
         encoding="utf-8-sig",
         lineterminator="\r\n",
         currency="USD",
         description="Residential lease records from property managers (subpoenaed)",
-        columns=[
-            "LEASE_ID",
-            "PROPERTY_ADDRESS",
-            "CITY",
-            "STATE",
-            "ZIP",
-            "TENANT_NAME",
-            "TENANT_DOB",
-            "TENANT_PHONE",
-            "LEASE_START",
-            "TERM_MONTHS",
-            "MONTHLY_RENT",
-            "LANDLORD",
-        ],
-        entities={
-            "tenant": {
-                "kind": "Person",
-                "properties": {"name": "TENANT_NAME", "birthDate": "TENANT_DOB"},
-            },
-            "property": {
-                "kind": "Address",
-                "properties": {
-                    "street": "PROPERTY_ADDRESS",
-                    "city": "CITY",
-                    "state": "STATE",
-                    "postalCode": "ZIP",
-                },
-            },
-            "phone": {"kind": "Phone", "properties": {"number": "TENANT_PHONE"}},
-        },
+        **layout(
+            """
+            LEASE_ID
+            PROPERTY_ADDRESS  property.street
+            CITY              property.city
+            STATE             property.state
+            ZIP               property.postalCode
+            TENANT_NAME       tenant.name
+            TENANT_DOB        tenant.birthDate
+            TENANT_PHONE      phone.number
+            LEASE_START
+            TERM_MONTHS
+            MONTHLY_RENT
+            LANDLORD
+            """,
+            tenant="Person",
+            property="Address",
+            phone="Phone",
+        ),
         links={
-            "lease": {
-                "kind": "Lease",
-                "subject": "tenant",
-                "object": "property",
-                "start": {"column": "LEASE_START"},
-                "properties": {"amount": "MONTHLY_RENT", "landlord": "LANDLORD"},
-            },
-            "phone_use": {"kind": "PhoneUse", "subject": "tenant", "object": "phone"},
+            "lease": link(
+                "Lease",
+                "tenant",
+                "property",
+                start="LEASE_START",
+                amount="MONTHLY_RENT",
+                landlord="LANDLORD",
+            ),
+            "phone_use": uses("tenant", "phone"),
         },
         date_column="TENANT_DOB",
         text_column="TENANT_NAME",
@@ -1067,75 +911,52 @@ def h2a_employment(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="h2a_employment",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=",",
         encoding="utf-8",
         description="H-2A worker rosters with the foreign recruiter named by the employer",
-        columns=[
-            "CASE_NO",
-            "EMPLOYER_NAME",
-            "EMPLOYER_FEIN",
-            "WORKSITE_CITY",
-            "WORKSITE_STATE",
-            "WORKER_LAST",
-            "WORKER_FIRST",
-            "WORKER_DOB",
-            "PASSPORT_NO",
-            "NATIONALITY",
-            "VISA_CLASS",
-            "START_DATE",
-            "RECRUITER_NAME",
-            "RECRUITER_REG_NO",
-            "RECRUITER_REGISTERED",
-            "FEE_REPORTED",
-            "FEE_CURRENCY",
-        ],
-        entities={
-            "worker": {
-                "kind": "Person",
-                "properties": {
-                    "lastName": "WORKER_LAST",
-                    "firstName": "WORKER_FIRST",
-                    "birthDate": "WORKER_DOB",
-                    "passportNumber": "PASSPORT_NO",
-                    "nationality": "NATIONALITY",
-                },
-            },
-            "employer": {
-                "kind": "Organization",
-                "properties": {"name": "EMPLOYER_NAME", "registrationNumber": "EMPLOYER_FEIN"},
-            },
-            "recruiter": {
-                "kind": "Organization",
-                "properties": {
-                    "name": "RECRUITER_NAME",
-                    "registrationNumber": "RECRUITER_REG_NO",
-                    "registeredRecruiter": "RECRUITER_REGISTERED",
-                },
-            },
-        },
+        **layout(
+            """
+            CASE_NO
+            EMPLOYER_NAME         employer.name
+            EMPLOYER_FEIN         employer.registrationNumber
+            WORKSITE_CITY
+            WORKSITE_STATE
+            WORKER_LAST           worker.lastName
+            WORKER_FIRST          worker.firstName
+            WORKER_DOB            worker.birthDate
+            PASSPORT_NO           worker.passportNumber
+            NATIONALITY           worker.nationality
+            VISA_CLASS
+            START_DATE
+            RECRUITER_NAME        recruiter.name
+            RECRUITER_REG_NO      recruiter.registrationNumber
+            RECRUITER_REGISTERED  recruiter.registeredRecruiter
+            FEE_REPORTED
+            FEE_CURRENCY
+            """,
+            worker="Person",
+            employer="Organization",
+            recruiter="Organization",
+        ),
         links={
-            "employment": {
-                "kind": "Employment",
-                "subject": "worker",
-                "object": "employer",
-                "start": {"column": "START_DATE"},
-                "properties": {
-                    "visaType": "VISA_CLASS",
-                    "fee": "FEE_REPORTED",
-                    "currency": "FEE_CURRENCY",
-                },
-            },
-            "recruitment": {
-                "kind": "Recruitment",
-                "subject": "recruiter",
-                "object": "worker",
-                "start": {"column": "START_DATE"},
-                "properties": {"fee": "FEE_REPORTED", "currency": "FEE_CURRENCY"},
-            },
+            "employment": link(
+                "Employment",
+                "worker",
+                "employer",
+                start="START_DATE",
+                visaType="VISA_CLASS",
+                fee="FEE_REPORTED",
+                currency="FEE_CURRENCY",
+            ),
+            "recruitment": link(
+                "Recruitment",
+                "recruiter",
+                "worker",
+                start="START_DATE",
+                fee="FEE_REPORTED",
+                currency="FEE_CURRENCY",
+            ),
         },
         date_column="WORKER_DOB",
         text_column="WORKER_LAST",
@@ -1184,40 +1005,27 @@ def phone_extractions(ctx: Ctx) -> Source:
     spec = SourceSpec(
         name="phone_extractions",
         fmt="csv",
-        country="US",
-        language="en",
-        date_convention="MDY",
-        phone_region="US",
+        **agency("US"),
         delimiter=",",
         encoding="utf-8",
         description="Forensic extractions of seized phones: the contact list, one contact a line",
-        columns=[
-            "CASE_NO",
-            "EXTRACTION_DATE",
-            "DEVICE_OWNER",
-            "DEVICE_NUMBER",
-            "CONTACT_NAME",
-            "CONTACT_NUMBER",
-        ],
-        entities={
-            "owner": {"kind": "Person", "properties": {"name": "DEVICE_OWNER"}},
-            "device": {"kind": "Phone", "properties": {"number": "DEVICE_NUMBER"}},
-            "contact": {"kind": "Person", "properties": {"alias": "CONTACT_NAME"}},
-            "contact_phone": {"kind": "Phone", "properties": {"number": "CONTACT_NUMBER"}},
-        },
+        **layout(
+            """
+            CASE_NO
+            EXTRACTION_DATE
+            DEVICE_OWNER     owner.name
+            DEVICE_NUMBER    device.number
+            CONTACT_NAME     contact.alias
+            CONTACT_NUMBER   contact_phone.number
+            """,
+            owner="Person",
+            device="Phone",
+            contact="Person",
+            contact_phone="Phone",
+        ),
         links={
-            "device_use": {
-                "kind": "PhoneUse",
-                "subject": "owner",
-                "object": "device",
-                "start": {"column": "EXTRACTION_DATE"},
-            },
-            "contact_use": {
-                "kind": "PhoneUse",
-                "subject": "contact",
-                "object": "contact_phone",
-                "properties": {"contactName": "CONTACT_NAME"},
-            },
+            "device_use": link("PhoneUse", "owner", "device", start="EXTRACTION_DATE"),
+            "contact_use": link("PhoneUse", "contact", "contact_phone", contactName="CONTACT_NAME"),
         },
         date_column="EXTRACTION_DATE",
         text_column="CONTACT_NAME",
