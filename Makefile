@@ -17,19 +17,27 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Front-end libraries (Cytoscape.js) come from the npm registry into git-ignored node_modules/.
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch node_modules/.installed
 
-demo: $(STAMP)
+install: $(STAMP) node_modules/.installed
+
+demo: $(STAMP) node_modules/.installed
 	$(BIN)/python scripts/demo.py --out $(DEMO) --seed $(SEED)
 
-test: $(STAMP)
+test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest -n auto -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
 
-bench: $(STAMP)
+serve: $(STAMP) node_modules/.installed
+	$(BIN)/eslabon serve --store $(DEMO)/eslabon.duckdb
+
+bench: $(STAMP) node_modules/.installed
 	$(BIN)/python bench/run_all.py
 
 clean:

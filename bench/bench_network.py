@@ -213,6 +213,11 @@ def main() -> None:
             "disruption_s": 10,
         }
     }
+    previous = Path(__file__).parent / "results" / "network.json"
+    if only and previous.exists():  # a partial run updates the other figures' file in place
+        kept = json.loads(previous.read_text())
+        kept.pop("machine", None)
+        result = {**kept, **result}
     try:
         for label, seed in SEEDS.items():
             if not only or label in only:

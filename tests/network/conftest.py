@@ -33,3 +33,7 @@ def barbell() -> ig.Graph:
 def path4() -> ig.Graph:
     """n0 – n1 – n2 – n3."""
     return named(ig.Graph([(0, 1), (1, 2), (2, 3)]))
+
+
+# Store-backed fixtures of the network stage (a tiny world, ingested, resolved, built).
+from tests.network.store_fixtures import built, st, world  # noqa: E402, F401

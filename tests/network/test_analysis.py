@@ -15,7 +15,6 @@ from eslabon.network.rules import load_rules
 from eslabon.network.store_disrupt import rank_stored
 from eslabon.store import open_store
 from tests.conftest import run_cli
-from tests.network.store_fixtures import built, st, world  # noqa: F401
 
 
 def test_the_smuggling_network_is_found_with_its_kind(st) -> None:

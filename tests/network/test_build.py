@@ -11,7 +11,6 @@ from eslabon.ingest.load import ingest
 from eslabon.network.analyse import run_network
 from eslabon.network.build import build_network
 from eslabon.store import open_store
-from tests.network.store_fixtures import built, st, world  # noqa: F401
 
 
 def test_every_link_becomes_an_entity_edge_with_its_source_row(st) -> None:
@@ -78,6 +77,5 @@ def test_rerun_gives_the_same_tables(built: Path) -> None:
 def test_network_before_resolution_is_a_clear_error(world: Path, tmp_path: Path) -> None:
     with open_store(tmp_path / "ws.duckdb") as s:
         ingest(s, world)
-        with pytest.raises(EslabonError, match="resolve"):
-            with s.transaction():
-                build_network(s)
+        with pytest.raises(EslabonError, match="resolve"), s.transaction():
+            build_network(s)

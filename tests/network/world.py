@@ -292,8 +292,7 @@ def make_world(folder: Path, seed: int = 1, n_background: int = 30) -> Path:
                 {"p": m, "a": "A1"},
             )
         call("P006", "P001", day + 1)
-        for m, rel in zip(group, relatives[t * 4 : t * 4 + 4], strict=True):
-            rel_i = relatives.index(rel)
+        for rel in relatives[t * 4 : t * 4 + 4]:
             for k in range(3):  # structured: three small transfers after arrival
                 w.add(
                     "payments",
@@ -301,8 +300,13 @@ def make_world(folder: Path, seed: int = 1, n_background: int = 30) -> Path:
                     {"s": rel, "r": "P007"},
                 )
             call(rel, "P007", day + 1)
-            _ = rel_i
         call("P007", "P001", day + 3)
+        # the collector passes the money up to the coordinator
+        w.add(
+            "payments",
+            [people["P007"], people["P001"], "9000", _day(day + 4)[:10]],
+            {"s": "P007", "r": "P001"},
+        )
         if t == 0:  # the seed incident: the truck is stopped
             for p in [driver, *group[:2]]:
                 w.add(

@@ -191,3 +191,43 @@ def test_never_raises_on_arbitrary_text(raw, region):
     result = normalize_phone(raw, region)
     assert result.status in ("valid", "possible", "invalid", "empty")
     assert (result.e164 is not None) == (result.status in ("valid", "possible"))
+
+
+_LAYOUT = st.sampled_from([" ", "-", ".", "(", ")", "  ", ""])
+
+
+@st.composite
+def plain_numbers(draw):
+    """Digits with layout characters and maybe a leading +: the forms the fast path takes."""
+    groups = draw(st.lists(st.text("0123456789", min_size=1, max_size=5), min_size=1, max_size=6))
+    text = "".join(g + draw(_LAYOUT) for g in groups)
+    if draw(st.booleans()):
+        text = draw(st.sampled_from(["+", "+ ", "+("])) + text
+    return text.strip()
+
+
+@given(plain_numbers(), st.sampled_from(["MX", "US", "GT", "HN", "SV", None]))
+@settings(max_examples=400, deadline=None)
+def test_plain_fast_path_agrees_with_full_reading(raw, region):
+    from eslabon.normalize.phones import _PLAIN, _full, _normalize
+
+    assume(raw and _PLAIN.fullmatch(raw))
+    assert _normalize(raw, region) == _full(raw, region)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "+52 1 55 1234 5678",
+        "(956) 555-0123",
+        "011 52 55 1234 5678",
+        "55.1234.5678",
+        "+1 956 555 0199",
+    ],
+)
+def test_plain_fast_path_known_forms(raw):
+    from eslabon.normalize.phones import _PLAIN, _full, _normalize
+
+    assert _PLAIN.fullmatch(raw)
+    for region in ("MX", "US"):
+        assert _normalize(raw, region) == _full(raw, region)

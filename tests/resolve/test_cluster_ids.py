@@ -13,19 +13,48 @@ def test_threshold_and_components() -> None:
 
 
 def test_weak_bridge_between_two_groups_is_refused() -> None:
-    # Two tight triangles joined by one bridge: chaining would make one cluster of six.
-    edges = [
-        ("a1", "a2", 0.99), ("a1", "a3", 0.99), ("a2", "a3", 0.99),
-        ("b1", "b2", 0.99), ("b1", "b3", 0.99), ("b2", "b3", 0.99),
-        ("a3", "b1", 0.96),
-    ]  # fmt: skip
-    nodes = ["a1", "a2", "a3", "b1", "b2", "b3"]
-    r = cluster(nodes, edges, threshold=0.95)
+    # Two tight groups of four joined by one bridge: chaining would make one cluster of eight.
+    a = ["a1", "a2", "a3", "a4"]
+    b = ["b1", "b2", "b3", "b4"]
+    edges = [(x, y, 0.99) for g in (a, b) for i, x in enumerate(g) for y in g[i + 1 :]]
+    edges.append(("a4", "b1", 0.96))
+    r = cluster(a + b, edges, threshold=0.95)
     assert len(r.clusters()) == 2
     assert r.refused["weak_support"] == 1
-    # With support from most of the smaller group, the merge goes through.
-    more = [*edges, ("a1", "b2", 0.97), ("a2", "b3", 0.97)]
-    assert len(cluster(nodes, more, threshold=0.95).clusters()) == 1
+    # With support from a third of the smaller group, the merge goes through.
+    more = [*edges, ("a1", "b2", 0.97)]
+    assert len(cluster(a + b, more, threshold=0.95).clusters()) == 1
+
+
+def test_given_name_conflict_refused_unless_overwhelming() -> None:
+    # Siblings: a record without a given name (n) bridges ANGEL and TERESA of one family.
+    names = {
+        "angel": (["A524", "~ANG"], ["A524", "~ANG", "R362", "S52"]),
+        "teresa": (["T62", "~TER"], ["T62", "~TER", "R362", "S52"]),
+        "chuy": (["C", "J26", "~CHU", "~JES"], ["J26", "~CHU", "~JES", "R362"]),
+        "jesus": (["J26", "~JES"], ["J26", "~JES", "R362"]),
+    }
+    edges = [("angel", "n", 0.99), ("n", "teresa", 0.98), ("chuy", "jesus", 0.98)]
+    r = cluster(["angel", "n", "teresa", "chuy", "jesus"], edges, threshold=0.95, names=names)
+    assert r.label["angel"] == r.label["n"] != r.label["teresa"]
+    assert r.refused["given_name"] == 1
+    assert r.label["chuy"] == r.label["jesus"]  # a nickname key shared: compatible
+    # Shared identifiers and birth date outweigh a replaced given name (FEBRL-style errors).
+    r = cluster(["angel", "teresa"], [("angel", "teresa", 0.99999)], threshold=0.95, names=names)
+    assert len(r.clusters()) == 1
+
+
+def test_soft_conflict_overridden_only_by_overwhelming_edges() -> None:
+    hard = {"a": {"birth": ["1980-01-02"]}, "b": {"birth": ["1980-01-03"]}}
+    weak = cluster("ab", [("a", "b", 0.98)], threshold=0.95, hard_values=hard, soft_attrs=["birth"])
+    assert weak.refused["conflict"] == 1 and len(weak.clusters()) == 2
+    strong = cluster(
+        "ab", [("a", "b", 0.99999)], threshold=0.95, hard_values=hard, soft_attrs=["birth"]
+    )
+    assert len(strong.clusters()) == 1
+    # A hard (not soft) identifier is never overridden.
+    hard_only = cluster("ab", [("a", "b", 0.99999)], threshold=0.95, hard_values=hard)
+    assert len(hard_only.clusters()) == 2
 
 
 def test_conflicting_hard_identifiers_split() -> None:

@@ -20,6 +20,7 @@ from eslabon.cli import network as _network  # noqa: F401  isort: skip
 from eslabon.cli import trace as _trace  # noqa: F401  isort: skip
 from eslabon.cli import case as _case  # noqa: F401  isort: skip
 from eslabon.cli import export as _export  # noqa: F401  isort: skip
+from eslabon.cli import serve as _serve  # noqa: F401  isort: skip
 
 
 def main() -> None:

@@ -298,14 +298,24 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
         from_truth[t].append(e)
     kinds = {r["network_id"]: r["kind"] for r in read_csv(truth_dir, "networks.csv")}
     roles_by_person = true_roles(truth_dir)
+    phone_owner: dict[str, set[str]] = defaultdict(set)
+    for r in read_csv(truth_dir, "phone_users.csv"):
+        phone_owner[r["phone_id"]].add(r["person_id"])
     net = load_network(store)
     networks, roles, _info = load_results(store, net)
     inferred = role_tuples(roles)
     per_network = []
     for tid, kind in sorted(kinds.items()):
         true_people = {p for p, rows in roles_by_person.items() if any(n == tid for n, _ in rows)}
+        # the true network as recorded: its people and the phones they use
+        owned = {ph for ph, who in phone_owner.items() if who & true_people}
         member_idx = sorted(
-            {net.index[e] for p in true_people for e in from_truth.get(p, []) if e in net.index}
+            {
+                net.index[e]
+                for p in true_people | owned
+                for e in from_truth.get(p, [])
+                if e in net.index
+            }
         )
         if len(member_idx) < 3:
             per_network.append({"network_id": tid, "kind": kind, "skipped": "too few recorded"})

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from eslabon.errors import EslabonError
+from eslabon.evaluate.truth import truth_file
 from eslabon.store.connection import Store
 
 Section = Callable[[Store, Path], dict[str, Any]]
@@ -35,6 +36,7 @@ def evaluate(store: Store, truth_dir: Path, only: list[str] | None = None) -> di
     does not require running every later stage first. Sections named in ``only`` must run:
     their errors propagate, and an unknown name is an error.
     """
+    truth_file(truth_dir, "mentions.csv")  # no truth at all is an error, not a skipped section
     if only:
         unknown = [name for name in only if name not in SECTIONS]
         if unknown:

@@ -122,8 +122,14 @@ def _phone_users(store: Store) -> None:
                 SELECT object_entity, start_at FROM net_edges WHERE kind = 'Call'
             ) GROUP BY phone
         )
-        SELECT u.phone, u.person, coalesce(u.s, c.s), coalesce(u.e, c.e), u.ids, 'record'
+        -- A phone with one recorded user (a burner seized at a stop) is theirs for all its
+        -- calls; a shared phone keeps each user's recorded span.
+        SELECT u.phone, u.person,
+               CASE WHEN n.users = 1 THEN least(u.s, c.s) ELSE coalesce(u.s, c.s) END,
+               CASE WHEN n.users = 1 THEN greatest(u.e, c.e) ELSE coalesce(u.e, c.e) END,
+               u.ids, 'record'
         FROM use u LEFT JOIN calls c ON c.phone = u.phone
+        JOIN (SELECT phone, count(*) AS users FROM use GROUP BY phone) n ON n.phone = u.phone
         """
     )
 

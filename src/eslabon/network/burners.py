@@ -23,7 +23,8 @@ class BurnerConfig:
     max_gap_days: float = 60.0  # the next phone starts within this of the previous one's end
     gap_scale_days: float = 30.0  # a longer silence between the phones weakens the proposal
     overlap_days: float = 1.0  # spans may touch by this much (a day of double use)
-    min_shared: int = 2  # shared contacts
+    min_shared: int = 4  # shared contacts
+    min_active_days: float = 3.0  # each phone in use over at least this span
     min_score: float = 0.15
     max_contact_degree: int = 60  # a contact of more phones than this says nothing (a call centre)
 
@@ -137,6 +138,8 @@ def propose_burners(
             if n < config.min_shared:
                 continue
             (a, sa), (b, sb) = sorted(((a, spans[a]), (b, spans[b])), key=lambda x: (x[1][0], x[0]))
+            if min(sa[1] - sa[0], sb[1] - sb[0]) < config.min_active_days:
+                continue  # a phone seen in one burst only: two crew members look alike there
             gap = sb[0] - sa[1]
             if gap < -config.overlap_days or gap > config.max_gap_days:
                 continue

@@ -175,9 +175,10 @@ def detect_networks(
                 anchors[v] = anchors.get(v, 0.0) + float(cfg.get("incident_weight", 1.0))
     core = grow_core(net, set(anchors) | burners, int(cfg.get("core_min_partners", 2)))
     members = sorted(core)
-    parts = [[members[i] for i in part] for part in _leiden(
-        net, rules, seed, float(cfg.get("resolution", 1.0)), members
-    )]
+    parts = [
+        [members[i] for i in part]
+        for part in _leiden(net, rules, seed, float(cfg.get("resolution", 1.0)), members)
+    ]
     found: list[tuple[list[int], float]] = []
     leftovers: list[list[int]] = []
     for people in parts:

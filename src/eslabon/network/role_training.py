@@ -23,6 +23,13 @@ from eslabon.network.roles import KINDS, VICTIM_ROLES, network_features
 from eslabon.store import open_store
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Write repeated conditions in full: a reader should not chase YAML anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
     """Features of detected members with their true role (first role of a person)."""
     with open_store(store_path, read_only=True) as st:
@@ -81,6 +88,7 @@ def fit_rules(frame: pd.DataFrame, *, max_depth: int = 7, min_leaf: int = 2) -> 
                     int(t.n_node_samples[node]),
                     {
                         "role": role,
+                        "learned": True,
                         "when": conds,
                         "why": f"learned: behaves like the {role.replace('_', ' ')}s of the "
                         f"training worlds ({t.n_node_samples[node]} alike, purity {purity:.2f})",
@@ -89,8 +97,11 @@ def fit_rules(frame: pd.DataFrame, *, max_depth: int = 7, min_leaf: int = 2) -> 
             )
             return
         name, thr = features[t.feature[node]], round(float(t.threshold[node]), 4)
-        walk(t.children_left[node], [*conds, {"feature": name, "max": thr}])
-        walk(t.children_right[node], [*conds, {"feature": name, "min": round(thr + 1e-4, 4)}])
+        walk(t.children_left[node], [*(dict(c) for c in conds), {"feature": name, "max": thr}])
+        walk(
+            t.children_right[node],
+            [*(dict(c) for c in conds), {"feature": name, "min": round(thr + 1e-4, 4)}],
+        )
 
     walk(0, [])
     # leaves are disjoint, so their order only matters for readability
@@ -110,12 +121,15 @@ def main(argv: list[str]) -> None:
     frame = pd.concat(frames, ignore_index=True)
     rules = fit_rules(frame)
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
-    data["roles"] = rules
+    # Hand-written domain rules (events the training worlds may lack) stay first.
+    kept = [r for r in data.get("roles", []) if not r.get("learned")]
     text = out.read_text(encoding="utf-8")
     head = text[: text.index("roles:\n")] if "roles:\n" in text else text
     tail_keys = {k: v for k, v in data.items() if k in ("default_role", "coerced", "stages")}
-    body = yaml.safe_dump({"roles": rules}, sort_keys=False, allow_unicode=True, width=100)
-    tail = yaml.safe_dump(tail_keys, sort_keys=False, allow_unicode=True, width=100)
+    body = yaml.dump(
+        {"roles": kept + rules}, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100
+    )
+    tail = yaml.dump(tail_keys, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
     out.write_text(head + body + "\n" + tail, encoding="utf-8")
     counts = frame["role"].value_counts().to_dict()
     print(f"{len(rules)} rules from {len(frame)} members {counts} → {out}")

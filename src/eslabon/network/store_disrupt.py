@@ -23,40 +23,50 @@ from eslabon.network.graph import PersonNetwork
 from eslabon.network.recovery import Capacity, RecoveryConfig
 from eslabon.store.connection import Store
 
-# What the route carries, and the stages it must pass, per network kind.
-CARRIED = {
-    "smuggling": frozenset({"migrant", "victim"}),
-    "labour_trafficking": frozenset({"victim", "migrant"}),
-    "drugs": frozenset({"distributor"}),
-}
+# The people a route moves (never targets, and no part of its future capacity) and the stages
+# a new group must pass, first to last, per network kind.
+CARRIED = frozenset({"migrant", "victim"})
 STAGES = {
     "smuggling": ("recruiter", "guide", "driver", "stash_keeper"),
     "labour_trafficking": ("fraudulent_recruiter", "recruiter", "driver", "stash_keeper"),
-    "drugs": ("importer", "lab_operator", "courier"),
+    "drugs": ("importer", "lab_operator", "courier", "distributor"),
 }
 
 
 def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> Capacity:
-    """Σ over components of (carried people) × (share of the route's stages present)."""
-    carried = CARRIED.get(kind, CARRIED["smuggling"])
+    """How many new groups the crew could still move end to end.
+
+    Over the crew alone (the people carried are past cargo, not future routes): in each
+    component, (first-stage holders) × (last-stage holders) × (share of the middle stages
+    present). Stages nobody holds in the network are left out, so the measure fits what the
+    records show.
+    """
     stages = tuple(
-        s
-        for s in STAGES.get(kind, STAGES["smuggling"])
-        if present_roles is None or s in present_roles
+        x
+        for x in STAGES.get(kind, STAGES["smuggling"])
+        if present_roles is None or x in present_roles
     )
 
     def capacity(graph: ig.Graph) -> float:
-        if graph.vcount() == 0 or not stages:
+        if graph.vcount() == 0 or len(stages) < 2:
             return 0.0
-        membership = graph.connected_components().membership
-        roles = graph.vs["roles"]
-        cargo: dict[int, int] = {}
-        have: dict[int, set[str]] = {}
-        for c, rs in zip(membership, roles, strict=True):
-            if carried.intersection(rs):
-                cargo[c] = cargo.get(c, 0) + 1
-            have.setdefault(c, set()).update(s for s in rs if s in stages)
-        return float(sum(n * len(have.get(c, ())) / len(stages) for c, n in cargo.items()))
+        crew = [i for i, rs in enumerate(graph.vs["roles"]) if not CARRIED.intersection(rs)]
+        sub = graph.induced_subgraph(crew)
+        membership = sub.connected_components().membership
+        first: dict[int, int] = {}
+        last: dict[int, int] = {}
+        middle: dict[int, set[str]] = {}
+        for c, rs in zip(membership, sub.vs["roles"], strict=True):
+            first[c] = first.get(c, 0) + (stages[0] in rs)
+            last[c] = last.get(c, 0) + (stages[-1] in rs)
+            middle.setdefault(c, set()).update(x for x in rs if x in stages[1:-1])
+        inner = max(1, len(stages) - 2)
+        return float(
+            sum(
+                first[c] * last[c] * (len(middle[c]) / inner if len(stages) > 2 else 1.0)
+                for c in first
+            )
+        )
 
     return capacity
 
@@ -64,16 +74,22 @@ def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> C
 def network_graph(
     net: PersonNetwork, members: list[int], roles: dict[str, tuple[str, ...]]
 ) -> ig.Graph:
-    """Persons of the network with their roles; unknown-user phones collapsed into ties."""
+    """Persons of the network with their roles; unknown-user phones collapsed into ties.
+
+    Phones that call each other form one web (the crew's burners); every person who talks
+    through the same web is tied to the others, so the crew stays connected as it is in life.
+    """
     people = [v for v in members if net.is_person(v)]
     g = net.graph(members)
-    extra: list[tuple[int, int]] = []
     idx = {v: i for i, v in enumerate(g.vs["idx"])}
-    for v in members:
-        if net.is_person(v):
-            continue
-        around = sorted({u for u in g.neighbors(idx[v]) if net.is_person(g.vs[u]["idx"])})
-        extra.extend(combinations(around, 2))
+    phones = [i for i in range(g.vcount()) if not net.is_person(g.vs[i]["idx"])]
+    web = g.induced_subgraph(phones).connected_components().membership if phones else []
+    talkers: dict[int, set[int]] = {}
+    for j, i in enumerate(phones):
+        talkers.setdefault(web[j], set()).update(
+            u for u in g.neighbors(i) if net.is_person(g.vs[u]["idx"])
+        )
+    extra = [pair for group in talkers.values() for pair in combinations(sorted(group), 2)]
     if extra:
         g.add_edges(extra, attributes={"weight": [1.0] * len(extra)})
     g = g.induced_subgraph([idx[v] for v in people])
@@ -105,7 +121,10 @@ def rank_network(
         evidence=evidence,
         capacity=route_capacity(kind, present),
         capacity_name=f"{kind} route: carried people still connected to every stage",
-        recovery=RecoveryConfig(runs=10, measure_efficiency=False, seed=seed),
+        # A network's route is short: the best dozen candidates per round and five recovery
+        # runs each keep a whole workspace's ranking within seconds.
+        recovery=RecoveryConfig(runs=5, measure_efficiency=False, seed=seed),
+        pool=max(12, top),
         seed=seed,
     )
     return ranking, evidence

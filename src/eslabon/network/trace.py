@@ -196,11 +196,18 @@ class TraceResult:
     def to_dict(self) -> dict[str, Any]:
         return {
             "seed": self.seed,
-            "actors": [asdict(a) for a in self.actors],
+            "actors": [_actor_dict(a) for a in self.actors],
             "money": self.money,
             "excluded": self.excluded,
             "config": self.config,
         }
+
+
+def _actor_dict(a: Actor) -> dict[str, Any]:
+    """Like dataclasses.asdict, without its deep copies (the trace's hot path)."""
+    out = dict(a.__dict__)
+    out["path"] = [dict(step.__dict__, link_ids=list(step.link_ids)) for step in a.path]
+    return out
 
 
 @dataclass
@@ -255,7 +262,11 @@ def trace(
             for k in net.adjacency[v]
             if (t := net.ties[k]).other(v) in chain and t.via in STRONG_VIA
         }
-        if len(strong) >= config.min_outside_ties:
+        # co-detained with the chain (migrants in the stopped van) counts by itself
+        caught = any(
+            net.ties[k].criminal and net.ties[k].other(v) in chain for k in net.adjacency[v]
+        )
+        if caught or len(strong) >= config.min_outside_ties:
             chain.add(v)
         elif v in info.network:
             excluded["other_network"] += 1

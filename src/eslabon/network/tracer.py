@@ -23,12 +23,46 @@ class Tracer:
         self.net = load_network(store)
         self.networks, self.roles, self.info = load_results(store, self.net)
         self.seeds = SeedIndex(store)
+        self.captions = dict(zip(self.net.ids, self.net.captions, strict=True))
+        # Provenance of every link, in memory: enriching a trace is then a lookup, not a scan.
+        self.sources = {
+            r[0]: (r[1], r[2], r[3])
+            for r in store.query("SELECT source_id, name, path, sha256 FROM sources")
+        }
+        frame = store.query_df(
+            """
+            SELECT link_id, kind, subject_entity AS subject, object_entity AS object,
+                   strftime(start_at, '%Y-%m-%dT%H:%M') AS at, source_id, row_num AS row,
+                   props->>'amount' AS amount, props->>'currency' AS currency
+            FROM net_edges
+            """
+        )
+        self.link_pos = {lid: i for i, lid in enumerate(frame["link_id"])}
+        self.link_items = [(c, frame[c].tolist()) for c in frame.columns if c != "link_id"]
+        self.owners = dict(
+            store.query(
+                "SELECT object_entity, min(subject_entity) FROM net_edges WHERE kind = "
+                "'Ownership' AND object_kind = 'Account' GROUP BY 1"
+            )
+        )
 
     def trace(self, query: str, config: TraceConfig | None = None) -> dict[str, Any]:
         """The full answer for one seed, as a JSON-ready dict."""
         seed = self.seeds.seed(query)
         result = trace(self.net, seed, self.info, config)
         return self.enrich(result)
+
+    def _links(self, link_ids: list[str]) -> dict[str, dict[str, Any]]:
+        out = {}
+        for lid in link_ids:
+            i = self.link_pos.get(lid)
+            if i is None:
+                continue
+            row = {c: values[i] for c, values in self.link_items}
+            name, path, sha = self.sources.get(row["source_id"], (None, None, None))
+            row["row"] = int(row["row"])
+            out[lid] = {"link_id": lid, **row, "source": name, "file": path, "sha256": sha}
+        return out
 
     def enrich(self, result: TraceResult) -> dict[str, Any]:
         """Add source file/row/sha256 to every path step and amounts/direction to money."""
@@ -37,17 +71,13 @@ class Tracer:
             {lid for a in out["actors"] for s in a["path"] for lid in s["link_ids"]}
             | {lid for m in out["money"] for lid in m["link_ids"]}
         )
-        info = _links(self.store, link_ids)
+        info = self._links(link_ids)
         for actor in out["actors"]:
             for step in actor["path"]:
                 step["evidence"] = [info[x] for x in step.pop("link_ids") if x in info]
-        captions = dict(zip(self.net.ids, self.net.captions, strict=True))
+        captions = self.captions
         flows: dict[tuple[str, str, str], dict[str, Any]] = {}
-        owners = _owners(
-            self.store,
-            {info[x]["subject"] for m in out["money"] for x in m["link_ids"] if x in info}
-            | {info[x]["object"] for m in out["money"] for x in m["link_ids"] if x in info},
-        )
+        owners = self.owners
         for m in out["money"]:
             for lid in m["link_ids"]:
                 row = info.get(lid)
@@ -82,41 +112,3 @@ class Tracer:
             key=lambda f: (-f["amount"], f["from"], f["to"]),
         )
         return out
-
-
-def _links(store: Store, link_ids: list[str]) -> dict[str, dict[str, Any]]:
-    if not link_ids:
-        return {}
-    import pandas as pd
-
-    con = store.connection
-    con.register("_trace_links", pd.DataFrame({"link_id": link_ids}))
-    try:
-        rows = store.query_dicts(
-            """
-            SELECT e.link_id, e.kind, e.subject_entity AS subject, e.object_entity AS object,
-                   strftime(e.start_at, '%Y-%m-%dT%H:%M') AS at, s.name AS source, s.path AS file,
-                   e.row_num AS row, s.sha256, e.props->>'amount' AS amount,
-                   e.props->>'currency' AS currency
-            FROM _trace_links x JOIN net_edges e USING (link_id)
-            JOIN sources s ON s.source_id = e.source_id
-            """
-        )
-    finally:
-        con.unregister("_trace_links")
-    return {r["link_id"]: r for r in rows}
-
-
-def _owners(store: Store, holders: set[str]) -> dict[str, str]:
-    """Account → its owner, for reading money flows person to person."""
-    accounts = sorted(h for h in holders if h)
-    if not accounts:
-        return {}
-    marks = ",".join("?" * len(accounts))
-    return dict(
-        store.query(
-            f"SELECT object_entity, min(subject_entity) FROM net_edges WHERE kind = 'Ownership' "
-            f"AND object_kind = 'Account' AND object_entity IN ({marks}) GROUP BY 1",
-            accounts,
-        )
-    )

@@ -63,10 +63,22 @@ def normalize_phone(raw: object, region: str | None) -> PhoneResult:
     return _normalize(text, reg)
 
 
+# A number written with digits and layout only (spaces, dots, dashes, brackets, a leading +):
+# nothing to split, no extension, no words, so its reading depends on its digits alone.
+_PLAIN = re.compile(r"\+?[\d\s().\-]*\d[\d\s().\-]*")
+
+
 @lru_cache(maxsize=262144)
 def _normalize(text: str, region: str | None) -> PhoneResult:
     if not text:
         return PhoneResult(None, "empty", "")
+    if _PLAIN.fullmatch(text):  # fast path: "55 1234 5678" and "5512345678" share one reading
+        return _read_digits(_NON_DIGIT.sub("", text), text.startswith("+"), region, (), None)
+    return _full(text, region)
+
+
+def _full(text: str, region: str | None) -> PhoneResult:
+    """Any text: split off other numbers and extensions, note words, then read the digits."""
     notes: list[str] = []
     parts = [p for p in _SPLIT_RE.split(text) if len(_NON_DIGIT.sub("", p)) >= 7]
     if len(parts) > 1:
@@ -80,12 +92,21 @@ def _normalize(text: str, region: str | None) -> PhoneResult:
     digits = _NON_DIGIT.sub("", text)
     if not digits:
         return PhoneResult(None, "invalid", f"no digits in {text!r}", extension)
-    if len(digits) > 17:
-        return PhoneResult(None, "invalid", f"too many digits ({len(digits)})", extension)
     first_digit = _DIGIT.search(text)
     plus = first_digit is not None and "+" in text[: first_digit.start()]
     if _WORD.search(text):
         notes.append("text around the number ignored")
+    return _read_digits(digits, plus, region, tuple(notes), extension)
+
+
+@lru_cache(maxsize=262144)
+def _read_digits(
+    digits: str, plus: bool, region: str | None, noted: tuple[str, ...], extension: str | None
+) -> PhoneResult:
+    """The reading of the digits (with or without a written +), after the notes so far."""
+    if len(digits) > 17:
+        return PhoneResult(None, "invalid", f"too many digits ({len(digits)})", extension)
+    notes = list(noted)
 
     # the first valid reading wins; failing that, the first possible one
     fallback: tuple[phonenumbers.PhoneNumber, list[str]] | None = None

@@ -7,7 +7,11 @@ down (single-linkage order, union-find), and refuse a merge of two clusters when
 1. **cannot-link**: a reviewer judged some member of one different from some member of the other;
 2. **conflict**: both clusters carry values of a *hard* identifier (a valid CURP, an A-Number,
    a VIN) and no value is shared — two people with two different CURPs are two people;
-3. **weak support**: both clusters already have several members and fewer than
+3. **given-name conflict** (persons): no given name of either cluster appears, by phonetic
+   key or first three letters (so typos, nicknames and swapped fields still agree), anywhere in
+   the other cluster's names. Siblings share surnames, an address and often a phone; their given names
+   are what tells them apart, and one record missing its given name must not bridge them;
+4. **weak support**: both clusters already have several members and fewer than
    ``min_support`` of the smaller one's members have an above-threshold edge into the other.
    A single bridge between two groups of size ≥ 2 is exactly what chaining looks like;
    a true merge of two fragments of one person is normally backed by many edges, because
@@ -47,12 +51,20 @@ def cluster(
     hard_values: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
     must_link: Iterable[tuple[str, str]] = (),
     cannot_link: Iterable[tuple[str, str]] = (),
-    min_support: float = 0.5,
+    min_support: float = 1 / 3,
+    names: Mapping[str, tuple[Iterable[str], Iterable[str]]] | None = None,
+    names_overridden_at: float = 0.9999,
+    soft_attrs: Iterable[str] = (),
 ) -> ClusterResult:
     """Cluster ``nodes`` using ``edges`` (a, b, probability) at or above ``threshold``.
 
     ``hard_values[node][attr]`` lists the node's values of a hard identifier (conflict guard).
+    ``names[node]`` is (given-name keys, all name keys) for the given-name guard. An edge of
+    probability ≥ ``names_overridden_at`` overrides it and conflicts on ``soft_attrs`` (values
+    that are often mistyped, like a birth date): shared identifiers, address and the rest of the
+    name outweigh one wrong field.
     """
+    soft = set(soft_attrs)
     parent: dict[str, str] = {}
     members: dict[str, list[str]] = {}
     values: dict[str, dict[str, set[str]]] = {}
@@ -62,6 +74,12 @@ def cluster(
         parent[node] = node
         members[node] = [node]
         values[node] = {a: set(v) for a, v in hard_values.get(node, {}).items() if v}
+    names = names or {}
+    given: dict[str, set[str]] = {}
+    known: dict[str, set[str]] = {}
+    for node in parent:
+        g, every = names.get(node, ((), ()))
+        given[node], known[node] = set(g), set(every) | set(g)
     for a, b in cannot_link:
         if a in parent and b in parent:
             cannot[a].add(b)
@@ -84,14 +102,25 @@ def cluster(
         members[ra].extend(members.pop(rb))
         for attr, vals in values.pop(rb).items():
             values[ra].setdefault(attr, set()).update(vals)
+        given[ra].update(given.pop(rb))
+        known[ra].update(known.pop(rb))
 
     def blocked_by_judgement(ra: str, rb: str) -> bool:
         small, other = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
         return any(find(c) == other for n in members[small] for c in cannot.get(n, ()))
 
-    def conflicting(ra: str, rb: str) -> bool:
+    def conflicting(ra: str, rb: str, overwhelming: bool) -> bool:
         va, vb = values[ra], values[rb]
-        return any(attr in vb and not (va[attr] & vb[attr]) for attr in va)
+        return any(
+            attr in vb and not (va[attr] & vb[attr])
+            for attr in va
+            if not (overwhelming and attr in soft)
+        )
+
+    def other_given(ra: str, rb: str) -> bool:
+        return bool(given[ra] and given[rb]) and not (
+            given[ra] & known[rb] or given[rb] & known[ra]
+        )
 
     strong = sorted(
         ((a, b, p) for a, b, p in edges if p >= threshold and a in parent and b in parent),
@@ -107,15 +136,19 @@ def cluster(
         if a in parent and b in parent and (ra := find(a)) != (rb := find(b)):
             union(ra, rb)
 
-    for a, b, _p in strong:
+    for a, b, p in strong:
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
         if cannot and blocked_by_judgement(ra, rb):
             refused["cannot_link"] += 1
             continue
-        if conflicting(ra, rb):
+        overwhelming = p >= names_overridden_at
+        if conflicting(ra, rb, overwhelming):
             refused["conflict"] += 1
+            continue
+        if not overwhelming and other_given(ra, rb):
+            refused["given_name"] += 1
             continue
         size_a, size_b = len(members[ra]), len(members[rb])
         if min(size_a, size_b) >= 2:

@@ -133,13 +133,16 @@ CREATE OR REPLACE TEMP MACRO eslabon_name_code(t) AS (
     left(t, 1) || array_to_string(list_filter(
         list_filter(
             string_split(translate(t, '{_SOUND_FROM}', '{_SOUND_TO}'), ''),
-            lambda x, i: i = 1
-                OR x <> string_split(translate(t, '{_SOUND_FROM}', '{_SOUND_TO}'), '')[i - 1]
+            lambda _nc_x, _nc_i: _nc_i = 1 OR _nc_x <> string_split(
+                translate(t, '{_SOUND_FROM}', '{_SOUND_TO}'), '')[_nc_i - 1]
         ),
-        lambda x, i: i > 1 AND x <> '0'), '')
+        lambda _nc_x, _nc_i: _nc_i > 1 AND _nc_x <> '0'), '')
     END
 )
 """
+# (The macro's lambda variables have unusual names: a macro is expanded inline, so a caller's
+# ``lambda x: eslabon_name_code(x)`` would otherwise be captured by the macro's own ``x``.)
+
 
 # Per mention: the phonetic keys of every name token it carries in any slot (given names, their
 # formal forms behind nicknames, both surnames, hyphen-merged parts), and every pair of them.
@@ -175,6 +178,11 @@ named AS (
 )
 SELECT b.*,
     coalesce(n.name_codes, []) AS name_codes,
+    coalesce(n.g, []) AS given_forms,
+    coalesce(list_distinct(list_concat(list_transform(n.g, lambda x: eslabon_name_code(x)),
+        list_transform(n.g, lambda x: '~' || left(x, 3)))), []) AS given_keys,
+    coalesce(list_distinct(list_concat(n.name_codes,
+        list_transform(list_concat(n.g, n.s), lambda x: '~' || left(x, 3)))), []) AS name_keys,
     list_distinct(flatten([
         flatten(list_transform(n.g, lambda x: list_transform(n.s,
             lambda y: x || '|' || eslabon_name_code(y)))),
@@ -211,6 +219,10 @@ def _else() -> dict[str, Any]:
 
 def _jw(col: str, t: float) -> str:
     return f"jaro_winkler_similarity({col}_l, {col}_r) >= {t}"
+
+
+# Both surnames present in both records, in the opposite slots (a US form reversing them).
+BOTH_SWAPPED = "paternal_l = maternal_r AND maternal_l = paternal_r"
 
 
 def _typo(col: str, sorted_col: str) -> str:
@@ -260,6 +272,10 @@ def comparisons() -> list[dict[str, Any]]:
             _level("given_l = given_r", "exact", tf="given"),
             _level("given_canonical_l = given_canonical_r", "same after nicknames"),
             _level("given_key_l = given_key_r", "same main given name"),
+            _level(
+                "list_has_any(given_forms_l, given_forms_r)",
+                "a nickname that may stand for the other's name",
+            ),
             _level("list_has_any(given_tokens_l, given_tokens_r)", "a given name shared"),
             _level(
                 "given_l = paternal_r OR paternal_l = given_r",
@@ -277,6 +293,7 @@ def comparisons() -> list[dict[str, Any]]:
         "comparison_levels": [
             _level("paternal_l IS NULL OR paternal_r IS NULL", "missing", null=True),
             _level("paternal_l = paternal_r", "exact", tf="paternal"),
+            _level(BOTH_SWAPPED, "paternal and maternal swapped"),
             _level(
                 "paternal_l = maternal_r OR maternal_l = paternal_r "
                 "OR list_contains(surname_tokens_r, paternal_l) "
@@ -299,6 +316,7 @@ def comparisons() -> list[dict[str, Any]]:
         "comparison_levels": [
             _level("maternal_l IS NULL OR maternal_r IS NULL", "missing", null=True),
             _level("maternal_l = maternal_r", "exact", tf="maternal"),
+            _level(BOTH_SWAPPED, "paternal and maternal swapped"),
             _level(
                 "maternal_l = paternal_r OR paternal_l = maternal_r "
                 "OR list_contains(surname_tokens_r, maternal_l) "
@@ -391,7 +409,8 @@ def blocking_rules() -> list[dict[str, Any]]:
     - a shared *pair* of name keys — the name, whatever slot its parts landed in;
     - one shared name key and the birth date (either reading of day/month), for names too
       damaged for two keys to survive;
-    - one shared name key and a phone used by both.
+    - one shared name key and a phone used by both, or the postcode, or the town;
+    - the birth date and the town; the street address and the town.
     """
     return [
         _rule("l.curp = r.curp"),
@@ -404,6 +423,10 @@ def blocking_rules() -> list[dict[str, Any]]:
             "birth_keys",
         ),
         _rule("l.name_codes = r.name_codes AND l.phones = r.phones", "name_codes", "phones"),
+        _rule("l.name_codes = r.name_codes AND l.postcode = r.postcode", "name_codes"),
+        _rule("l.name_codes = r.name_codes AND l.address_city = r.address_city", "name_codes"),
+        _rule("l.birth_date = r.birth_date AND l.address_city = r.address_city"),
+        _rule("l.address_street = r.address_street AND l.address_city = r.address_city"),
     ]
 
 

@@ -26,7 +26,7 @@ from eslabon.resolve.ids import assign_ids
 from eslabon.resolve.sqlutil import first as _first
 from eslabon.store.connection import Store
 
-DEFAULT_THRESHOLD = 0.95
+DEFAULT_THRESHOLD = 0.97
 EDGE_FLOOR = 0.01
 Progress = Callable[[str], None]
 
@@ -96,8 +96,13 @@ def _hard_values(store: Store, sql: str | None) -> dict[str, dict[str, list[str]
     return out
 
 
+# Values two clusters must share one of to merge (the conflict guard): a valid CURP; a birth
+# date, either reading of day/month (two people born on different days are two people — a
+# record without a birth date bridges namesakes, and this keeps the bridge from gluing them).
 PERSON_HARD_SQL = """
     SELECT unique_id, 'curp', curp FROM _person_input WHERE curp IS NOT NULL AND curp_valid
+    UNION ALL
+    SELECT unique_id, 'birth', CAST(unnest(birth_keys) AS VARCHAR) FROM _person_input
 """
 
 
@@ -395,6 +400,14 @@ def _write_persons(
         hard_values=_hard_values(store, PERSON_HARD_SQL),
         must_link=must,
         cannot_link=cannot,
+        soft_attrs=("birth",),
+        names={
+            m: (g, every)
+            for m, g, every in store.query(
+                "SELECT unique_id, given_keys, name_keys FROM _person_input "
+                "WHERE len(given_keys) > 0"
+            )
+        },
     )
     for reason, count in result.refused.items():
         report.refused[f"Person:{reason}"] = count

@@ -1,0 +1,49 @@
+"""`eslabon serve`: the analysts' web workspace over one workspace file."""
+
+from __future__ import annotations
+
+import threading
+from typing import Annotated
+
+import typer
+
+from eslabon.cli.app import StoreOption, app, console, store_path
+from eslabon.errors import EslabonError
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8765,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="Refuse every change (review decisions, ingest).")
+    ] = False,
+    idle_release: Annotated[
+        float,
+        typer.Option(
+            "--idle-release",
+            min=0.1,
+            help="Seconds without a request after which the workspace file is let go, so other "
+            "eslabon commands can use it.",
+        ),
+    ] = 2.0,
+    store: StoreOption = None,
+) -> None:
+    """Serve search, entities, network, trace, targets, review and sources in a browser."""
+    import uvicorn
+
+    from eslabon.web.app import create_app, node_modules, run_warmup
+
+    path = store_path(store)
+    if not path.exists():
+        raise EslabonError("no workspace here yet", file=str(path), hint="run `eslabon ingest`")
+    web = create_app(path, read_only=read_only, idle_release=idle_release)
+    threading.Thread(target=run_warmup, args=(web,), daemon=True).start()
+    if node_modules() is None:
+        console.print(
+            "[yellow]Cytoscape.js is not installed: the network view needs `npm install` "
+            "(or `make install`) in the repository[/]"
+        )
+    mode = " (read-only)" if read_only else ""
+    console.print(f"eslabon workspace{mode}: [bold]http://{host}:{port}/[/]  (Ctrl+C stops)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -1,0 +1,684 @@
+"""The analysts' web workspace: server-rendered pages over the pipeline's functions, each with
+a JSON twin under /api documented in the OpenAPI schema.
+
+Pages read through ``Workspace.reader()``; every change (review decisions, ingest) passes the
+single ``require_writer`` dependency, where access control will be enforced later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import yaml
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from eslabon.errors import EslabonError
+from eslabon.report.i18n import catalogue
+from eslabon.web import models, queries
+from eslabon.web.jobs import Job, Jobs
+from eslabon.web.workspace import Workspace, WorkspaceBusy
+
+LANGS = ("en", "es")
+LANG_COOKIE = "eslabon_lang"
+HERE = Path(__file__).parent
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": models.Problem, "description": "a request the workspace cannot answer"},
+    404: {"model": models.Problem, "description": "no such entity, mention or job"},
+    503: {"model": models.Problem, "description": "another eslabon command holds the workspace"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    403: {"model": models.Problem, "description": "this server is read-only"},
+}
+
+
+def node_modules() -> Path | None:
+    """Where `npm install` put Cytoscape.js (the repository root's node_modules)."""
+    for base in (Path.cwd(), *HERE.parents):
+        dist = base / "node_modules" / "cytoscape" / "dist"
+        if dist.is_dir():
+            return dist
+    return None
+
+
+@cache
+def _labels() -> dict[str, list[str]]:
+    text = resources.files("eslabon.web.i18n").joinpath("labels.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def translator(lang: str) -> Any:
+    idx = LANGS.index(lang)
+
+    def t(key: str, **params: Any) -> str:
+        entry = _labels().get(key)
+        text = entry[idx] if entry else key
+        return text.format(**params) if params else text
+
+    return t
+
+
+def request_lang(request: Request) -> str:
+    """The cookie set by the language switch, else the browser's preference, else English."""
+    lang = request.cookies.get(LANG_COOKIE)
+    if lang in LANGS:
+        return lang
+    accept = request.headers.get("accept-language", "")
+    return "es" if accept.lower().startswith("es") else "en"
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who makes a change; the one seam where access control will be enforced."""
+
+    user: str
+
+
+def require_writer(request: Request) -> Writer:
+    """Every write action depends on this: refused on a read-only server."""
+    if request.app.state.read_only:
+        raise HTTPException(403, "this workspace is served read-only: nothing can be changed")
+    user = request.headers.get("x-eslabon-user") or f"web:{getpass.getuser()}"
+    return Writer(user=user[:80])
+
+
+WriterDep = Annotated[Writer, Depends(require_writer)]
+
+
+class Explanations:
+    """Comparison waterfalls, computed in batches on the job thread and kept per model."""
+
+    def __init__(self, ws: Workspace, jobs: Jobs) -> None:
+        self.ws, self.jobs = ws, jobs
+        self.done: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+        self.pending: set[tuple[str, str, str]] = set()
+        self.lock = threading.Lock()
+
+    def get(self, model_id: str, a: str, b: str) -> tuple[bool, dict[str, Any] | None]:
+        key = (model_id, *sorted((a, b)))
+        with self.lock:
+            if key in self.done:
+                return True, self.done[key]
+        return False, None
+
+    def request(self, model_id: str, pairs: list[tuple[str, str]]) -> bool:
+        """Queue the pairs not computed yet; True when some are still being computed."""
+        with self.lock:
+            todo = [
+                tuple(sorted(p))
+                for p in pairs
+                if (model_id, *sorted(p)) not in self.done
+                and (model_id, *sorted(p)) not in self.pending
+            ]
+            self.pending |= {(model_id, *p) for p in todo}
+            waiting = any((model_id, *sorted(p)) in self.pending for p in pairs)
+        if todo:
+            self.jobs.submit("explain", lambda job: self._run(job, model_id, todo))
+        return waiting
+
+    def _run(self, job: Job, model_id: str, pairs: list[tuple[str, str]]) -> None:
+        job.total = len(pairs)
+        try:
+            with self.ws.scratch_lock, self.ws.reader() as st:
+                found = queries.explain_pairs(st, pairs)
+        finally:
+            with self.lock:
+                for a, b in pairs:
+                    self.pending.discard((model_id, a, b))
+        with self.lock:
+            for a, b in pairs:
+                res = found.get((a, b))
+                if res is None and (b, a) in found:
+                    res = found[(b, a)]
+                self.done[(model_id, a, b)] = res
+        job.done = len(pairs)
+
+
+def create_app(store: Path | str, *, read_only: bool = False, idle_release: float = 2.0) -> FastAPI:
+    """The application for one workspace file."""
+    ws = Workspace(Path(store), idle_release=idle_release)
+    jobs = Jobs()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+        ws.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="eslabon workspace",
+        version="1",
+        description="Search, entities, network, trace, targets, review and sources of one "
+        "eslabon workspace. Every HTML page has this JSON twin.",
+    )
+    app.state.ws = ws
+    app.state.jobs = jobs
+    app.state.read_only = read_only
+    app.state.explanations = Explanations(ws, jobs)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    dist = node_modules()
+    if dist is not None:
+        app.mount("/vendor/cytoscape", StaticFiles(directory=str(dist)), name="cytoscape")
+
+    # -- errors: a page for people, a Problem for the API ---------------------------------------
+    def _problem(request: Request, status: int, detail: str) -> Response:
+        if request.url.path.startswith("/api") or request.url.path.startswith("/openapi"):
+            return JSONResponse({"detail": detail}, status_code=status)
+        lang = request_lang(request)
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            _ctx(request, lang, status=status, detail=detail),
+            status_code=status,
+        )
+
+    @app.exception_handler(EslabonError)
+    def _user_error(request: Request, err: EslabonError) -> Response:
+        return _problem(request, 400, err.describe())
+
+    @app.exception_handler(LookupError)
+    def _missing(request: Request, err: LookupError) -> Response:
+        return _problem(request, 404, f"not found: {err.args[0] if err.args else ''}")
+
+    @app.exception_handler(WorkspaceBusy)
+    def _busy(request: Request, err: WorkspaceBusy) -> Response:
+        resp = _problem(request, 503, translator(request_lang(request))("busy"))
+        resp.headers["Retry-After"] = "2"
+        return resp
+
+    def _ctx(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
+        cat = catalogue(lang)
+        return {
+            "lang": lang,
+            "t": translator(lang),
+            "term": cat.term,
+            "gen": cat.generated,
+            "read_only": app.state.read_only,
+            "path": request.url.path,
+            "query": str(request.url.query),
+            "urlencode": urlencode,
+            **extra,
+        }
+
+    def page(request: Request, name: str, **extra: Any) -> HTMLResponse:
+        lang = request_lang(request)
+        return templates.TemplateResponse(request, name, _ctx(request, lang, **extra))
+
+    # -- language --------------------------------------------------------------------------
+    @app.get("/lang/{lang}", include_in_schema=False)
+    def switch_language(lang: str, next: str = "/search") -> Response:
+        if lang not in LANGS:
+            raise HTTPException(404, f"no language {lang!r}")
+        target = next if next.startswith("/") and not next.startswith("//") else "/search"
+        resp = RedirectResponse(target, status_code=303)
+        resp.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="lax")
+        return resp
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/search", status_code=303)
+
+    # -- search ----------------------------------------------------------------------------
+    def _search(
+        q: str, kind: str | None, role: str | None, network: str | None, country: str | None,
+        source: str | None, limit: int,
+    ) -> dict[str, Any]:  # fmt: skip
+        filters = {"kind": kind, "role": role, "network": network, "country": country,
+                   "source": source}  # fmt: skip
+        with ws.reader() as st:
+            index = ws.memo("search-index", lambda: queries.build_search_index(st))
+        if not q.strip():
+            return {"query": q, "filters": filters, "total": 0, "hits": [], "facets": {}}
+        hits, facets, total = index.search(q, filters, limit=limit)
+        return {
+            "query": q,
+            "filters": filters,
+            "total": total,
+            "hits": [queries.public_hit(h) for h in hits],
+            "facets": facets,
+        }
+
+    @app.get("/api/search", response_model=models.SearchResult, responses=ERRORS, tags=["search"])
+    def api_search(
+        q: Annotated[str, Query(max_length=200, description="name, alias, phone, plate, id")] = "",
+        kind: str | None = None,
+        role: str | None = None,
+        network: str | None = None,
+        country: str | None = None,
+        source: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    ) -> dict[str, Any]:
+        """Accent- and nickname-insensitive search over every resolved entity, with facets."""
+        return _search(q, kind, role, network, country, source, limit)
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(
+        request: Request,
+        q: Annotated[str, Query(max_length=200)] = "",
+        kind: str | None = None,
+        role: str | None = None,
+        network: str | None = None,
+        country: str | None = None,
+        source: str | None = None,
+    ) -> HTMLResponse:
+        data = _search(q, kind or None, role or None, network or None, country or None,
+                       source or None, 100)  # fmt: skip
+        links: dict[str, list[tuple[str, int, bool, str]]] = {}
+        for f, counts in data["facets"].items():
+            links[f] = []
+            for value, n in list(counts.items())[:25]:
+                active = data["filters"].get(f) == value
+                params = {k: v for k, v in data["filters"].items() if v} | {"q": q}
+                if active:
+                    params.pop(f, None)
+                else:
+                    params[f] = value
+                links[f].append((value, n, active, "/search?" + urlencode(params)))
+        return page(
+            request, "search.html", data=data, facet_names=queries.FACETS, facet_links=links
+        )
+
+    # -- entity ----------------------------------------------------------------------------
+    def _entity(entity_id: str) -> dict[str, Any]:
+        def build() -> dict[str, Any]:
+            with ws.reader() as st:
+                current = queries.current_entity(st, entity_id)
+                return queries.entity_detail(st, current)
+
+        return ws.memo(("entity", entity_id), build)
+
+    @app.get(
+        "/api/entities/{entity_id:path}/case",
+        responses={**ERRORS, 200: {"content": {"text/html": {}, "application/pdf": {}},
+                                   "description": "the case file"}},
+        response_class=Response,
+        tags=["entities"],
+    )  # fmt: skip
+    def case_file(
+        entity_id: str,
+        lang: Annotated[str, Query(pattern="^(en|es)$")] = "en",
+        fmt: Annotated[str, Query(pattern="^(html|pdf)$")] = "html",
+    ) -> Response:
+        """The entity's case file (`eslabon case`), as a download."""
+        from eslabon.report.case_file import build_case, render
+
+        with ws.reader() as st:
+            current = queries.current_entity(st, entity_id)
+            with ws.scratch_lock:  # the merges' waterfalls are re-scored by Splink
+                case = build_case(st, current)
+        body = render(case, lang, fmt)
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in current)
+        media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
+        return Response(
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="case-{safe}.{lang}.{fmt}"'},
+        )
+
+    @app.get(
+        "/api/entities/{entity_id:path}", response_model=models.Entity, responses=ERRORS,
+        tags=["entities"],
+    )  # fmt: skip
+    def api_entity(entity_id: str) -> dict[str, Any]:
+        """Identity with sources, role, counterparts, timeline, evidence and merges of an
+        entity (a retired id or a mention id leads to the current entity)."""
+        return _entity(entity_id)
+
+    @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(request: Request, entity_id: str) -> Response:
+        data = _entity(entity_id)
+        if data["entity_id"] != entity_id:
+            return RedirectResponse(f"/entities/{data['entity_id']}", status_code=303)
+        return page(request, "entity.html", e=data)
+
+    # -- explanations ----------------------------------------------------------------------
+    def _explain(a: str, b: str) -> dict[str, Any]:
+        with ws.reader() as st:
+            kinds = st.query(
+                "SELECT mention_id, kind FROM mentions WHERE list_contains(?, mention_id)", [[a, b]]
+            )
+            model = st.query_one(
+                "SELECT model_id FROM linkage_models WHERE kind = 'Person' "
+                "ORDER BY trained_at DESC LIMIT 1"
+            ) if st.table_exists("linkage_models") else None  # fmt: skip
+        known = dict(kinds)
+        for m in (a, b):
+            if m not in known:
+                raise LookupError(m)
+        if known[a] != "Person" or known[b] != "Person" or model is None:
+            return {"status": "unavailable", "a": a, "b": b, "note": "not_person"}
+        ready, found = app.state.explanations.get(model[0], a, b)
+        if ready:
+            if found is None:
+                return {"status": "unavailable", "a": a, "b": b, "note": "not scored"}
+            return {"status": "ready", "a": a, "b": b, "explanation": found}
+        app.state.explanations.request(model[0], [(a, b)])
+        return {"status": "pending", "a": a, "b": b}
+
+    @app.get("/api/explain", response_model=models.ExplainStatus, responses=ERRORS, tags=["review"])
+    def api_explain(a: str, b: str) -> dict[str, Any]:
+        """The comparison waterfall of two person mentions (computed in the background: poll
+        while ``status`` is ``pending``)."""
+        return _explain(a, b)
+
+    @app.get("/explain", response_class=HTMLResponse, include_in_schema=False)
+    def explain_page(request: Request, a: str, b: str) -> HTMLResponse:
+        return page(request, "explain.html", x=_explain(a, b))
+
+    # -- network ---------------------------------------------------------------------------
+    @app.get(
+        "/api/networks", response_model=list[models.NetworkInfo], responses=ERRORS,
+        tags=["network"],
+    )  # fmt: skip
+    def api_networks() -> list[dict[str, Any]]:
+        """The criminal networks `eslabon network` found."""
+
+        def build() -> list[dict[str, Any]]:
+            with ws.reader() as st:
+                return queries.network_list(st)
+
+        return ws.memo("networks", build)
+
+    @app.get("/api/graph", response_model=models.Graph, responses=ERRORS, tags=["network"])
+    def api_graph(network: str | None = None, focus: str | None = None) -> dict[str, Any]:
+        """Actors and ties of a network, or one actor and its direct ties (to expand a node)."""
+
+        def build() -> dict[str, Any]:
+            with ws.reader() as st:
+                return queries.graph(st, network, focus)
+
+        return ws.memo(("graph", network, focus), build)
+
+    @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
+    def network_page(
+        request: Request,
+        network: str | None = None,
+        focus: str | None = None,
+        trace: str | None = None,
+    ) -> HTMLResponse:
+        with ws.reader() as st:
+            nets = queries.network_list(st)
+            if not network and not focus and nets:
+                network = nets[0]["network_id"]
+            if focus and not network:
+                row = st.query_one(
+                    "SELECT network_id FROM node_roles WHERE entity_id = ?", [focus]
+                ) if queries.analysed(st) else None  # fmt: skip
+                network = row[0] if row and row[0] else None
+        return page(
+            request, "network.html", networks=nets, network=network, focus=focus, trace=trace,
+            has_cytoscape=dist is not None,
+        )  # fmt: skip
+
+    # -- trace -----------------------------------------------------------------------------
+    def _trace(seed: str, hops: int, window: float, horizon: float) -> dict[str, Any]:
+        from eslabon.network.trace import TraceConfig
+        from eslabon.network.tracer import Tracer
+
+        def build() -> dict[str, Any]:
+            with ws.reader() as st:
+                if not queries.analysed(st):
+                    raise EslabonError(
+                        "the network stage has not run here", hint="run `eslabon network`"
+                    )
+                tracer = ws.cached(st, "tracer", Tracer)
+                config = TraceConfig(max_hops=hops, hop_window_days=window, horizon_days=horizon)
+                with ws.object_lock("tracer"):
+                    return tracer.trace(seed.strip(), config)
+
+        return ws.memo(("trace", seed.strip(), hops, window, horizon), build)
+
+    @app.get("/api/trace", response_model=models.Trace, responses=ERRORS, tags=["trace"])
+    def api_trace(
+        seed: Annotated[str, Query(min_length=1, max_length=200)],
+        hops: Annotated[int, Query(ge=1, le=20)] = 6,
+        window: Annotated[float, Query(ge=0.5, le=3650)] = 120.0,
+        horizon: Annotated[float, Query(ge=1, le=20000)] = 1100.0,
+    ) -> dict[str, Any]:
+        """The chain around a seed (`eslabon trace`): actors with evidence paths, money flow."""
+        return _trace(seed, hops, window, horizon)
+
+    @app.get("/trace", response_class=HTMLResponse, include_in_schema=False)
+    def trace_page(
+        request: Request,
+        seed: Annotated[str, Query(max_length=200)] = "",
+        hops: Annotated[int, Query(ge=1, le=20)] = 6,
+        window: Annotated[float, Query(ge=0.5, le=3650)] = 120.0,
+    ) -> HTMLResponse:
+        result = _trace(seed, hops, window, 1100.0) if seed.strip() else None
+        stages: dict[str, list[dict[str, Any]]] = {}
+        if result:
+            for a in result["actors"]:
+                stages.setdefault(a["stage"] or "unknown", []).append(a)
+        order = ["origin", "transit", "border", "destination", "unknown"]
+        return page(
+            request, "trace.html", seed=seed, hops=hops, window=window, result=result,
+            stages=[(s, stages[s]) for s in order if s in stages],
+        )  # fmt: skip
+
+    # -- targets ---------------------------------------------------------------------------
+    @app.get("/api/targets", response_model=models.Targets, responses=ERRORS, tags=["targets"])
+    def api_targets(network: str | None = None) -> dict[str, Any]:
+        """The disruption ranking with reasons and evidence strength; victims never appear,
+        possibly coerced actors are held for a human decision."""
+        return _targets(network)
+
+    def _targets(network: str | None) -> dict[str, Any]:
+        def build() -> dict[str, Any]:
+            with ws.reader() as st:
+                return queries.targets(st, network)
+
+        return ws.memo(("targets", network), build)
+
+    @app.get("/targets", response_class=HTMLResponse, include_in_schema=False)
+    def targets_page(request: Request, network: str | None = None) -> HTMLResponse:
+        return page(request, "targets.html", data=_targets(network or None))
+
+    # -- review ----------------------------------------------------------------------------
+    def _review(limit: int, low: float, high: float | None) -> dict[str, Any]:
+        from eslabon.resolve.review import mention_record, uncertain_pairs
+
+        def build() -> tuple[list[dict[str, Any]], int, Any]:
+            with ws.reader() as st:
+                if not queries.resolved(st):
+                    return [], 0, None
+                pairs = uncertain_pairs(st, low=low, high=high, limit=limit)
+                for p in pairs:
+                    p["left"] = mention_record(st, p["mention_l"])
+                    p["right"] = mention_record(st, p["mention_r"])
+                judged = st.query_one("SELECT count(*) FROM review_judgements")[0]
+                model = st.query_one(
+                    "SELECT model_id FROM linkage_models WHERE kind = 'Person' "
+                    "ORDER BY trained_at DESC LIMIT 1"
+                )
+            return pairs, judged, model
+
+        cached_pairs, judged, model = ws.memo(("review", limit, low, high), build)
+        pairs = [dict(p) for p in cached_pairs]
+        waiting = False
+        if model is not None:
+            waiting = app.state.explanations.request(
+                model[0], [(p["mention_l"], p["mention_r"]) for p in pairs]
+            )
+            for p in pairs:
+                _ok, p["explanation"] = app.state.explanations.get(
+                    model[0], p["mention_l"], p["mention_r"]
+                )
+        else:
+            for p in pairs:
+                p["explanation"] = None
+        return {"pairs": pairs, "judged": int(judged), "pending_explanations": waiting}
+
+    @app.get("/api/review", response_model=models.ReviewQueue, responses=ERRORS, tags=["review"])
+    def api_review(
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        low: Annotated[float, Query(ge=0, le=1)] = 0.2,
+        high: Annotated[float | None, Query(ge=0, le=1)] = None,
+    ) -> dict[str, Any]:
+        """Uncertain person pairs not judged yet, most uncertain first, side by side with
+        their waterfalls (``pending_explanations``: poll again for the missing ones)."""
+        return _review(limit, low, high)
+
+    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    def review_page(
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=100)] = 20,
+        done: Annotated[int | None, Query(ge=0)] = None,
+    ) -> HTMLResponse:
+        return page(request, "review.html", data=_review(limit, 0.2, None), done=done)
+
+    def _decide(decisions: list[tuple[str, str, str]], who: Writer, note: str | None) -> int:
+        from eslabon.resolve.review import record_judgement
+
+        with ws.writer() as st, st.transaction():
+            for a, b, verdict in decisions:
+                record_judgement(st, a, b, verdict, who.user, note)
+        return len(decisions)
+
+    @app.post(
+        "/api/review/decisions", response_model=models.Recorded, responses=WRITE_ERRORS,
+        tags=["review"],
+    )  # fmt: skip
+    def api_decide(body: models.Decisions, who: WriterDep) -> dict[str, Any]:
+        """Record same / different / unsure on pairs of mentions (bulk); they bind the next
+        `eslabon resolve`."""
+        n = _decide([(d.a, d.b, d.verdict) for d in body.decisions], who, body.note)
+        return {"recorded": n, "user": who.user}
+
+    @app.post("/review", include_in_schema=False)
+    def review_form(
+        who: WriterDep,
+        pair: Annotated[list[str], Form()],
+        verdict: Annotated[str, Form()],
+    ) -> Response:
+        decisions = []
+        for p in pair:
+            a, _sep, b = p.partition("|")
+            decisions.append((a, b, verdict))
+        n = _decide(decisions, who, None)
+        return RedirectResponse(f"/review?done={n}", status_code=303)
+
+    # -- sources ---------------------------------------------------------------------------
+    def _sources() -> dict[str, Any]:
+        from eslabon.ingest.status import status
+
+        def build() -> dict[str, Any]:
+            with ws.reader() as st:
+                data = status(st)
+                data["quarantine_reasons"] = queries.quarantine_reasons(st)
+            return data
+
+        return ws.memo("sources", build)
+
+    @app.get("/api/sources", response_model=models.Sources, responses=ERRORS, tags=["sources"])
+    def api_sources() -> dict[str, Any]:
+        """Ingested sources with their row counts, and the quarantine's reasons."""
+        return _sources()
+
+    @app.get(
+        "/api/sources/quarantine", response_model=list[models.QuarantinedRow], responses=ERRORS,
+        tags=["sources"],
+    )  # fmt: skip
+    def api_quarantine(
+        source: str | None = None, limit: Annotated[int, Query(ge=1, le=5000)] = 200
+    ) -> list[dict[str, Any]]:
+        """Refused rows with file line, field and reason."""
+        from eslabon.ingest.status import quarantine
+
+        with ws.reader() as st:
+            return quarantine(st, source, limit)
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page(
+        request: Request, source: str | None = None, job: str | None = None
+    ) -> HTMLResponse:
+        from eslabon.ingest.status import quarantine
+
+        data = _sources()
+
+        def rows_of() -> list[dict[str, Any]]:
+            with ws.reader() as st:
+                return quarantine(st, source or None, 200)
+
+        rows = ws.memo(("quarantine", source or None), rows_of)
+        return page(request, "sources.html", data=data, rows=rows, source=source, job=job)
+
+    def _start_ingest(path: str, who: Writer) -> Job:
+        from eslabon.ingest.load import discover_mappings, ingest
+
+        folder = Path(path).expanduser()
+        if not folder.exists():
+            raise EslabonError("no such folder on the server", file=path)
+        discover_mappings(folder)  # a bad mapping is refused now, with file and line
+
+        def work(job: Job) -> dict[str, Any]:
+            job.message = "reading"
+
+            def progress(*args: Any, **kwargs: Any) -> None:
+                job.done += 1
+                job.message = " ".join(str(a) for a in args)[:120]
+
+            with ws.writer() as st:
+                reports = ingest(st, folder, progress=progress)
+            return {
+                "sources": [
+                    {k: v for k, v in r.__dict__.items() if isinstance(v, str | int | float)}
+                    for r in reports
+                ],
+                "user": who.user,
+            }
+
+        return app.state.jobs.submit("ingest", work)
+
+    @app.post(
+        "/api/ingest", response_model=models.JobState, status_code=202,
+        responses=WRITE_ERRORS, tags=["sources"],
+    )  # fmt: skip
+    def api_ingest(body: models.IngestRequest, who: WriterDep) -> dict[str, Any]:
+        """Ingest a folder of sources (as `eslabon ingest`) in the background; poll the job."""
+        return _start_ingest(body.path, who).public()
+
+    @app.post("/sources/ingest", include_in_schema=False)
+    def ingest_form(who: WriterDep, path: Annotated[str, Form()]) -> Response:
+        job = _start_ingest(path, who)
+        return RedirectResponse(f"/sources?job={job.job_id}", status_code=303)
+
+    @app.get(
+        "/api/jobs/{job_id}", response_model=models.JobState, responses=ERRORS, tags=["sources"]
+    )
+    def api_job(job_id: str) -> dict[str, Any]:
+        """Progress of a background job (ingest, explanations)."""
+        job = app.state.jobs.get(job_id)
+        if job is None:
+            raise LookupError(job_id)
+        return job.public()
+
+    return app
+
+
+def run_warmup(app: FastAPI) -> None:
+    """Build the search index and load the network once, before the first analyst waits."""
+    from eslabon.network.tracer import Tracer
+
+    ws: Workspace = app.state.ws
+    try:
+        with ws.reader() as st:
+            ws.memo("search-index", lambda: queries.build_search_index(st))
+            if queries.analysed(st):
+                ws.cached(st, "tracer", Tracer)
+    except (EslabonError, WorkspaceBusy):
+        pass

@@ -1,0 +1,162 @@
+"""One small synthetic world per test session (built once, shared by xdist workers through a
+lock file), a copy of its workspace per worker, a live `eslabon serve` on loopback, and
+Playwright pointed at Debian's Chromium."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from eslabon.ingest.load import ingest
+from eslabon.network.analyse import run_network
+from eslabon.resolve.pipeline import run_resolve
+from eslabon.store import open_store
+from eslabon.synth.world import generate
+
+SCALE = 0.05
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _build(folder: Path) -> Path:
+    """Synthesise, ingest, resolve and analyse the small world; returns the workspace file."""
+    store = folder / "world.duckdb"
+    if store.exists():
+        return store
+    world = folder / "world"
+    generate(world, seed=7, scale=SCALE)
+    tmp = folder / "building.duckdb"
+    with open_store(tmp) as st:
+        ingest(st, world)
+        run_resolve(st, seed=7)
+        run_network(st)
+    tmp.rename(store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def world_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared built workspace (read it only through copies)."""
+    root = tmp_path_factory.getbasetemp().parent / "eslabon-web-world"
+    root.mkdir(exist_ok=True)
+    with (root / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _build(root)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def copy_store(src: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    dst = folder / "ws.duckdb"
+    shutil.copyfile(src, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def api_store(world_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace copy for in-process (TestClient, schemathesis) tests."""
+    return copy_store(world_store, tmp_path_factory.mktemp("api"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`eslabon serve` in a subprocess on a free loopback port."""
+
+    def __init__(self, store: Path, *, read_only: bool = False) -> None:
+        self.store = store
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [sys.executable, "-m", "eslabon", "serve", "--store", str(store), "--port",
+                str(self.port), "--idle-release", "0.5"]  # fmt: skip
+        if read_only:
+            args.append("--read-only")
+        self.log = (store.parent / "serve.log").open("w")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 30
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"eslabon serve exited: {(store.parent / 'serve.log').read_text()}"
+                )
+            try:
+                if httpx.get(f"{self.url}/openapi.json", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("eslabon serve did not answer within 30 s")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture(scope="session")
+def server(world_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(copy_store(world_store, tmp_path_factory.mktemp("served")))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def read_only_server(
+    world_store: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    srv = Server(copy_store(world_store, tmp_path_factory.mktemp("served-ro")), read_only=True)
+    yield srv
+    srv.stop()
+
+
+# -- Playwright on Debian's Chromium (never `playwright install`) -----------------------------
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CI must have chromium (apt-get install chromium); browser tests never skip in CI"
+            )
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"],
+    }  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {
+        **browser_context_args,
+        "accept_downloads": True,
+        "viewport": {"width": 1400, "height": 900},
+    }
+
+
+def shot(page, name: str) -> None:
+    """Keep a screenshot as a test artifact (test-artifacts/ is git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
