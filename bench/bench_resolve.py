@@ -110,9 +110,7 @@ def idiomatic_mode(store_path: Path, truth_dir: Path) -> dict[str, Any]:
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95
     ).as_pandas_dataframe()
-    scored = int(
-        con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0]
-    )
+    scored = int(con.execute(f"SELECT count(*) FROM {predictions.physical_name}").fetchall()[0][0])
     wall = time.perf_counter() - t0
     counts = linker.inference.predict(threshold_match_probability=0.0)
     candidates = int(con.execute(f"SELECT count(*) FROM {counts.physical_name}").fetchall()[0][0])

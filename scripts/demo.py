@@ -68,7 +68,9 @@ def main() -> None:
         f"\nDone. Results:\n"
         f"  world (sources, mappings, truth): {world}\n"
         f"  workspace (DuckDB):               {store}\n"
-        f"Try: .venv/bin/eslabon status --store {store}"
+        f"Try: .venv/bin/eslabon status --store {store}\n"
+        f"Open the workspace in a browser: `make serve` "
+        f"(or .venv/bin/eslabon serve --store {store}), then http://127.0.0.1:8765/"
     )
 
 

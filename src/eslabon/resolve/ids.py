@@ -16,7 +16,6 @@ import hashlib
 from collections import Counter
 from collections.abc import Mapping
 
-from eslabon.resolve.sqlutil import first as _first
 from eslabon.store.connection import Store
 
 PREFIX = {
@@ -95,9 +94,9 @@ def assign_ids(
 
 def resolve_id(store: Store, some_id: str) -> list[str]:
     """Current entity id(s) for an entity id (current or retired) or a mention id."""
-    if _first(store, "SELECT 1 FROM entities WHERE entity_id = ?", [some_id]):
+    if store.query_one("SELECT 1 FROM entities WHERE entity_id = ?", [some_id]):
         return [some_id]
-    row = _first(store, "SELECT entity_id FROM entity_mentions WHERE mention_id = ?", [some_id])
+    row = store.query_one("SELECT entity_id FROM entity_mentions WHERE mention_id = ?", [some_id])
     if row:
         return [row[0]]
     current: set[str] = set()
@@ -112,7 +111,7 @@ def resolve_id(store: Store, some_id: str) -> list[str]:
                 if new in seen:
                     continue
                 seen.add(new)
-                if _first(store, "SELECT 1 FROM entities WHERE entity_id = ?", [new]):
+                if store.query_one("SELECT 1 FROM entities WHERE entity_id = ?", [new]):
                     current.add(new)
                 else:
                     nxt.append(new)

@@ -123,7 +123,7 @@ PARTICLES = ("DE", "DEL", "LA", "LAS", "LOS", "Y", "VAN", "VON", "DA", "DI", "MA
 
 # A phonetic key modelled on Soundex, without its truncation to four characters: the first
 # letter, then the sound class of each following consonant, repeats collapsed and vowels dropped.
-# GONZLAEZ, GONSALEZ and GONZALEZ share G5242, WOD and WOOD share W3, CSATRO and CASTRO C236:
+# GONZLAEZ, GONSALEZ and GONZALEZ share G5242, WOD and WOOD W3, GLEMDA and GLENDA G453:
 # keying slips and spelling variants land on one key, which makes typo-proof blocking cheap.
 _SOUND_FROM = "AEIOUYHWBFPVCGJKQSXZDTLMNR"
 _SOUND_TO = "00000000111122222222334556"

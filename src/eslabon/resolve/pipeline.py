@@ -23,7 +23,6 @@ import pandas as pd
 from eslabon.resolve import keys, splink_engine
 from eslabon.resolve.cluster import cluster
 from eslabon.resolve.ids import assign_ids
-from eslabon.resolve.sqlutil import first as _first
 from eslabon.store.connection import Store
 
 DEFAULT_THRESHOLD = 0.97
@@ -66,8 +65,7 @@ def _insert_frame(store: Store, table: str, frame: pd.DataFrame) -> None:
 
 def latest_model(store: Store, kind: str = "Person") -> tuple[str, dict[str, Any], float] | None:
     """(model_id, settings, threshold) of the newest stored model of ``kind``."""
-    row = _first(
-        store,
+    row = store.query_one(
         "SELECT model_id, settings, threshold FROM linkage_models WHERE kind = ? "
         "ORDER BY trained_at DESC LIMIT 1",
         [kind],
@@ -292,8 +290,7 @@ def _score_persons(
         return plan
     stored = latest_model(store)
     already = int(
-        _first(
-            store,
+        store.query_one(
             "SELECT count(*) FROM entity_mentions em "
             "JOIN _person_input p ON p.unique_id = em.mention_id",
         )[0]
@@ -310,7 +307,7 @@ def _score_persons(
             "CREATE OR REPLACE TEMP TABLE _person_old AS SELECT * FROM _person_input "
             "WHERE unique_id IN (SELECT mention_id FROM entity_mentions)"
         )
-        plan.new_mentions = int(_first(store, "SELECT count(*) FROM _person_new")[0])
+        plan.new_mentions = int(store.query_one("SELECT count(*) FROM _person_new")[0])
         t1 = time.perf_counter()
         if plan.new_mentions:
             progress(f"persons: scoring {plan.new_mentions} new mentions against the rest")
@@ -469,7 +466,7 @@ def run_resolve(
                 sum(report.mentions.values()),
                 report.new_mentions,
                 report.candidate_pairs,
-                int(_first(store, "SELECT count(*) FROM match_edges")[0]),
+                int(store.query_one("SELECT count(*) FROM match_edges")[0]),
                 sum(report.entities.values()),
                 json.dumps({"refused": report.refused, "timings": report.timings}),
             ],

@@ -19,7 +19,6 @@ import pandas as pd
 
 from eslabon.normalize.names import canonical_given
 from eslabon.resolve import person_model
-from eslabon.resolve.sqlutil import first as _first
 from eslabon.store.connection import Store
 
 INPUT_TABLE = "_person_input"
@@ -66,7 +65,7 @@ def build_input(store: Store, table: str = INPUT_TABLE, where: str = "") -> int:
     )
     store.execute(f"DROP TABLE {base}")
     store.execute("DROP TABLE _given_variants")
-    return int(_first(store, f"SELECT count(*) FROM {table}")[0])
+    return int(store.query_one(f"SELECT count(*) FROM {table}")[0])
 
 
 SCRATCH = "eslabon_scratch"
@@ -82,7 +81,7 @@ def splink_api(store: Store) -> Iterator[Any]:
     from splink import DuckDBAPI
 
     logging.getLogger("splink").setLevel(logging.ERROR)
-    catalog = _first(store, "SELECT current_database()")[0]
+    catalog = store.query_one("SELECT current_database()")[0]
     store.execute(f"ATTACH IF NOT EXISTS ':memory:' AS {SCRATCH}")
     try:
         yield DuckDBAPI(store.connection, output_schema=f"{SCRATCH}.main")
@@ -245,7 +244,7 @@ def predict_new(
             new, threshold_match_probability=floor, warning_mode="never"
         )
         frames.append(within.as_pandas_dataframe()[EDGE_COLUMNS])
-        if int(_first(store, f"SELECT count(*) FROM {old_table}")[0]):
+        if int(store.query_one(f"SELECT count(*) FROM {old_table}")[0]):
             between = linker.inference.predict_between(
                 new, old, threshold_match_probability=floor, warning_mode="never"
             )

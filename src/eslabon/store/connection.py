@@ -103,6 +103,18 @@ class Store:
         """The raw connection, for engines that need one (Splink's DuckDB backend, bulk loads)."""
         return self._con
 
+    def cursor(self) -> Store:
+        """A Store over a new cursor of this connection: same file, its own transactions.
+
+        For servers that answer requests on threads; the cursor is closed with ``close``.
+        """
+        child = object.__new__(Store)
+        child.path = self.path
+        child.read_only = self.read_only
+        child._con = self._con.cursor()
+        child._in_tx = False
+        return child
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """All or nothing: an exception or a killed process leaves the store as it was before."""

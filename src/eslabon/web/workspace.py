@@ -28,18 +28,6 @@ class WorkspaceBusy(Exception):
     """Another process holds the workspace file; the request may be retried."""
 
 
-def _cursor_store(parent: Store) -> Store:
-    """A Store over a new cursor of ``parent``'s connection (its own temp tables and
-    transactions). The Store API has no cursor constructor yet; this builds one without
-    opening the file again."""
-    st = object.__new__(Store)
-    st.path = parent.path
-    st.read_only = False
-    st._con = parent.connection.cursor()
-    st._in_tx = False
-    return st
-
-
 class Workspace:
     """The workspace file behind the web application, opened lazily and released when idle."""
 
@@ -115,7 +103,7 @@ class Workspace:
         with self._lock:
             parent = self._open()
             self._active += 1
-            cur = _cursor_store(parent)
+            cur = parent.cursor()
         try:
             yield cur
         finally:
@@ -166,7 +154,7 @@ class Workspace:
             if hit is not None and hit[0] == gen:
                 return hit[1]
             with self._lock:
-                own = _cursor_store(self._open())
+                own = self._open().cursor()
                 self._closing.append(own)
             with self.object_lock(name):
                 value = build(own)
