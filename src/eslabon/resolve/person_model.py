@@ -191,13 +191,45 @@ SELECT b.*,
         flatten(list_transform(n.s, lambda x: list_transform(list_filter(n.s, lambda z: z <> x),
             lambda y: x || '|' || eslabon_name_code(y))))
     ])) AS name_pairs,
-    list_filter([b.birth_date, b.birth_date_swapped], lambda d: d IS NOT NULL) AS birth_keys
+    list_filter([b.birth_date, b.birth_date_swapped], lambda d: d IS NOT NULL) AS birth_keys,
+    coalesce(flatten(list_transform(n.name_codes, lambda c: list_transform(
+        list_filter([b.birth_date, b.birth_date_swapped], lambda d: d IS NOT NULL),
+        lambda d: c || '@' || CAST(d AS VARCHAR)))), []) AS code_birth,
+    coalesce(flatten(list_transform(n.name_codes, lambda c: list_transform(b.phones,
+        lambda ph: c || '#' || ph))), []) AS code_phone,
+    coalesce(flatten(list_transform(n.name_codes, lambda c: list_transform(
+        list_filter(['P' || b.postcode, 'T' || b.address_city], lambda z: z IS NOT NULL),
+        lambda z: c || '^' || z))), []) AS code_place
 FROM {base} b LEFT JOIN named n USING (unique_id)
 """
 
 
+# Blocking key lists and the most mentions one key value may gather. A key shared by more (MARIA
+# + HERNANDEZ in a million records) would make a block of quadratic size and says little; it is
+# dropped from the lists, and its true pairs are found through the other keys (the name with a
+# birth date, phone or place; identifiers). This keeps candidate pairs linear in the data.
+BLOCKING_KEYS = ("name_pairs", "code_birth", "code_phone", "code_place")
+MAX_BLOCK = 300
+
+
+def cap_keys_sql(table: str, column: str, cap: int = MAX_BLOCK) -> list[str]:
+    """Statements removing from ``table.column`` every key value held by more than ``cap``
+    rows."""
+    return [
+        f"CREATE OR REPLACE TEMP TABLE _frequent AS SELECT k FROM (SELECT unnest({column}) AS k "
+        f"FROM {table}) GROUP BY k HAVING count(*) > {cap}",
+        f"""UPDATE {table} SET {column} = kept.v FROM (
+            SELECT unique_id, coalesce(list(k) FILTER (WHERE k NOT IN (SELECT k FROM _frequent)),
+                []) AS v
+            FROM (SELECT unique_id, unnest({column}) AS k FROM {table}) GROUP BY 1
+        ) kept WHERE {table}.unique_id = kept.unique_id
+          AND EXISTS (SELECT 1 FROM _frequent)""",
+        "DROP TABLE _frequent",
+    ]
+
+
 def name_keys_sql(base: str, variants: str) -> str:
-    """SELECT adding ``name_codes``, ``name_pairs`` and ``birth_keys`` to the rows of ``base``;
+    """SELECT adding the name keys and blocking key lists to the rows of ``base``;
     ``variants(nick, formal)`` lists the formal names a nickname token may stand for."""
     particles = "(" + ", ".join(f"'{t}'" for t in PARTICLES) + ")"
     return NAME_KEYS_SQL.format(base=base, variants=variants, particles=particles)
@@ -417,14 +449,9 @@ def blocking_rules() -> list[dict[str, Any]]:
         _rule("l.a_number = r.a_number"),
         _rule("l.other_ids = r.other_ids", "other_ids"),
         _rule("l.name_pairs = r.name_pairs", "name_pairs"),
-        _rule(
-            "l.name_codes = r.name_codes AND l.birth_keys = r.birth_keys",
-            "name_codes",
-            "birth_keys",
-        ),
-        _rule("l.name_codes = r.name_codes AND l.phones = r.phones", "name_codes", "phones"),
-        _rule("l.name_codes = r.name_codes AND l.postcode = r.postcode", "name_codes"),
-        _rule("l.name_codes = r.name_codes AND l.address_city = r.address_city", "name_codes"),
+        _rule("l.code_birth = r.code_birth", "code_birth"),
+        _rule("l.code_phone = r.code_phone", "code_phone"),
+        _rule("l.code_place = r.code_place", "code_place"),
         _rule("l.birth_date = r.birth_date AND l.address_city = r.address_city"),
         _rule("l.address_street = r.address_street AND l.address_city = r.address_city"),
     ]

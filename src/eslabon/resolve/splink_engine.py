@@ -65,6 +65,9 @@ def build_input(store: Store, table: str = INPUT_TABLE, where: str = "") -> int:
     )
     store.execute(f"DROP TABLE {base}")
     store.execute("DROP TABLE _given_variants")
+    for column in person_model.BLOCKING_KEYS:
+        for sql in person_model.cap_keys_sql(table, column):
+            store.execute(sql)
     return int(store.query_one(f"SELECT count(*) FROM {table}")[0])
 
 
