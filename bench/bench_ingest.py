@@ -7,6 +7,7 @@ the goal is to stay within 5× of it.
 from __future__ import annotations
 
 import math
+import resource
 import shutil
 import sys
 import tempfile
@@ -75,7 +76,11 @@ def main() -> None:
         rows = count_rows(world)
         floor = duckdb_floor(world, tmp)
         store = tmp / "ws.duckdb"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         run = measure(eslabon("ingest", str(world), "--store", str(store), "--json"))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU seconds of the ingest process (reaped child), less sensitive to load than wall time
+        cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         rerun = measure(eslabon("ingest", str(world), "--store", str(store), "--json"))
         result = {
             "source_rows": rows,
@@ -83,6 +88,7 @@ def main() -> None:
             "synth": {k: v for k, v in synth.items() if k != "stdout"},
             "ingest": {
                 "wall_s": run["wall_s"],
+                "cpu_s": round(cpu_s, 1),
                 "rows_per_s": round(rows / run["wall_s"]),
                 "peak_rss_mb": run["peak_rss_mb"],
             },

@@ -335,3 +335,29 @@ def test_store_path_option_creates_nothing_for_bad_folder(tmp_path):
     assert res.returncode == 2
     assert "no such file or folder" in res.stderr
     assert not Path(tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("kind", ["Person", "Phone", "Organization"])
+def test_literal_property_alone_makes_no_mention(tmp_path, store, kind):
+    """A literal is the same in every row: only a value read from the row makes a mention."""
+    prop = {"Person": "name", "Phone": "number", "Organization": "name"}[kind]
+    literal = {"Person": "nationality", "Phone": "carrier", "Organization": "country"}[kind]
+    mapping = {
+        "country": "MX",
+        "language": "es",
+        "date_convention": "DMY",
+        "entities": {
+            "who": {"kind": "Person", "keys": ["folio"], "properties": {"name": "nombre"}},
+            "thing": {
+                "kind": kind,
+                "properties": {prop: "valor", literal: {"literal": "MX"}},
+            },
+        },
+        "links": {},
+    }
+    rows = [["F1", "JUAN PEREZ", "5512345678"], ["F2", "ANA DIAZ", ""], ["F3", "LUIS", "N/A"]]
+    write_source(tmp_path, "lit", ["folio", "nombre", "valor"], rows, mapping)
+    (report,) = ingest(store, tmp_path)
+    assert report.rows_loaded == 3
+    got = store.query("SELECT row_num, mapping_key FROM mentions ORDER BY row_num, mapping_key")
+    assert got == [(1, "thing"), (1, "who"), (2, "who"), (3, "who")]

@@ -168,16 +168,19 @@ class _Staging:
             }
             _insert(con, "quarantine", pa.table(q), list(q))
 
-    def raw_json(self, alias: str) -> str:
-        """SQL for a record's raw JSON: {column: value as read}, in the file's column order."""
+    def raw_json(self, alias: str, *, as_json: bool = False) -> str:
+        """SQL for a record's raw JSON: {column: value as read}, in the file's column order.
+
+        ``as_json`` gives a JSON value (built once, no text round trip), else its text.
+        """
         if not self.shaped:
-            return f"{alias}.raw_json"
+            return f"CAST({alias}.raw_json AS JSON)" if as_json else f"{alias}.raw_json"
         if not self.columns:
-            return "'{}'"
+            return "CAST('{}' AS JSON)" if as_json else "'{}'"
         pairs = ", ".join(
             f"{_sql_str(name)}, {alias}.{self.col[name]}" for name in dict.fromkeys(self.columns)
         )
-        return f"CAST(json_object({pairs}) AS VARCHAR)"
+        return f"json_object({pairs})" if as_json else f"CAST(json_object({pairs}) AS VARCHAR)"
 
 
 def _insert(con, table: str, arrow: pa.Table, columns: list[str] | None = None) -> None:
@@ -227,7 +230,11 @@ class _Projections:
                 data[f"p{i}"] = pa.array(values, pa.string())
             con.execute(f"DROP TABLE IF EXISTS temp.proj_{slot}")
             con.register("_eslabon_proj", pa.table(data))
-            con.execute(f"CREATE TEMP TABLE proj_{slot} AS SELECT * FROM _eslabon_proj")
+            # props become JSON once per distinct tuple, not once per row that uses them
+            con.execute(
+                f"CREATE TEMP TABLE proj_{slot} AS "
+                "SELECT * REPLACE (CAST(props AS JSON) AS props) FROM _eslabon_proj"
+            )
             con.unregister("_eslabon_proj")
         flags = pa.table(
             {
@@ -404,7 +411,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
         INSERT INTO mentions (mention_id, source_id, row_num, mapping_key, kind, key, caption,
                               props)
         SELECT $sid || '/' || row_num || '/' || mapping_key, $sid, row_num, mapping_key, kind,
-               key, caption, CAST(props AS JSON)
+               key, caption, props
         FROM temp.out_mentions ORDER BY row_num, slot
         """,
         params,
@@ -421,7 +428,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
             f"SELECT $sid || '/' || o.row_num || '/' || {_sql_str(key)}, $sid, o.row_num, "
             f"{_sql_str(key)}, {_sql_str(link.kind)}, "
             f"$sid || '/' || o.row_num || '/' || {_sql_str(link.subject)}, {obj}, "
-            f"j.start_at, j.end_at, CAST(j.props AS JSON), {slot} AS slot "
+            f"j.start_at, j.end_at, j.props, {slot} AS slot "
             f"FROM temp.outcome o JOIN temp.proj_{slot} j ON o.pid{slot} = j.pid "
             f"WHERE NOT o.refused AND o.ok{slot}"
         )
@@ -455,7 +462,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
     con.execute(
         f"""
         INSERT INTO source_rows (source_id, row_num, line, raw, norm)
-        SELECT $sid, o.row_num, o.line, CAST({staging.raw_json("r")} AS JSON), n.norm
+        SELECT $sid, o.row_num, o.line, {staging.raw_json("r", as_json=True)}, n.norm
         FROM temp.outcome o JOIN temp.raw r USING (row_num)
         LEFT JOIN ({_NORM_SQL}) n USING (row_num)
         WHERE NOT o.refused
@@ -468,7 +475,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
 # json_group_object(mapping_key, props) per row, spelled out to keep mapping order
 _NORM_SQL = """
     SELECT row_num,
-           CAST('{' || string_agg(to_json(mapping_key) || ':' || to_json(CAST(props AS JSON)),
+           CAST('{' || string_agg(to_json(mapping_key) || ':' || CAST(props AS VARCHAR),
                                   ',' ORDER BY slot) || '}' AS JSON) AS norm
     FROM temp.out_mentions GROUP BY row_num
 """

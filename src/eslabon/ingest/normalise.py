@@ -375,6 +375,11 @@ class RowNormaliser:
         """Entity ``key`` read from ``values`` (its columns); raises Refused for quarantine."""
         spec = self.mapping.entities[key]
         flags: list[Flag] = []
+        if not any(
+            _value(v, values) is not None for v in spec.properties.values() if v.literal is None
+        ):
+            # literals are the same in every row: only values read from the row make a mention
+            return EntityOutcome(None, None, flags)
         if spec.kind == "Person":
             props = self._person(spec, values, flags)
         elif spec.kind == "Phone":
