@@ -255,7 +255,7 @@ def main() -> None:
         print(json.dumps(fn(Path(sys.argv[2]), Path(sys.argv[3])), default=str))
         return
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default="3,10,35", help="synth --scale values for scale")
+    parser.add_argument("--scales", default="1,3,10", help="synth --scale values for scale")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--skip", default="", help="comma list: febrl,seeds,scale")
     args = parser.parse_args()

@@ -110,3 +110,15 @@ def test_registry_skips_a_stage_not_run_but_not_a_named_one(tmp_path: Path) -> N
             evaluate(store, truth, only=["nope"])
     finally:
         SECTIONS.pop("zz_not_built", None)
+
+
+def test_frequent_blocking_keys_are_dropped() -> None:
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TEMP TABLE t AS SELECT * FROM (VALUES ('a', ['X', 'Y']), ('b', ['X']), "
+        "('c', ['X', 'Z']), ('d', ['Z'])) v(unique_id, keys)"
+    )
+    for sql in person_model.cap_keys_sql("t", "keys", cap=2):
+        con.execute(sql)
+    got = dict(con.execute("SELECT unique_id, keys FROM t ORDER BY 1").fetchall())
+    assert got == {"a": ["Y"], "b": [], "c": ["Z"], "d": ["Z"]}

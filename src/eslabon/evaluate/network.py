@@ -358,6 +358,9 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
             return round(out.after_recovery.capacity / base, 4) if base else None
 
         s_eslabon, s_degree = surviving(eslabon_top), surviving(degree_top)
+        # the whole curve (after 1, 2, … k removals) shows who collapses the route sooner
+        curve_e = [surviving(eslabon_top[:i]) for i in range(1, len(eslabon_top) + 1)]
+        curve_d = [surviving(degree_top[:i]) for i in range(1, len(degree_top) + 1)]
         per_network.append(
             {
                 "network_id": tid,
@@ -371,6 +374,10 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
                 "eslabon_better": None
                 if s_eslabon is None or s_degree is None
                 else s_eslabon < s_degree,
+                "eslabon_curve": curve_e,
+                "degree_curve": curve_d,
+                "eslabon_curve_area": _area(curve_e),
+                "degree_curve_area": _area(curve_d),
             }
         )
     judged = [n for n in per_network if n.get("eslabon_better") is not None]
@@ -378,6 +385,15 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
         "k": k,
         "per_network": per_network,
         "eslabon_better_everywhere": bool(judged) and all(n["eslabon_better"] for n in judged),
+        "eslabon_not_worse_everywhere": bool(judged)
+        and all(n["eslabon_surviving"] <= n["degree_surviving"] for n in judged),
+        "eslabon_curve_area_smaller_everywhere": bool(judged)
+        and all(
+            n["eslabon_curve_area"] is not None
+            and n["degree_curve_area"] is not None
+            and n["eslabon_curve_area"] < n["degree_curve_area"]
+            for n in judged
+        ),
         "mean_eslabon_surviving": round(
             sum(n["eslabon_surviving"] for n in judged) / len(judged), 4
         )
@@ -387,6 +403,12 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
         if judged
         else None,
     }
+
+
+def _area(curve: list[float | None]) -> float | None:
+    """Mean surviving capacity over the removal steps (lower = faster collapse)."""
+    values = [c for c in curve if c is not None]
+    return round(sum(values) / len(values), 4) if values and len(values) == len(curve) else None
 
 
 section("chains")(chains_report)
