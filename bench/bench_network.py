@@ -79,6 +79,10 @@ def figures(store_path: Path, truth: Path) -> dict:
         "burners": burners,
         "disruption": {
             "eslabon_better_everywhere": disruption["eslabon_better_everywhere"],
+            "eslabon_not_worse_everywhere": disruption["eslabon_not_worse_everywhere"],
+            "eslabon_curve_area_smaller_everywhere": disruption[
+                "eslabon_curve_area_smaller_everywhere"
+            ],
             "per_network": [
                 {
                     k: n.get(k)
@@ -88,6 +92,8 @@ def figures(store_path: Path, truth: Path) -> dict:
                         "eslabon_surviving",
                         "degree_surviving",
                         "eslabon_better",
+                        "eslabon_curve",
+                        "degree_curve",
                         "skipped",
                     )
                 }

@@ -6,6 +6,7 @@ Each step is the real `eslabon` command, so what the demo prints is what the CLI
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import subprocess
 import sys
@@ -20,6 +21,28 @@ def step(title: str, *args: str) -> None:
     if res.returncode != 0:
         sys.exit(f"demo stopped: `eslabon {' '.join(args)}` exited with {res.returncode}")
     print(f"   ({time.perf_counter() - start:.1f} s)", flush=True)
+
+
+def seeds(truth: Path) -> list[tuple[str, str, str]]:
+    """One seed per network as an analyst would type it, from truth/seeds.csv.
+
+    A plate or a phone number is preferred to a name: names are the seeds most often shared by
+    two people.
+    """
+    preference = {"Vehicle": 0, "Phone": 1, "Person": 2}
+    chosen: dict[str, tuple[int, str, str, str]] = {}
+    with (truth / "seeds.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            rank = preference.get(row["kind"], 3)
+            current = chosen.get(row["network_id"])
+            if current is None or rank < current[0]:
+                chosen[row["network_id"]] = (
+                    rank,
+                    row["network_id"],
+                    row["value"],
+                    row["description"],
+                )
+    return [chosen[k][1:] for k in sorted(chosen)]
 
 
 def person_f1(store: Path, truth: Path) -> None:
@@ -63,11 +86,38 @@ def main() -> None:
     step("4. what was refused, and why", "quarantine", "--store", str(store), "--limit", "15")
     step("5. resolve who is who (Splink on DuckDB)", "resolve", "--store", str(store))
     person_f1(store, world / "truth")
+    step("7. build the network, detect networks and roles", "network", "--store", str(store))
+    for n, (network, value, description) in enumerate(seeds(world / "truth"), start=1):
+        print(f"\n   seed of {network}: {description}")
+        step(
+            f"8.{n} trace the chain from {value}",
+            "trace",
+            value,
+            "--store",
+            str(store),
+            "--top",
+            "12",
+        )
+    step("9. whom to prosecute first", "disrupt", "--store", str(store), "--top", "5")
+    cases = out / "cases"
+    step(
+        "10. case files of each network's top targets (en + es)",
+        "case",
+        "--network",
+        "all",
+        "--lang",
+        "both",
+        "--store",
+        str(store),
+        "--out",
+        str(cases),
+    )
 
     print(
         f"\nDone. Results:\n"
         f"  world (sources, mappings, truth): {world}\n"
         f"  workspace (DuckDB):               {store}\n"
+        f"  case files (open index.html):     {cases}\n"
         f"Try: .venv/bin/eslabon status --store {store}\n"
         f"Open the workspace in a browser: `make serve` "
         f"(or .venv/bin/eslabon serve --store {store}), then http://127.0.0.1:8765/"

@@ -94,3 +94,15 @@ def test_rules_file_errors_name_the_file(tmp_path: Path) -> None:
         load_rules(bad)
     assert str(bad) in str(err.value)
     assert load_rules().roles
+
+
+def test_eval_before_network_skips_the_network_sections(world: Path, tmp_path: Path) -> None:
+    from eslabon.evaluate.oracle import resolve_from_truth
+    from eslabon.ingest.load import ingest
+
+    with open_store(tmp_path / "ws.duckdb") as s:
+        ingest(s, world)
+        resolve_from_truth(s, world / "truth")
+        report = evaluate(s, world / "truth", only=["chains", "roles", "resolution"])
+    assert "skipped" in report["chains"] and "skipped" in report["roles"]
+    assert report["resolution"]["Person"]["pairwise"]["f1"] == 1.0

@@ -147,6 +147,22 @@ def test_merges_show_probability_and_deciding_comparisons(resolved_store):
     assert not re.findall(r"\[en\][^<]*", es)
 
 
+def test_merge_waterfalls_come_from_stored_explanations_read_only(resolved_store):
+    """Explanations persisted at resolve time: a read-only store gives the same waterfalls."""
+    with open_store(resolved_store) as st:
+        entity = st.query_one(
+            "SELECT entity_id FROM entities WHERE kind = 'Person' AND mention_count > 1 "
+            "ORDER BY entity_id"
+        )[0]
+        writable = build_case(st, entity)
+    with open_store(resolved_store, read_only=True) as st:
+        read_only = build_case(st, entity)
+    assert read_only.comparisons_available
+    steps = [m.steps for m in read_only.merges if m.statement.key == "merge_model"]
+    assert steps and all(steps)
+    assert steps == [m.steps for m in writable.merges if m.statement.key == "merge_model"]
+
+
 def test_network_mode_writes_targets_and_an_index(analysed_store, tmp_path):
     path, _ = analysed_store
     with open_store(path, read_only=True) as st:

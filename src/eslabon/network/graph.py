@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import igraph as ig
 import numpy as np
@@ -25,9 +25,7 @@ def to_days(ts: datetime | None) -> float | None:
 
 
 def from_days(d: float | None) -> datetime | None:
-    from datetime import timedelta
-
-    return None if d is None else EPOCH + timedelta(days=d)
+    return None if d is None else EPOCH + timedelta(seconds=round(float(d) * 86400.0))
 
 
 @dataclass(frozen=True)

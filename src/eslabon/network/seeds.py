@@ -251,6 +251,10 @@ class SeedIndex:
             if moments:
                 self.moments[entity] = tuple(moments)
         self.names = [(e, fold(c)) for e, (k, c) in self.entities.items() if k == "Person"]
+        self.tokens: dict[str, set[str]] = {}
+        for e, name in self.names:
+            for w in name.split():
+                self.tokens.setdefault(w, set()).add(e)
 
     def find(self, query: str) -> tuple[str, str]:
         """Like `find_seed_entity`, from memory."""
@@ -268,7 +272,11 @@ class SeedIndex:
         if plate and ("Vehicle", plate) in self.values:
             return self.values[("Vehicle", plate)], "VIN" if len(plate) == 17 else f"plate {plate}"
         words = fold(text).split()
-        found = sorted(e for e, name in self.names if all(w in name for w in words))
+        # whole words first (an index lookup), then parts of words (a scan)
+        hits = [self.tokens.get(w, set()) for w in words]
+        found = sorted(set.intersection(*hits)) if hits and all(hits) else []
+        if not found:
+            found = sorted(e for e, name in self.names if all(w in name for w in words))
         if len(found) == 1:
             return found[0], "name"
         if len(found) > 1:

@@ -124,7 +124,7 @@ def rank_network(
         # A network's route is short: the best dozen candidates per round and five recovery
         # runs each keep a whole workspace's ranking within seconds.
         recovery=RecoveryConfig(runs=5, measure_efficiency=False, seed=seed),
-        pool=max(12, top),
+        pool=max(8, top),
         seed=seed,
     )
     return ranking, evidence

@@ -161,26 +161,41 @@ def expand(
     return labels
 
 
-def _path(net: PersonNetwork, labels: dict[int, Label], v: int) -> list[Step]:
-    steps: list[Step] = []
-    seen = set()
-    while labels[v].pred is not None and v not in seen:
-        seen.add(v)
-        lab = labels[v]
+def _path(
+    net: PersonNetwork,
+    labels: dict[int, Label],
+    v: int,
+    memo: dict[tuple[int, int], list[Step]] | None = None,
+) -> list[Step]:
+    """Steps from the seed to ``v``; paths share prefixes, so each is built once per trace."""
+    memo = {} if memo is None else memo
+    key = (id(labels), v)
+    if key in memo:
+        return memo[key]
+    chain: list[int] = []
+    u = v
+    while labels[u].pred is not None and (id(labels), u) not in memo and u not in chain:
+        chain.append(u)
+        u = labels[u].pred  # type: ignore[assignment]
+    steps = list(memo.get((id(labels), u), []))
+    for w in reversed(chain):
+        lab = labels[w]
         tie = net.ties[lab.tie]  # type: ignore[index]
         at = from_days(lab.at)
-        steps.append(
+        steps = [
+            *steps,
             Step(
-                net.ids[lab.pred],
-                net.ids[v],
+                net.ids[lab.pred],  # type: ignore[index]
+                net.ids[w],
                 tie.via,
-                tie.via_entity,  # type: ignore[index]
+                tie.via_entity,
                 at.isoformat(timespec="minutes") if at else None,
                 list(tie.link_ids[:5]),
-            )
-        )
-        v = lab.pred  # type: ignore[assignment]
-    return list(reversed(steps))
+            ),
+        ]
+        memo[(id(labels), w)] = steps
+    memo[key] = steps
+    return steps
 
 
 @dataclass
@@ -217,6 +232,14 @@ class NodeInfo:
     role: dict[int, str] = field(default_factory=dict)
     network: dict[int, str] = field(default_factory=dict)
     stage: dict[int, str] = field(default_factory=dict)
+    _members: dict[str, set[int]] = field(default_factory=dict, repr=False)
+
+    def members_of(self, network_id: str) -> set[int]:
+        """Actors of one network (indexed once: every trace asks)."""
+        if not self._members:
+            for v, n in self.network.items():
+                self._members.setdefault(n, set()).add(v)
+        return self._members.get(network_id, set())
 
 
 def trace(
@@ -249,7 +272,7 @@ def trace(
                     votes[info.network[u]] += 1
         if votes:
             seed_nets = {max(votes, key=lambda n: (votes[n], n))}
-    walkable = {v for v, n in info.network.items() if n in seed_nets} | set(seeds)
+    walkable = set().union(*(info.members_of(n) for n in seed_nets)) | set(seeds)
     back = expand(net, seeds, anchor, backward=True, walkable=walkable, config=config)
     fwd = expand(net, seeds, anchor, backward=False, walkable=walkable, config=config)
     reached = set(back) | set(fwd)
@@ -288,6 +311,7 @@ def trace(
         scores[v] = s / (1.0 + hops)
     top = max(scores.values(), default=1.0) or 1.0
     actors: list[Actor] = []
+    memo: dict[tuple[int, int], list[Step]] = {}
     for v in chain:
         in_b, in_f = v in back, v in fwd
         if v in seeds:
@@ -308,7 +332,7 @@ def trace(
                 strength=round(1.0 if v in seeds else min(1.0, scores[v] / top), 4),
                 direction=direction,
                 hops=labels[v].hops,
-                path=_path(net, labels, v),
+                path=_path(net, labels, v, memo),
                 ties_in_chain=ties_in[v],
             )
         )

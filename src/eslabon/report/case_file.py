@@ -284,63 +284,35 @@ def _spanning_edges(mention_ids: list[str], edges: list[tuple]) -> tuple[list[tu
 
 
 def _waterfalls(
-    store: Store, mention_ids: list[str], pairs: list[tuple[str, str]]
+    store: Store, pairs: list[tuple[str, str]]
 ) -> tuple[dict[tuple[str, str], tuple[Step, ...]], str | None]:
-    """Comparison detail of the person model for each pair, scored in one batch."""
-    from eslabon.resolve import splink_engine
-    from eslabon.resolve.explain import _num, _plain
-    from eslabon.resolve.pipeline import latest_model
+    """Comparison detail of the person model for each pair: the explanations persisted at
+    resolve time (``resolve.explain.explain_pairs``; pairs without one are scored in one batch,
+    or left out on a read-only store)."""
+    from eslabon.resolve.explain import explain_pairs
 
-    stored = latest_model(store)
-    if store.read_only:
-        # Splink needs a scratch catalog, which a read-only connection cannot attach.
-        return {}, None if stored is None else stored[0]
-    if stored is None or not pairs:
-        return {}, None if stored is None else stored[0]
-    model_id, settings, _threshold = stored
-    store.execute(
-        "CREATE OR REPLACE TEMP TABLE _current_mentions AS SELECT m.* FROM mentions m "
-        "JOIN sources s ON s.source_id = m.source_id WHERE s.superseded_by IS NULL"
-    )
-    try:
-        splink_engine.build_input(store)
-        frame = splink_engine.score_pairs(store, settings, mention_ids, mention_ids)
-    finally:
-        store.execute("DROP TABLE IF EXISTS _person_input")
-        store.execute("DROP TABLE IF EXISTS _current_mentions")
-    by_pair = {(str(r["unique_id_l"]), str(r["unique_id_r"])): r for _i, r in frame.iterrows()}
+    found = explain_pairs(store, pairs) if pairs else {}
+    model_id = next((x["model_id"] for x in found.values()), None)
+    if model_id is None and store.table_exists("linkage_models"):
+        row = store.query_one(
+            "SELECT model_id FROM linkage_models WHERE kind = 'Person' "
+            "ORDER BY trained_at DESC LIMIT 1"
+        )
+        model_id = row[0] if row else None
     out: dict[tuple[str, str], tuple[Step, ...]] = {}
-    for a, b in pairs:
-        row = by_pair.get((a, b))
-        flip = False
-        if row is None:
-            row, flip = by_pair.get((b, a)), True
-        if row is None:
+    for pair, x in found.items():
+        if x["source"] == "unavailable":
             continue
-        steps = []
-        for comparison in settings["comparisons"]:
-            col = comparison["output_column_name"]
-            gamma = int(row.get(f"gamma_{col}", -1))
-            non_null = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-            pos = len(non_null) - 1 - gamma
-            label = (
-                "missing"
-                if gamma == -1
-                else non_null[pos].get("label_for_charts", "") if 0 <= pos < len(non_null) else str(gamma)
-            )  # fmt: skip
-            left, right = _plain(row.get(f"{col}_l")), _plain(row.get(f"{col}_r"))
-            if flip:
-                left, right = right, left
-            steps.append(
-                Step(
-                    col,
-                    Generated(label),
-                    "" if left is None else str(left),
-                    "" if right is None else str(right),
-                    round(_num(row.get(f"mw_{col}")) + _num(row.get(f"mw_tf_adj_{col}")), 2),
-                )
+        out[pair] = tuple(
+            Step(
+                s["comparison"],
+                Generated(s["level"]),
+                "" if s["left"] is None else str(s["left"]),
+                "" if s["right"] is None else str(s["right"]),
+                round(s["weight"] + s["tf_weight"], 2),
             )
-        out[(a, b)] = tuple(steps)
+            for s in x["comparisons"]
+        )
     return out, model_id
 
 
@@ -363,7 +335,7 @@ def _merges(
     )
     chosen, roots = _spanning_edges(ids, edges)
     splink_pairs = [(a, b) for a, b, _k, method, _p in chosen if method == "splink"]
-    steps, _model = _waterfalls(store, ids, splink_pairs) if kind == "Person" else ({}, None)
+    steps, _model = _waterfalls(store, splink_pairs) if kind == "Person" else ({}, None)
     key_values = _shared_keys(store, kind, ids) if any(
         str(e[3]).startswith("key:") for e in chosen
     ) else {}  # fmt: skip

@@ -261,6 +261,26 @@ def _store_person_edges(store: Store, frame: pd.DataFrame, run_id: str) -> None:
     store.execute("DROP TABLE _new_edges")
 
 
+def _store_explanations(store: Store, model_id: str, run_id: str) -> None:
+    """Persist the comparison detail of the pairs just scored (``splink_engine.EXPLAIN_TABLE``),
+    replacing any older explanation of the same pairs; one row per pair."""
+    table = splink_engine.EXPLAIN_TABLE
+    store.execute(
+        "DELETE FROM match_explanations WHERE (mention_l, mention_r) IN "
+        f"(SELECT (mention_l, mention_r) FROM {table})"
+    )
+    store.execute(
+        f"""
+        INSERT INTO match_explanations
+            (mention_l, mention_r, model_id, gammas, tf_weights, values_l, values_r, run_id)
+        SELECT DISTINCT ON (mention_l, mention_r)
+            mention_l, mention_r, ?, gammas, tf_weights, values_l, values_r, ?
+        FROM {table} ORDER BY mention_l, mention_r
+        """,
+        [model_id, run_id],
+    )
+
+
 @dataclass
 class PersonPlan:
     """Scores computed outside the write transaction (Splink cannot run inside one)."""
@@ -372,8 +392,11 @@ def _write_persons(
         )
     if plan.replace_all:
         store.execute("DELETE FROM match_edges WHERE kind = 'Person' AND method = 'splink'")
+        store.execute("DELETE FROM match_explanations")
     if plan.frame is not None:
         _store_person_edges(store, plan.frame, run_id)
+        assert plan.model_id is not None
+        _store_explanations(store, plan.model_id, run_id)
 
     progress("persons: clustering")
     t1 = time.perf_counter()
@@ -382,6 +405,11 @@ def _write_persons(
         "DELETE FROM match_edges WHERE kind = 'Person' AND (mention_l NOT IN "
         "(SELECT unique_id FROM _person_input) OR mention_r NOT IN "
         "(SELECT unique_id FROM _person_input))"
+    )
+    # Explanations follow their edges (the table stays proportional to match_edges).
+    store.execute(
+        "DELETE FROM match_explanations x WHERE NOT EXISTS (SELECT 1 FROM match_edges e "
+        "WHERE e.mention_l = x.mention_l AND e.mention_r = x.mention_r AND e.method = 'splink')"
     )
     nodes = [r[0] for r in store.query("SELECT unique_id FROM _person_input ORDER BY 1")]
     edges = store.query(
@@ -473,4 +501,5 @@ def run_resolve(
         )
     store.execute("DROP TABLE IF EXISTS _current_mentions")
     store.execute("DROP TABLE IF EXISTS _person_input")
+    store.execute(f"DROP TABLE IF EXISTS {splink_engine.EXPLAIN_TABLE}")
     return report

@@ -204,19 +204,81 @@ def _tf_columns(settings: dict[str, Any]) -> list[str]:
 
 EDGE_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
 
+# Scored pairs' explanations (``explanation_select``) wait here, in the connection's temp catalog,
+# until the run's write transaction stores those of the kept edges in ``match_explanations``.
+EXPLAIN_TABLE = "_person_explanations"
+
+
+def explaining(settings: dict[str, Any]) -> dict[str, Any]:
+    """``settings`` with the comparison detail kept in predictions: the gamma (level) of every
+    comparison, the compared values, and the match-weight parts (``mw_``, ``mw_tf_adj_``)."""
+    return dict(settings) | {
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+    }
+
+
+def explanation_select(settings: dict[str, Any], table: str, columns: set[str]) -> str:
+    """SQL turning Splink's scored pairs in ``table`` into ``match_explanations`` rows.
+
+    Pairs are ordered (mention_l < mention_r, as in ``match_edges``), values swapped with them.
+    Per comparison, in settings order: its gamma, its term-frequency weight (log2; 0 for
+    comparisons without one) and the compared values (the column named like the comparison, if
+    the model reads one). Level weights are not stored: ``linkage_models`` holds m and u."""
+    names = [c["output_column_name"] for c in settings["comparisons"]]
+    gammas = ", ".join(f"gamma_{c}" for c in names)
+    tf = ", ".join(
+        f"coalesce(mw_tf_adj_{c}, 0)" if f"mw_tf_adj_{c}" in columns else "0" for c in names
+    )
+
+    def values(side: str) -> str:
+        return (
+            "json_array("
+            + ", ".join(f"{c}_{side}" if f"{c}_{side}" in columns else "NULL" for c in names)
+            + ")"
+        )
+
+    swap = "unique_id_l > unique_id_r"
+    return f"""
+        SELECT least(unique_id_l, unique_id_r) AS mention_l,
+               greatest(unique_id_l, unique_id_r) AS mention_r,
+               CAST([{gammas}] AS TINYINT[]) AS gammas,
+               CAST([{tf}] AS DOUBLE[]) AS tf_weights,
+               CASE WHEN {swap} THEN {values("r")} ELSE {values("l")} END AS values_l,
+               CASE WHEN {swap} THEN {values("l")} ELSE {values("r")} END AS values_r,
+               match_weight, match_probability
+        FROM {table}
+        """
+
+
+def _keep(store: Store, settings: dict[str, Any], scored: Any, *, append: bool) -> pd.DataFrame:
+    """Copy the explanations of a Splink prediction into ``EXPLAIN_TABLE`` (before its scratch
+    catalog goes away); its edges as a frame."""
+    name = scored.physical_name
+    cur = store.execute(f"SELECT * FROM {name} LIMIT 0")
+    columns = {d[0] for d in cur.description}
+    cur.fetchall()
+    select = explanation_select(settings, name, columns)
+    if append:
+        store.execute(f"INSERT INTO {EXPLAIN_TABLE} {select}")
+    else:
+        store.execute(f"CREATE OR REPLACE TEMP TABLE {EXPLAIN_TABLE} AS {select}")
+    return store.query_df(f"SELECT {', '.join(EDGE_COLUMNS)} FROM {name}")
+
 
 def predict(
     store: Store, settings: dict[str, Any], *, floor: float = 0.01, table: str = INPUT_TABLE
 ) -> pd.DataFrame:
-    """Scored candidate pairs of ``table`` with probability ≥ ``floor``."""
+    """Scored candidate pairs of ``table`` with probability ≥ ``floor``; their explanations are
+    left in ``EXPLAIN_TABLE``."""
     from splink import Linker
 
     build_distinct(store, table)
     with splink_api(store) as db_api:
-        linker = Linker(db_api.register(table), settings, log_level=None)
+        linker = Linker(db_api.register(table), explaining(settings), log_level=None)
         _register_tf(linker, db_api, store, settings)
         out = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-        frame = out.as_pandas_dataframe()[EDGE_COLUMNS]
+        frame = _keep(store, settings, out, append=False)
     return frame
 
 
@@ -229,7 +291,8 @@ def predict_new(
     new_table: str = NEW_TABLE,
     old_table: str = OLD_TABLE,
 ) -> pd.DataFrame:
-    """Scored pairs touching new records only: new × new and new × existing.
+    """Scored pairs touching new records only: new × new and new × existing (explanations in
+    ``EXPLAIN_TABLE``).
 
     Term frequencies come from the whole input table, so weights match a full run.
     """
@@ -240,18 +303,18 @@ def predict_new(
         everything = db_api.register(table)
         new = db_api.register(new_table)
         old = db_api.register(old_table)
-        linker = Linker(everything, settings, log_level=None)
+        linker = Linker(everything, explaining(settings), log_level=None)
         _register_tf(linker, db_api, store, settings)
         frames = []
         within = linker.inference.predict_within(
             new, threshold_match_probability=floor, warning_mode="never"
         )
-        frames.append(within.as_pandas_dataframe()[EDGE_COLUMNS])
+        frames.append(_keep(store, settings, within, append=False))
         if int(store.query_one(f"SELECT count(*) FROM {old_table}")[0]):
             between = linker.inference.predict_between(
                 new, old, threshold_match_probability=floor, warning_mode="never"
             )
-            frames.append(between.as_pandas_dataframe()[EDGE_COLUMNS])
+            frames.append(_keep(store, settings, between, append=True))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -263,7 +326,7 @@ def score_pairs(
     table: str = INPUT_TABLE,
 ) -> pd.DataFrame:
     """Full comparison detail (gamma, Bayes factors, tf) for every left × right pair of mention
-    ids, for explain and review. Term frequencies come from the whole input table."""
+    ids. Term frequencies come from the whole input table."""
     from splink import Linker
 
     build_distinct(store, table)
@@ -271,12 +334,51 @@ def score_pairs(
         everything = db_api.register(table)
         linker = Linker(everything, dict(settings), log_level=None)
         _register_tf(linker, db_api, store, settings)
-
-        def side(ids: list[str]) -> Any:
-            rel = store.connection.execute(
-                f"SELECT * FROM {table} WHERE list_contains(?, unique_id)", [ids]
-            ).df()
-            return db_api.register(rel)
-
-        frame = linker.inference.score_pairs(side(left_ids), side(right_ids)).as_pandas_dataframe()
+        frame = linker.inference.score_pairs(
+            _side(store, db_api, table, left_ids), _side(store, db_api, table, right_ids)
+        ).as_pandas_dataframe()
     return frame
+
+
+def _side(store: Store, db_api: Any, table: str, ids: list[str]) -> Any:
+    rel = store.connection.execute(
+        f"SELECT * FROM {table} WHERE list_contains(?, unique_id)", [ids]
+    ).df()
+    return db_api.register(rel)
+
+
+def score_explanations(
+    store: Store,
+    settings: dict[str, Any],
+    left_ids: list[str],
+    right_ids: list[str],
+    table: str = INPUT_TABLE,
+) -> list[dict[str, Any]]:
+    """Every left × right pair scored now, as ``match_explanations`` rows (plus match weight
+    and probability): the fallback for pairs whose explanation was never stored."""
+    from splink import Linker
+
+    build_distinct(store, table)
+    with splink_api(store) as db_api:
+        linker = Linker(db_api.register(table), dict(settings), log_level=None)
+        _register_tf(linker, db_api, store, settings)
+        sides = []
+        for name, ids in (("_explain_left", left_ids), ("_explain_right", right_ids)):
+            # A table, not a pandas frame: dates keep their type (and their text).
+            store.execute(
+                f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {table} "
+                "WHERE list_contains(?, unique_id)",
+                [ids],
+            )
+            sides.append(db_api.register(name))
+        out = linker.inference.score_pairs(*sides)
+        cur = store.execute(f"SELECT * FROM {out.physical_name} LIMIT 0")
+        columns = {d[0] for d in cur.description}
+        cur.fetchall()
+        rows = store.query_dicts(
+            explanation_select(settings, out.physical_name, columns)
+            + " WHERE unique_id_l <> unique_id_r"
+        )
+    store.execute("DROP TABLE IF EXISTS _explain_left")
+    store.execute("DROP TABLE IF EXISTS _explain_right")
+    return rows

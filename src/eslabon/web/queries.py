@@ -419,75 +419,34 @@ def _network_side(st: Store, entity_id: str, kind: str) -> dict[str, Any]:
 
 
 def explain_pairs(st: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
-    """The comparison waterfall of many person mention pairs in one Splink scoring.
+    """The comparison waterfalls of person mention pairs for display (``Explanation``'s shape):
+    ``resolve.explain.explain_pairs`` (persisted at resolve time; others scored in one batch),
+    weights rounded and values as text. Pairs it cannot explain are left out."""
+    from eslabon.resolve.explain import explain_pairs as resolve_explain_pairs
 
-    ``resolve.explain.explain`` rebuilds the model input for each call (seconds on the demo
-    world); the review queue and the entity page need several at once. The output has
-    explain()'s shape. Needs a writable connection (Splink's scratch catalog).
-    """
-    from eslabon.resolve import splink_engine
-    from eslabon.resolve.explain import _num, _plain
-    from eslabon.resolve.pipeline import latest_model
-
-    stored = latest_model(st)
-    if stored is None or not pairs:
-        return {}
-    model_id, settings, threshold = stored
-    ids = sorted({m for p in pairs for m in p})
-    st.execute(
-        "CREATE OR REPLACE TEMP TABLE _current_mentions AS SELECT m.* FROM mentions m "
-        "JOIN sources s ON s.source_id = m.source_id WHERE s.superseded_by IS NULL"
-    )
-    try:
-        splink_engine.build_input(st)
-        frame = splink_engine.score_pairs(st, settings, ids, ids)
-    finally:
-        st.execute("DROP TABLE IF EXISTS _person_input")
-        st.execute("DROP TABLE IF EXISTS _current_mentions")
-    by_pair = {(str(r["unique_id_l"]), str(r["unique_id_r"])): r for _i, r in frame.iterrows()}
-    prior = settings["probability_two_random_records_match"]
     out: dict[tuple[str, str], dict[str, Any]] = {}
-    for a, b in pairs:
-        row, flip = by_pair.get((a, b)), False
-        if row is None:
-            row, flip = by_pair.get((b, a)), True
-        if row is None:
+    for pair, x in resolve_explain_pairs(st, pairs).items():
+        if x["source"] == "unavailable":
             continue
-        steps = []
-        for comparison in settings["comparisons"]:
-            col = comparison["output_column_name"]
-            gamma = int(row.get(f"gamma_{col}", -1))
-            non_null = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-            pos = len(non_null) - 1 - gamma
-            label = (
-                "missing"
-                if gamma == -1
-                else non_null[pos].get("label_for_charts", "")
-                if 0 <= pos < len(non_null)
-                else str(gamma)
-            )
-            left, right = _plain(row.get(f"{col}_l")), _plain(row.get(f"{col}_r"))
-            if flip:
-                left, right = right, left
-            steps.append(
+        out[pair] = {
+            "a": x["a"],
+            "b": x["b"],
+            "model_id": x["model_id"],
+            "threshold": x["threshold"],
+            "prior_weight": round(x["prior_weight"], 4),
+            "comparisons": [
                 {
-                    "comparison": col,
-                    "level": label,
-                    "left": _text(left),
-                    "right": _text(right),
-                    "weight": round(_num(row.get(f"mw_{col}")), 4),
-                    "tf_weight": round(_num(row.get(f"mw_tf_adj_{col}")), 4),
+                    "comparison": s["comparison"],
+                    "level": s["level"],
+                    "left": _text(s["left"]),
+                    "right": _text(s["right"]),
+                    "weight": round(s["weight"], 4),
+                    "tf_weight": round(s["tf_weight"], 4),
                 }
-            )
-        out[(a, b)] = {
-            "a": a,
-            "b": b,
-            "model_id": model_id,
-            "threshold": threshold,
-            "prior_weight": round(math.log2(prior / (1 - prior)), 4),
-            "comparisons": steps,
-            "match_weight": round(float(row["match_weight"]), 4),
-            "match_probability": round(float(row["match_probability"]), 6),
+                for s in x["comparisons"]
+            ],
+            "match_weight": round(x["match_weight"], 4),
+            "match_probability": round(x["match_probability"], 6),
         }
     return out
 
