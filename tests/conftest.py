@@ -10,8 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 from eslabon.store import open_store
+
+# Property tests judge correctness, not speed: a loaded CI machine must not fail them on time.
+settings.register_profile("eslabon", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("eslabon")
 
 
 @pytest.fixture
