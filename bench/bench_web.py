@@ -49,8 +49,10 @@ def build_world(folder: Path) -> Path:
 def url_sets(store: Path, rng: random.Random) -> dict[str, list[str]]:
     """Realistic requests per page, drawn from the workspace itself."""
     with open_store(store, read_only=True) as st:
+        # Some person captions are empty: there is nothing to type for them.
         persons = [r[0] for r in st.query(
-            "SELECT caption FROM entities WHERE kind = 'Person' ORDER BY entity_id")]  # fmt: skip
+            "SELECT caption FROM entities WHERE kind = 'Person' ORDER BY entity_id")
+            if r[0] and r[0].split()]  # fmt: skip
         phones = [r[0] for r in st.query(
             "SELECT caption FROM entities WHERE kind = 'Phone' ORDER BY entity_id LIMIT 500")]  # fmt: skip
         plates = [r[0] for r in st.query(
@@ -108,6 +110,19 @@ def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError("eslabon serve did not start")
+
+
+def wait_warm(url: str, timeout: float = 180) -> bool:
+    """Wait for the server's own warm-up (``/healthz`` ``warm``), as a readiness probe would."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).json().get("warm"):
+                return True
+        except (httpx.HTTPError, ValueError):
+            pass
+        time.sleep(0.5)
+    return False
 
 
 async def load(base: str, urls: dict[str, list[str]], clients: int, seconds: float) -> dict:
@@ -187,6 +202,7 @@ def main() -> None:
         try:
             wait_up(base, proc)
             t0 = time.perf_counter()
+            warm = wait_warm(base)
             for kind in urls:  # warm: index, network, a first trace; explanations start
                 httpx.get(base + urls[kind][0], timeout=120).raise_for_status()
             warm_s = time.perf_counter() - t0
@@ -205,6 +221,7 @@ def main() -> None:
                 "clients": args.clients,
                 "seconds": args.seconds,
                 "warm_up_s": round(warm_s, 2),
+                "server_warm_before_load": warm,
                 "target_p95_ms": P95_TARGET_MS,
                 "worst_p95_ms": worst,
                 "errors": errors,

@@ -6,6 +6,7 @@ runs in one transaction, so a failure or a killed process leaves the store as it
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import orjson
 import pyarrow as pa
 
 from eslabon.errors import EslabonError
+from eslabon.ingest.ftm import default_mapping as default_ftm_mapping
 from eslabon.ingest.mapping import Mapping, load_mapping
 from eslabon.ingest.normalise import (
     Refused,
@@ -52,6 +54,24 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def looks_like_ftm(path: Path) -> bool:
+    """A FollowTheMoney entity stream: JSON lines whose first object has `id`, `schema`, `properties`."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            first = next((line for line in fh if line.strip()), "")
+        obj = orjson.loads(first)
+    except (OSError, UnicodeDecodeError, orjson.JSONDecodeError):
+        return False
+    return isinstance(obj, dict) and {"id", "schema", "properties"} <= obj.keys()
+
+
+def ftm_stream_mapping(path: Path) -> Mapping:
+    """The shipped FtM mapping for ``path``, named after the file so two streams stay two sources."""
+    mapping = load_mapping(default_ftm_mapping(), data_file=path)
+    stem = path.name.split(".")[0] or "stream"
+    return dataclasses.replace(mapping, source=f"ftm_{stem}")
+
+
 def discover_mappings(path: Path, mapping: Path | None = None) -> list[Mapping]:
     """The mappings to ingest: PATH/mappings/*.yaml for a folder, or one file with --mapping."""
     if mapping is not None:
@@ -67,6 +87,8 @@ def discover_mappings(path: Path, mapping: Path | None = None) -> list[Mapping]:
     if path.is_file():
         if path.suffix.lower() in (".yaml", ".yml"):
             return [load_mapping(path)]
+        if looks_like_ftm(path):
+            return [ftm_stream_mapping(path)]
         raise EslabonError(
             "a data file needs its mapping", file=str(path), hint="pass --mapping MAPPING.yaml"
         )

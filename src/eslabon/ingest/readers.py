@@ -436,9 +436,15 @@ class XlsxReader(Reader):
 
 
 READERS: dict[str, type[Reader]] = {"csv": CsvReader, "jsonl": JsonLinesReader, "xlsx": XlsxReader}
-from eslabon.ingest.ftm import FtmReader  # noqa: E402  (FtM streams; needs Reader above)
 
-READERS["ftm"] = FtmReader
+
+def _reader_class(fmt: str) -> type[Reader]:
+    """The reader of a format; FtM streams live in their own module, which builds on this one."""
+    if fmt == "ftm":
+        from eslabon.ingest.ftm import FtmReader
+
+        return FtmReader
+    return READERS[fmt]
 
 
 def open_reader(mapping: Mapping, path: Path | None = None) -> Reader:
@@ -450,4 +456,4 @@ def open_reader(mapping: Mapping, path: Path | None = None) -> Reader:
         )
     if path.is_dir():
         raise EslabonError("expected a file, found a folder", file=str(path))
-    return READERS[mapping.format](mapping, path)
+    return _reader_class(mapping.format)(mapping, path)

@@ -153,7 +153,9 @@ def _person_edges(store: Store) -> None:
         FROM net_edges WHERE object_kind = 'Person' AND subject_kind IN ({kinds})
           AND kind <> 'Payment'
         UNION ALL
-        SELECT e.person, 'incident:' || s.name || ':' || e.incident, 'incident', e.link_id, e.t,
+        -- keyed by the number alone: agencies cite one event number (the stop, the arrest and
+        -- the migrants' detention of one event), so co-detention joins across sources
+        SELECT e.person, 'incident:' || e.incident, 'incident', e.link_id, e.t,
                e.kind IN ({criminal})
         FROM (
             SELECT subject_entity AS person, link_id, start_at AS t, kind, source_id,
@@ -162,7 +164,7 @@ def _person_edges(store: Store) -> None:
             UNION ALL
             SELECT object_entity, link_id, start_at, kind, source_id, props->>'incident'
             FROM net_edges WHERE object_kind = 'Person'
-        ) e JOIN sources s ON s.source_id = e.source_id
+        ) e
         WHERE e.incident IS NOT NULL AND e.incident <> ''
         """
     )

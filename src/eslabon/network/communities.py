@@ -72,9 +72,24 @@ def is_payer(net: PersonNetwork, v: int, inside: set[int]) -> bool:
     return paid
 
 
-def _tie_weight(net: PersonNetwork, k: int, rules: Rules) -> float:
+def incident_sizes(net: PersonNetwork) -> dict[str, int]:
+    """Persons per shared incident (a van stopped with nine migrants is one incident of ten)."""
+    people: dict[str, set[int]] = {}
+    for t in net.ties:
+        if t.via == "incident":
+            people.setdefault(t.via_entity, set()).update((t.a, t.b))
+    return {e: len(p) for e, p in people.items()}
+
+
+def _tie_weight(
+    net: PersonNetwork, k: int, rules: Rules, sizes: dict[str, int] | None = None
+) -> float:
     t = net.ties[k]
     w = rules.tie_weights.get(t.via, 1.0)
+    if t.via == "incident" and sizes:
+        # one incident weighs the same for each person in it, however many were caught: the
+        # clique of a crowded stop would otherwise outweigh the crew's whole history
+        w /= max(1, sizes.get(t.via_entity, 2) - 1)
     if t.criminal:
         w *= rules.criminal_factor
     return w * (1.0 + 0.25 * min(len(t.link_ids) - 1, 8))
@@ -96,11 +111,12 @@ def _leiden(
 ) -> list[list[int]]:
     """Leiden communities of the subgraph induced by ``members`` (local indices)."""
     local = {v: i for i, v in enumerate(members)}
+    sizes = incident_sizes(net)
     pair_w: dict[tuple[int, int], float] = {}
     for k, t in enumerate(net.ties):
         if t.a in local and t.b in local:
             key = (min(local[t.a], local[t.b]), max(local[t.a], local[t.b]))
-            pair_w[key] = pair_w.get(key, 0.0) + _tie_weight(net, k, rules)
+            pair_w[key] = pair_w.get(key, 0.0) + _tie_weight(net, k, rules, sizes)
     g = ig.Graph(n=len(members), edges=list(pair_w), directed=False)
     g.es["weight"] = list(pair_w.values())
     ig.set_random_number_generator(random.Random(seed))
@@ -168,11 +184,15 @@ def detect_networks(
             net, v, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("burner_min_calls", 5))
         )
     }
-    # People in a shared offence event (co-detained, seized together) are anchors too.
+    # People in a shared offence event (co-detained, seized together) are anchors too: once
+    # per incident, not once per person caught with them.
+    caught: dict[int, set[str]] = {}
     for t in net.ties:
         if t.via == "incident":
             for v in (t.a, t.b):
-                anchors[v] = anchors.get(v, 0.0) + float(cfg.get("incident_weight", 1.0))
+                caught.setdefault(v, set()).add(t.via_entity)
+    for v, incidents in caught.items():
+        anchors[v] = anchors.get(v, 0.0) + float(cfg.get("incident_weight", 1.0)) * len(incidents)
     core = grow_core(net, set(anchors) | burners, int(cfg.get("core_min_partners", 2)))
     members = sorted(core)
     parts = [

@@ -45,3 +45,15 @@ def seeds_for(
         if value:
             out.append((entity, kind, value, desc))
     return out
+
+
+def event_ref(fact: Fact, prefix: str, own: str) -> str:
+    """The event number every agency cites for one enforcement event.
+
+    The first responder's report (a Mexican IPH, a US incident report) gets a number, and the
+    stop, the arrest, the investigation file and the migrants' detention records of that event all
+    cite it. A record with no such event cites its own number.
+    """
+    if fact.event:
+        return f"{prefix}{fact.event.lstrip('E')}"
+    return own

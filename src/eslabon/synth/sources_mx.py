@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from eslabon.synth.context import Ctx, seeds_for
+from eslabon.synth.context import Ctx, event_ref, seeds_for
 from eslabon.synth.layout import agency, holds, layout, link, lit, uses
 from eslabon.synth.places import MX_CITIES
 from eslabon.synth.render import Style
@@ -59,6 +59,7 @@ def inm_detenciones(ctx: Ctx) -> Source:
         **layout(
             """
             folio
+            numero_iph
             fecha_evento
             hora
             estacion_migratoria
@@ -85,7 +86,7 @@ def inm_detenciones(ctx: Ctx) -> Source:
                 start=("fecha_evento", "hora"),
                 place="municipio",
                 agency=lit("INM"),
-                incident="folio",
+                incident="numero_iph",
                 status="situacion",
             ),
             "uso_telefono": uses("detenido", "telefono"),
@@ -110,7 +111,8 @@ def inm_detenciones(ctx: Ctx) -> Source:
             municipio, estado = _mx_place(f.place)
             phone = r.phone((f.extra or {}).get("phone"), rate=0.4)
             values = {
-                "folio": f"INM/{estado[:4].upper()}/{f.when.year}/{i:06d}",
+                "folio": (folio := f"INM/{estado[:4].upper()}/{f.when.year}/{i:06d}"),
+                "numero_iph": event_ref(f, "IPH-", folio),
                 "fecha_evento": r.date(f.when),
                 "hora": r.time(f.when),
                 "estacion_migratoria": STATIONS.get(f.place or "", "EM " + municipio.upper()),
@@ -153,6 +155,7 @@ def fgr_carpetas(ctx: Ctx) -> Source:
         **layout(
             """
             carpeta
+            numero_iph
             fecha_inicio
             delito
             fiscalia
@@ -191,7 +194,7 @@ def fgr_carpetas(ctx: Ctx) -> Source:
                 start="fecha_inicio",
                 place="lugar.municipio",
                 agency="fiscalia",
-                incident="carpeta",
+                incident="numero_iph",
                 charge="delito",
                 status="imputado.calidad",
             ),
@@ -208,7 +211,7 @@ def fgr_carpetas(ctx: Ctx) -> Source:
                 start="fecha_inicio",
                 place="lugar.municipio",
                 agency="fiscalia",
-                incident="carpeta",
+                incident="numero_iph",
             ),
         },
         date_column="fecha_inicio",
@@ -240,6 +243,7 @@ def fgr_carpetas(ctx: Ctx) -> Source:
             veh = world.vehicles.get(f.vehicle or "")
             base = {
                 "carpeta": ex["carpeta"],
+                "numero_iph": event_ref(f, "IPH-", ex["carpeta"]),
                 "fecha_inicio": r.date(f.when),
                 "delito": ex["delito"],
                 "fiscalia": "FGR" if ex["delito"] != "NARCOMENUDEO" else "FGE",
@@ -309,6 +313,7 @@ def gn_puntos_revision(ctx: Ctx) -> Source:
         **layout(
             """
             folio
+            numero_iph
             fecha
             hora
             carretera
@@ -340,7 +345,7 @@ def gn_puntos_revision(ctx: Ctx) -> Source:
                 start=("fecha", "hora"),
                 place="municipio",
                 agency=lit("GN"),
-                incident="folio",
+                incident="numero_iph",
                 passengers="num_pasajeros",
                 outcome="resultado",
             ),
@@ -366,7 +371,8 @@ def gn_puntos_revision(ctx: Ctx) -> Source:
             if plate and r.chance(0.3):
                 plate = plate.replace("-", "")
             values = {
-                "folio": f"GN-{f.when.year}-{i:07d}",
+                "folio": (folio := f"GN-{f.when.year}-{i:07d}"),
+                "numero_iph": event_ref(f, "IPH-", folio),
                 "fecha": r.date(f.when, rng.random() < 0.3),
                 "hora": r.time(f.when),
                 "carretera": rng.choice(HIGHWAYS),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from eslabon.synth.context import Ctx, seeds_for
+from eslabon.synth.context import Ctx, event_ref, seeds_for
 from eslabon.synth.layout import agency, holds, layout, link, lit, uses
 from eslabon.synth.places import PORTS, US_CITIES
 from eslabon.synth.render import Style
@@ -153,6 +153,7 @@ def cbp_seizures(ctx: Ctx) -> Source:
         **layout(
             """
             SEIZURE_NO
+            INCIDENT_NO
             EVENT_DATE
             PORT
             DRUG_TYPE
@@ -180,7 +181,7 @@ def cbp_seizures(ctx: Ctx) -> Source:
                 unit="UOM",
                 place="PORT",
                 agency=lit("CBP"),
-                incident="SEIZURE_NO",
+                incident="INCIDENT_NO",
             ),
             "phone_use": uses("subject", "phone"),
         },
@@ -201,7 +202,8 @@ def cbp_seizures(ctx: Ctx) -> Source:
             phone = r.phone(ex.get("phone"), rate=0.3)
             plate = v.plate.replace("-", "")
             values = {
-                "SEIZURE_NO": f"{PORT_CODE[f.place]}{f.when:%Y}{i:06d}",
+                "SEIZURE_NO": (own := f"{PORT_CODE[f.place]}{f.when:%Y}{i:06d}"),
+                "INCIDENT_NO": event_ref(f, "RPT-", own),
                 "EVENT_DATE": r.date(f.when),
                 "PORT": f.place.upper(),
                 "DRUG_TYPE": ex["drug"],
@@ -233,6 +235,7 @@ def usbp_apprehensions(ctx: Ctx) -> Source:
         **layout(
             """
             event_id
+            referral_incident_no
             apprehension_date
             apprehension_time
             sector
@@ -259,7 +262,7 @@ def usbp_apprehensions(ctx: Ctx) -> Source:
                 start=("apprehension_date", "apprehension_time"),
                 place="area",
                 agency=lit("USBP"),
-                incident="event_id",
+                incident="referral_incident_no",
                 status="subject.role",
             ),
             "phone_use": uses("subject", "phone"),
@@ -294,6 +297,7 @@ def usbp_apprehensions(ctx: Ctx) -> Source:
             sector = ex.get("sector", "Rio Grande Valley")
             values = {
                 "event_id": eid,
+                "referral_incident_no": event_ref(f, "RPT-", eid),
                 "apprehension_date": f.when.date().isoformat(),
                 "apprehension_time": f.when.strftime("%H:%M"),
                 "sector": sector.upper(),
@@ -331,6 +335,7 @@ def state_traffic_stops(ctx: Ctx) -> Source:
         **layout(
             """
             STOP_ID
+            INCIDENT_NO
             STOP_DATE
             STOP_TIME
             AGENCY
@@ -360,7 +365,7 @@ def state_traffic_stops(ctx: Ctx) -> Source:
                 start=("STOP_DATE", "STOP_TIME"),
                 place="COUNTY",
                 agency="AGENCY",
-                incident="STOP_ID",
+                incident="INCIDENT_NO",
                 passengers="OCCUPANTS",
                 outcome="OUTCOME",
             ),
@@ -386,7 +391,8 @@ def state_traffic_stops(ctx: Ctx) -> Source:
             phone = r.phone(ex.get("phone"), rate=0.35)
             plate = v.plate.replace("-", "") if v else ""
             values = {
-                "STOP_ID": f"{state}{f.when:%y}-{i:07d}",
+                "STOP_ID": (own := f"{state}{f.when:%y}-{i:07d}"),
+                "INCIDENT_NO": event_ref(f, "RPT-", own),
                 "STOP_DATE": r.date(f.when, i % 3 == 0),
                 "STOP_TIME": f.when.strftime("%H%M"),
                 "AGENCY": agencies.get(state, f"{state} SP"),
@@ -429,6 +435,7 @@ def us_arrests(ctx: Ctx) -> Source:
         **layout(
             """
             BOOKING_NO
+            INCIDENT_NO
             ARREST_DATE
             ARREST_TIME
             AGENCY
@@ -458,7 +465,7 @@ def us_arrests(ctx: Ctx) -> Source:
                 start=("ARREST_DATE", "ARREST_TIME"),
                 place="CITY",
                 agency="AGENCY",
-                incident="BOOKING_NO",
+                incident="INCIDENT_NO",
                 charge="CHARGE",
             ),
             "residence": link("Residence", "arrestee", "address"),
@@ -484,7 +491,8 @@ def us_arrests(ctx: Ctx) -> Source:
                 us_home = None
             phone = r.phone(ex.get("phone"), rate=0.25)
             values = {
-                "BOOKING_NO": f"{f.when:%Y}-{i:07d}",
+                "BOOKING_NO": (own := f"{f.when:%Y}-{i:07d}"),
+                "INCIDENT_NO": event_ref(f, "RPT-", own),
                 "ARREST_DATE": r.date(f.when),
                 "ARREST_TIME": f.when.strftime("%H:%M"),
                 "AGENCY": ex.get("agency") or f"{_county_of(f.place)} CO SO",

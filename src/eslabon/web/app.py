@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +23,7 @@ from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import TypeAdapter
 
 from eslabon.errors import EslabonError
 from eslabon.report.i18n import catalogue
@@ -98,7 +99,9 @@ WriterDep = Annotated[Writer, Depends(require_writer)]
 
 
 class Explanations:
-    """Comparison waterfalls, computed in batches on the job thread and kept per model."""
+    """Comparison waterfalls kept per model: read at once from those persisted at resolve time
+    (on a read-only cursor: no scratch catalog, no lock); only pairs without a stored one are
+    scored by Splink, in batches on the job thread (clients poll for those)."""
 
     def __init__(self, ws: Workspace, jobs: Jobs) -> None:
         self.ws, self.jobs = ws, jobs
@@ -114,15 +117,28 @@ class Explanations:
         return False, None
 
     def request(self, model_id: str, pairs: list[tuple[str, str]]) -> bool:
-        """Queue the pairs not computed yet; True when some are still being computed."""
+        """Read the stored explanations of pairs not known yet and queue the others for
+        scoring; True when some are still being computed."""
+        with self.lock:
+            unknown = [
+                (a, b)
+                for a, b in (tuple(sorted(p)) for p in pairs)
+                if (model_id, a, b) not in self.done and (model_id, a, b) not in self.pending
+            ]
+        if unknown:
+            with self.ws.reader(read_only=True) as st:
+                stored = queries.explain_pairs(st, unknown)
+            with self.lock:
+                for a, b in unknown:
+                    if (a, b) in stored:
+                        self.done[(model_id, a, b)] = stored[(a, b)]
         with self.lock:
             todo = [
-                tuple(sorted(p))
-                for p in pairs
-                if (model_id, *sorted(p)) not in self.done
-                and (model_id, *sorted(p)) not in self.pending
+                (a, b)
+                for a, b in unknown
+                if (model_id, a, b) not in self.done and (model_id, a, b) not in self.pending
             ]
-            self.pending |= {(model_id, *p) for p in todo}
+            self.pending |= {(model_id, a, b) for a, b in todo}
             waiting = any((model_id, *sorted(p)) in self.pending for p in pairs)
         if todo:
             self.jobs.submit("explain", lambda job: self._run(job, model_id, todo))
@@ -201,6 +217,9 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         return resp
 
     def _ctx(request: Request, lang: str, **extra: Any) -> dict[str, Any]:
+        return _context(lang, request.url.path, str(request.url.query), **extra)
+
+    def _context(lang: str, path: str, query: str, **extra: Any) -> dict[str, Any]:
         cat = catalogue(lang)
         return {
             "lang": lang,
@@ -208,8 +227,8 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             "term": cat.term,
             "gen": cat.generated,
             "read_only": app.state.read_only,
-            "path": request.url.path,
-            "query": str(request.url.query),
+            "path": path,
+            "query": query,
             "urlencode": urlencode,
             **extra,
         }
@@ -217,6 +236,35 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     def page(request: Request, name: str, **extra: Any) -> HTMLResponse:
         lang = request_lang(request)
         return templates.TemplateResponse(request, name, _ctx(request, lang, **extra))
+
+    # Pages and JSON answers are pure functions of the workspace (and language, URL): rendered
+    # or encoded once, kept with the other answers until the workspace changes.
+    def render(lang: str, path: str, query: str, name: str, extra: Any) -> str:
+        """The page ``name`` as text, rendered once per language and URL; ``extra`` is the
+        template's data or a function returning it (called only when not rendered yet)."""
+
+        def build() -> str:
+            data = extra() if callable(extra) else extra
+            return templates.get_template(name).render(_context(lang, path, query, **data))
+
+        return ws.memo(("html", name, lang, path, query), build)
+
+    def cached_page(request: Request, name: str, extra: Any) -> HTMLResponse:
+        lang = request_lang(request)
+        return HTMLResponse(render(lang, request.url.path, str(request.url.query), name, extra))
+
+    adapters: dict[Any, TypeAdapter[Any]] = {}
+
+    def encode(model: Any, data: Any) -> bytes:
+        """``data`` validated against the documented model and encoded as FastAPI would."""
+        ta = adapters.get(model)
+        if ta is None:
+            ta = adapters[model] = TypeAdapter(model)
+        return ta.dump_json(ta.validate_python(data), by_alias=True)
+
+    def cached_json(key: Any, model: Any, build: Callable[[], Any]) -> Response:
+        body = ws.memo(("json", key), lambda: encode(model, build()))
+        return Response(body, media_type="application/json")
 
     # -- language --------------------------------------------------------------------------
     @app.get("/lang/{lang}", include_in_schema=False)
@@ -261,9 +309,14 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         country: str | None = None,
         source: str | None = None,
         limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Accent- and nickname-insensitive search over every resolved entity, with facets."""
-        return _search(q, kind, role, network, country, source, limit)
+        key = ("search", q, kind, role, network, country, source, limit)
+        return cached_json(
+            key,
+            models.SearchResult,
+            lambda: _search(q, kind, role, network, country, source, limit),
+        )
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
@@ -275,22 +328,23 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         country: str | None = None,
         source: str | None = None,
     ) -> HTMLResponse:
-        data = _search(q, kind or None, role or None, network or None, country or None,
-                       source or None, 100)  # fmt: skip
-        links: dict[str, list[tuple[str, int, bool, str]]] = {}
-        for f, counts in data["facets"].items():
-            links[f] = []
-            for value, n in list(counts.items())[:25]:
-                active = data["filters"].get(f) == value
-                params = {k: v for k, v in data["filters"].items() if v} | {"q": q}
-                if active:
-                    params.pop(f, None)
-                else:
-                    params[f] = value
-                links[f].append((value, n, active, "/search?" + urlencode(params)))
-        return page(
-            request, "search.html", data=data, facet_names=queries.FACETS, facet_links=links
-        )
+        def extra() -> dict[str, Any]:
+            data = _search(q, kind or None, role or None, network or None, country or None,
+                           source or None, 100)  # fmt: skip
+            links: dict[str, list[tuple[str, int, bool, str]]] = {}
+            for f, counts in data["facets"].items():
+                links[f] = []
+                for value, n in list(counts.items())[:25]:
+                    active = data["filters"].get(f) == value
+                    params = {k: v for k, v in data["filters"].items() if v} | {"q": q}
+                    if active:
+                        params.pop(f, None)
+                    else:
+                        params[f] = value
+                    links[f].append((value, n, active, "/search?" + urlencode(params)))
+            return {"data": data, "facet_names": queries.FACETS, "facet_links": links}
+
+        return cached_page(request, "search.html", extra)
 
     # -- entity ----------------------------------------------------------------------------
     def _entity(entity_id: str) -> dict[str, Any]:
@@ -314,13 +368,21 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         fmt: Annotated[str, Query(pattern="^(html|pdf)$")] = "html",
     ) -> Response:
         """The entity's case file (`eslabon case`), as a download."""
-        from eslabon.report.case_file import build_case, render
+        from eslabon.report.case_file import build_case
+        from eslabon.report.case_file import render as render_case
 
-        with ws.reader() as st:
-            current = queries.current_entity(st, entity_id)
-            with ws.scratch_lock:  # the merges' waterfalls are re-scored by Splink
-                case = build_case(st, current)
-        body = render(case, lang, fmt)
+        def build() -> tuple[str, Any]:
+            with ws.reader() as st:
+                current = queries.current_entity(st, entity_id)
+                stored = queries.explanations_stored(st)
+            if stored:  # the merges' waterfalls are read as stored: no Splink, no lock
+                with ws.reader(read_only=True) as st:
+                    return current, build_case(st, current)
+            with ws.reader() as st, ws.scratch_lock:  # older workspace: Splink re-scores them
+                return current, build_case(st, current)
+
+        current, case = ws.memo(("case", entity_id), build)
+        body = ws.memo(("case-file", current, lang, fmt), lambda: render_case(case, lang, fmt))
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in current)
         media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
         return Response(
@@ -333,17 +395,17 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         "/api/entities/{entity_id:path}", response_model=models.Entity, responses=ERRORS,
         tags=["entities"],
     )  # fmt: skip
-    def api_entity(entity_id: str) -> dict[str, Any]:
+    def api_entity(entity_id: str) -> Response:
         """Identity with sources, role, counterparts, timeline, evidence and merges of an
         entity (a retired id or a mention id leads to the current entity)."""
-        return _entity(entity_id)
+        return cached_json(("entity", entity_id), models.Entity, lambda: _entity(entity_id))
 
     @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> Response:
         data = _entity(entity_id)
         if data["entity_id"] != entity_id:
             return RedirectResponse(f"/entities/{data['entity_id']}", status_code=303)
-        return page(request, "entity.html", e=data)
+        return cached_page(request, "entity.html", {"e": data})
 
     # -- explanations ----------------------------------------------------------------------
     def _explain(a: str, b: str) -> dict[str, Any]:
@@ -361,18 +423,18 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 raise LookupError(m)
         if known[a] != "Person" or known[b] != "Person" or model is None:
             return {"status": "unavailable", "a": a, "b": b, "note": "not_person"}
+        app.state.explanations.request(model[0], [(a, b)])  # stored ones: known at once
         ready, found = app.state.explanations.get(model[0], a, b)
         if ready:
             if found is None:
                 return {"status": "unavailable", "a": a, "b": b, "note": "not scored"}
             return {"status": "ready", "a": a, "b": b, "explanation": found}
-        app.state.explanations.request(model[0], [(a, b)])
         return {"status": "pending", "a": a, "b": b}
 
     @app.get("/api/explain", response_model=models.ExplainStatus, responses=ERRORS, tags=["review"])
     def api_explain(a: str, b: str) -> dict[str, Any]:
-        """The comparison waterfall of two person mentions (computed in the background: poll
-        while ``status`` is ``pending``)."""
+        """The comparison waterfall of two person mentions: as stored at resolve time, else
+        computed in the background (poll while ``status`` is ``pending``)."""
         return _explain(a, b)
 
     @app.get("/explain", response_class=HTMLResponse, include_in_schema=False)
@@ -384,9 +446,11 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         "/api/networks", response_model=list[models.NetworkInfo], responses=ERRORS,
         tags=["network"],
     )  # fmt: skip
-    def api_networks() -> list[dict[str, Any]]:
+    def api_networks() -> Response:
         """The criminal networks `eslabon network` found."""
+        return cached_json("networks", list[models.NetworkInfo], _networks)
 
+    def _networks() -> list[dict[str, Any]]:
         def build() -> list[dict[str, Any]]:
             with ws.reader() as st:
                 return queries.network_list(st)
@@ -394,14 +458,18 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         return ws.memo("networks", build)
 
     @app.get("/api/graph", response_model=models.Graph, responses=ERRORS, tags=["network"])
-    def api_graph(network: str | None = None, focus: str | None = None) -> dict[str, Any]:
+    def api_graph(network: str | None = None, focus: str | None = None) -> Response:
         """Actors and ties of a network, or one actor and its direct ties (to expand a node)."""
 
         def build() -> dict[str, Any]:
             with ws.reader() as st:
                 return queries.graph(st, network, focus)
 
-        return ws.memo(("graph", network, focus), build)
+        return cached_json(
+            ("graph", network, focus),
+            models.Graph,
+            lambda: ws.memo(("graph", network, focus), build),
+        )
 
     @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
     def network_page(
@@ -410,19 +478,21 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         focus: str | None = None,
         trace: str | None = None,
     ) -> HTMLResponse:
-        with ws.reader() as st:
-            nets = queries.network_list(st)
-            if not network and not focus and nets:
-                network = nets[0]["network_id"]
-            if focus and not network:
-                row = st.query_one(
-                    "SELECT network_id FROM node_roles WHERE entity_id = ?", [focus]
-                ) if queries.analysed(st) else None  # fmt: skip
-                network = row[0] if row and row[0] else None
-        return page(
-            request, "network.html", networks=nets, network=network, focus=focus, trace=trace,
-            has_cytoscape=dist is not None,
-        )  # fmt: skip
+        def extra() -> dict[str, Any]:
+            chosen = network
+            nets = _networks()
+            if not chosen and not focus and nets:
+                chosen = nets[0]["network_id"]
+            if focus and not chosen:
+                with ws.reader() as st:
+                    row = st.query_one(
+                        "SELECT network_id FROM node_roles WHERE entity_id = ?", [focus]
+                    ) if queries.analysed(st) else None  # fmt: skip
+                chosen = row[0] if row and row[0] else None
+            return {"networks": nets, "network": chosen, "focus": focus, "trace": trace,
+                    "has_cytoscape": dist is not None}  # fmt: skip
+
+        return cached_page(request, "network.html", extra)
 
     # -- trace -----------------------------------------------------------------------------
     def _trace(seed: str, hops: int, window: float, horizon: float) -> dict[str, Any]:
@@ -448,9 +518,13 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         hops: Annotated[int, Query(ge=1, le=20)] = 6,
         window: Annotated[float, Query(ge=0.5, le=3650)] = 120.0,
         horizon: Annotated[float, Query(ge=1, le=20000)] = 1100.0,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """The chain around a seed (`eslabon trace`): actors with evidence paths, money flow."""
-        return _trace(seed, hops, window, horizon)
+        return cached_json(
+            ("trace", seed.strip(), hops, window, horizon),
+            models.Trace,
+            lambda: _trace(seed, hops, window, horizon),
+        )
 
     @app.get("/trace", response_class=HTMLResponse, include_in_schema=False)
     def trace_page(
@@ -459,23 +533,24 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         hops: Annotated[int, Query(ge=1, le=20)] = 6,
         window: Annotated[float, Query(ge=0.5, le=3650)] = 120.0,
     ) -> HTMLResponse:
-        result = _trace(seed, hops, window, 1100.0) if seed.strip() else None
-        stages: dict[str, list[dict[str, Any]]] = {}
-        if result:
-            for a in result["actors"]:
-                stages.setdefault(a["stage"] or "unknown", []).append(a)
-        order = ["origin", "transit", "border", "destination", "unknown"]
-        return page(
-            request, "trace.html", seed=seed, hops=hops, window=window, result=result,
-            stages=[(s, stages[s]) for s in order if s in stages],
-        )  # fmt: skip
+        def extra() -> dict[str, Any]:
+            result = _trace(seed, hops, window, 1100.0) if seed.strip() else None
+            stages: dict[str, list[dict[str, Any]]] = {}
+            if result:
+                for a in result["actors"]:
+                    stages.setdefault(a["stage"] or "unknown", []).append(a)
+            order = ["origin", "transit", "border", "destination", "unknown"]
+            return {"seed": seed, "hops": hops, "window": window, "result": result,
+                    "stages": [(s, stages[s]) for s in order if s in stages]}  # fmt: skip
+
+        return cached_page(request, "trace.html", extra)
 
     # -- targets ---------------------------------------------------------------------------
     @app.get("/api/targets", response_model=models.Targets, responses=ERRORS, tags=["targets"])
-    def api_targets(network: str | None = None) -> dict[str, Any]:
+    def api_targets(network: str | None = None) -> Response:
         """The disruption ranking with reasons and evidence strength; victims never appear,
         possibly coerced actors are held for a human decision."""
-        return _targets(network)
+        return cached_json(("targets", network), models.Targets, lambda: _targets(network))
 
     def _targets(network: str | None) -> dict[str, Any]:
         def build() -> dict[str, Any]:
@@ -486,7 +561,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
     @app.get("/targets", response_class=HTMLResponse, include_in_schema=False)
     def targets_page(request: Request, network: str | None = None) -> HTMLResponse:
-        return page(request, "targets.html", data=_targets(network or None))
+        return cached_page(request, "targets.html", lambda: {"data": _targets(network or None)})
 
     # -- review ----------------------------------------------------------------------------
     def _review(limit: int, low: float, high: float | None) -> dict[str, Any]:
@@ -523,15 +598,31 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 p["explanation"] = None
         return {"pairs": pairs, "judged": int(judged), "pending_explanations": waiting}
 
+    def _review_done(limit: int, low: float, high: float | None) -> dict[str, Any] | None:
+        """The queue once every waterfall is known (kept until the workspace changes)."""
+        key = ("review-done", limit, low, high)
+        hit = ws.peek(key)
+        if hit is not None:
+            return hit
+        data = _review(limit, low, high)
+        if data["pending_explanations"]:
+            return None
+        return ws.memo(key, lambda: data)
+
     @app.get("/api/review", response_model=models.ReviewQueue, responses=ERRORS, tags=["review"])
     def api_review(
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         low: Annotated[float, Query(ge=0, le=1)] = 0.2,
         high: Annotated[float | None, Query(ge=0, le=1)] = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         """Uncertain person pairs not judged yet, most uncertain first, side by side with
-        their waterfalls (``pending_explanations``: poll again for the missing ones)."""
-        return _review(limit, low, high)
+        their waterfalls (``pending_explanations``: poll again for the missing ones, which
+        were not stored at resolve time)."""
+        ready = _review_done(limit, low, high)
+        if ready is None:
+            body = encode(models.ReviewQueue, _review(limit, low, high))
+            return Response(body, media_type="application/json")
+        return cached_json(("review", limit, low, high), models.ReviewQueue, lambda: ready)
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
     def review_page(
@@ -539,7 +630,10 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         done: Annotated[int | None, Query(ge=0)] = None,
     ) -> HTMLResponse:
-        return page(request, "review.html", data=_review(limit, 0.2, None), done=done)
+        ready = _review_done(limit, 0.2, None)
+        if ready is None:
+            return page(request, "review.html", data=_review(limit, 0.2, None), done=done)
+        return cached_page(request, "review.html", {"data": ready, "done": done})
 
     def _decide(decisions: list[tuple[str, str, str]], who: Writer, note: str | None) -> int:
         from eslabon.resolve.review import record_judgement
@@ -585,9 +679,9 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         return ws.memo("sources", build)
 
     @app.get("/api/sources", response_model=models.Sources, responses=ERRORS, tags=["sources"])
-    def api_sources() -> dict[str, Any]:
+    def api_sources() -> Response:
         """Ingested sources with their row counts, and the quarantine's reasons."""
-        return _sources()
+        return cached_json("sources", models.Sources, _sources)
 
     @app.get(
         "/api/sources/quarantine", response_model=list[models.QuarantinedRow], responses=ERRORS,
@@ -608,14 +702,17 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     ) -> HTMLResponse:
         from eslabon.ingest.status import quarantine
 
-        data = _sources()
-
         def rows_of() -> list[dict[str, Any]]:
             with ws.reader() as st:
                 return quarantine(st, source or None, 200)
 
-        rows = ws.memo(("quarantine", source or None), rows_of)
-        return page(request, "sources.html", data=data, rows=rows, source=source, job=job)
+        def extra() -> dict[str, Any]:
+            rows = ws.memo(("quarantine", source or None), rows_of)
+            return {"data": _sources(), "rows": rows, "source": source, "job": job}
+
+        if job:  # a running ingest's progress is not kept
+            return page(request, "sources.html", **extra())
+        return cached_page(request, "sources.html", extra)
 
     def _start_ingest(path: str, who: Writer) -> Job:
         from eslabon.ingest.load import discover_mappings, ingest
@@ -667,11 +764,55 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             raise LookupError(job_id)
         return job.public()
 
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, bool]:
+        """Serving; ``warm`` once the warm-up has built the pages analysts open first."""
+        return {"ok": True, "warm": app.state.warm.is_set()}
+
+    def prime(entities: int = 500) -> None:
+        """Build, encode and render (English) the pages analysts open first: networks, graphs,
+        targets, sources, the review queue, the ranked targets' traces, and the entity pages
+        of the ranked targets and of the most-mentioned persons."""
+        nets = _networks()
+        cached_json("networks", list[models.NetworkInfo], _networks)
+        cached_json("sources", models.Sources, _sources)
+        for n in [None, *(x["network_id"] for x in nets)]:
+            cached_json(("targets", n), models.Targets, lambda n=n: _targets(n))
+            if n is not None:
+                api_graph(network=n)
+                network_page_en(n)
+        _review_done(20, 0.2, None)
+        with ws.reader() as st:
+            if not queries.resolved(st):
+                return
+            ranked = [r[0] for r in st.query(
+                "SELECT entity_id FROM disruption_ranking WHERE rank IS NOT NULL "
+                "GROUP BY 1 ORDER BY min(rank), 1")] if queries.analysed(st) else []  # fmt: skip
+            top = [r[0] for r in st.query(
+                "SELECT entity_id FROM entities WHERE kind = 'Person' "
+                "ORDER BY mention_count DESC, entity_id LIMIT ?", [entities])]  # fmt: skip
+        for e in ranked:
+            with contextlib.suppress(EslabonError, LookupError):
+                api_trace(seed=e, hops=6, window=120.0, horizon=1100.0)
+        for e in dict.fromkeys(ranked + top):
+            with contextlib.suppress(EslabonError, LookupError):
+                data = _entity(e)
+                cached_json(("entity", e), models.Entity, lambda data=data: data)
+                render("en", f"/entities/{e}", "", "entity.html", {"e": data})
+
+    def network_page_en(n: str) -> None:
+        render("en", "/network", urlencode({"network": n}), "network.html", {
+            "networks": _networks(), "network": n, "focus": None, "trace": None,
+            "has_cytoscape": dist is not None})  # fmt: skip
+
+    app.state.warm = threading.Event()
+    app.state.prime = prime
     return app
 
 
 def run_warmup(app: FastAPI) -> None:
-    """Build the search index and load the network once, before the first analyst waits."""
+    """Build the search index, load the network and build the most-visited pages once,
+    before the first analyst waits (``/healthz`` says ``warm`` when done)."""
     from eslabon.network.tracer import Tracer
 
     ws: Workspace = app.state.ws
@@ -680,5 +821,8 @@ def run_warmup(app: FastAPI) -> None:
             ws.memo("search-index", lambda: queries.build_search_index(st))
             if queries.analysed(st):
                 ws.cached(st, "tracer", Tracer)
+        app.state.prime()
     except (EslabonError, WorkspaceBusy):
         pass
+    finally:
+        app.state.warm.set()

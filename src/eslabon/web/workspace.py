@@ -98,12 +98,17 @@ class Workspace:
             self._release()
 
     @contextlib.contextmanager
-    def reader(self) -> Iterator[Store]:
-        """A cursor for one request; the connection stays open while any request runs."""
+    def reader(self, *, read_only: bool = False) -> Iterator[Store]:
+        """A cursor for one request; the connection stays open while any request runs.
+
+        ``read_only=True`` flags the cursor read-only, so code that would otherwise write or
+        attach Splink's scratch catalog (scoring explanations that were not stored) does not:
+        such a cursor needs neither ``scratch_lock`` nor the writer."""
         with self._lock:
             parent = self._open()
             self._active += 1
             cur = parent.cursor()
+        cur.read_only = cur.read_only or read_only
         try:
             yield cur
         finally:
@@ -162,7 +167,12 @@ class Workspace:
                 self._cache[name] = (gen, value)
             return value
 
-    def memo(self, key: Any, build: Callable[[], Any], limit: int = 4000) -> Any:
+    def peek(self, key: Any) -> Any:
+        """The cached answer for ``key``, or None."""
+        with self._lock:
+            return self._data.get(key)
+
+    def memo(self, key: Any, build: Callable[[], Any], limit: int = 8000) -> Any:
         """The answer for ``key``, computed once while the workspace stays the same."""
         with self._lock:
             if key in self._data:
