@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import quoteattr
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NODE_ATTRS: list[tuple[str, str]] = [
     ("kind", "string"), ("caption", "string"), ("mentions", "long"), ("role", "string"),
@@ -24,6 +28,19 @@ def present(value: Any) -> bool:
         return not (isinstance(value, float) and math.isnan(value)) and str(value) != "<NA>"
     except TypeError:
         return True
+
+
+def rows(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """A frame's rows as {column: value}."""
+    for row in frame.itertuples(index=False):
+        yield row._asdict()
+
+
+def attributes(
+    values: dict[str, Any], attrs: list[tuple[str, str]], element: Callable[[str, str, Any], str]
+) -> str:
+    """The elements of a row's declared attributes, in declared order; missing ones are left out."""
+    return "".join(element(n, k, values[n]) for n, k in attrs if present(values[n]))
 
 
 def text(value: Any, kind: str) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from eslabon.exchange._xml import EDGE_ATTRS, NODE_ATTRS, attr, present, text
+from eslabon.exchange._xml import EDGE_ATTRS, NODE_ATTRS, attr, attributes, present, rows, text
 from eslabon.exchange.graph import GraphData
 
 GEXF_TYPES = {"string": "string", "long": "long", "int": "integer", "double": "double"}
@@ -26,26 +27,16 @@ def write_gexf(data: GraphData, path: Path) -> dict[str, int]:
         "</attributes>",
         "<nodes>",
     ]
-    for row in data.nodes.itertuples(index=False):
-        v = row._asdict()
-        values = "".join(
-            f'<attvalue for="{n}" value={attr(text(v[n], k) if k != "string" else str(v[n]))}/>'
-            for n, k in node_attrs
-            if present(v[n])
-        )
+    for v in rows(data.nodes):
+        values = attributes(v, node_attrs, _attvalue)
         label = v["caption"] if present(v["caption"]) else v["entity_id"]
         lines.append(
             f"<node id={attr(v['entity_id'])} label={attr(str(label))}>"
             f"<attvalues>{values}</attvalues></node>"
         )
     lines.append("</nodes><edges>")
-    for row in data.edges.itertuples(index=False):
-        v = row._asdict()
-        values = "".join(
-            f'<attvalue for="{n}" value={attr(text(v[n], k) if k != "string" else str(v[n]))}/>'
-            for n, k in EDGE_ATTRS
-            if present(v[n])
-        )
+    for v in rows(data.edges):
+        values = attributes(v, EDGE_ATTRS, _attvalue)
         lines.append(
             f"<edge id={attr(v['link_id'])} source={attr(v['source'])} target={attr(v['target'])} "
             f"label={attr(v['kind'])}><attvalues>{values}</attvalues></edge>"
@@ -53,3 +44,8 @@ def write_gexf(data: GraphData, path: Path) -> dict[str, int]:
     lines += ["</edges>", "</graph>", "</gexf>", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return {"nodes": len(data.nodes), "edges": len(data.edges)}
+
+
+def _attvalue(name: str, kind: str, value: Any) -> str:
+    shown = text(value, kind) if kind != "string" else str(value)
+    return f'<attvalue for="{name}" value={attr(shown)}/>'

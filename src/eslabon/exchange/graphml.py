@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from eslabon.exchange._xml import EDGE_ATTRS, NODE_ATTRS, attr, present, text
+from eslabon.exchange._xml import EDGE_ATTRS, NODE_ATTRS, attr, attributes, rows, text
 from eslabon.exchange.graph import GraphData
 
 
@@ -22,21 +24,11 @@ def write_graphml(data: GraphData, path: Path) -> dict[str, int]:
     for name, kind in EDGE_ATTRS:
         lines.append(f'<key id="e_{name}" for="edge" attr.name="{name}" attr.type="{kind}"/>')
     lines.append('<graph id="eslabon" edgedefault="directed">')
-    for row in data.nodes.itertuples(index=False):
-        values = row._asdict()
-        body = "".join(
-            f'<data key="n_{n}">{text(values[n], k)}</data>'
-            for n, k in NODE_ATTRS
-            if present(values[n])
-        )
+    for values in rows(data.nodes):
+        body = attributes(values, NODE_ATTRS, _data("n"))
         lines.append(f"<node id={attr(values['entity_id'])}>{body}</node>")
-    for row in data.edges.itertuples(index=False):
-        values = row._asdict()
-        body = "".join(
-            f'<data key="e_{n}">{text(values[n], k)}</data>'
-            for n, k in EDGE_ATTRS
-            if present(values[n])
-        )
+    for values in rows(data.edges):
+        body = attributes(values, EDGE_ATTRS, _data("e"))
         lines.append(
             f"<edge id={attr(values['link_id'])} source={attr(values['source'])} "
             f"target={attr(values['target'])}>{body}</edge>"
@@ -44,3 +36,8 @@ def write_graphml(data: GraphData, path: Path) -> dict[str, int]:
     lines += ["</graph>", "</graphml>", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return {"nodes": len(data.nodes), "edges": len(data.edges)}
+
+
+def _data(prefix: str) -> Callable[[str, str, Any], str]:
+    """A ``<data>`` element maker for node (``n``) or edge (``e``) keys."""
+    return lambda name, kind, value: f'<data key="{prefix}_{name}">{text(value, kind)}</data>'

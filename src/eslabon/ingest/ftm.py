@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from eslabon.errors import EslabonError
-from eslabon.ingest.readers import MAX_FIELD_CHARS, Reader, Record, _bad_text, _safe
+from eslabon.ingest.readers import Reader, Record, json_line_records
 
 SCHEMATA = ("Person", "Organization", "Vehicle", "Address", "BankAccount", "Call", "Payment",
             "Event", "UnknownLink", "Ownership", "Employment", "Associate")  # fmt: skip
@@ -101,32 +101,14 @@ class FtmReader(Reader):
         return _column_set()
 
     def records(self) -> Iterator[Record]:
-        row_num = 0
-        with self.path.open(encoding="utf-8", errors="surrogateescape") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                row_num += 1
-                if len(line) > MAX_FIELD_CHARS:
-                    yield Record(row_num, line_no, None, (None, "record too long"), line[:2000])
-                    continue
-                why = _bad_text(line.rstrip("\r\n"))
-                if why:
-                    yield Record(row_num, line_no, None, (None, why), _safe(line))
-                    continue
-                try:
-                    obj = json.loads(line)
-                except ValueError as err:
-                    yield Record(row_num, line_no, None, (None, f"not valid JSON: {err}"), line)
-                    continue
-                if not isinstance(obj, dict) or "schema" not in obj:
-                    yield Record(
-                        row_num, line_no, None, ("schema", "not an FtM entity (no schema)"), line
-                    )
-                    continue
-                values = dict.fromkeys(self.columns)
-                values.update(self._row(obj))
-                yield Record(row_num, line_no, values)
+        return json_line_records(self.path, "utf-8", self._values)
+
+    def _values(self, obj: Any) -> dict[str, str | None] | tuple[str | None, str]:
+        if not isinstance(obj, dict) or "schema" not in obj:
+            return ("schema", "not an FtM entity (no schema)")
+        values = dict.fromkeys(self.columns)
+        values.update(self._row(obj))
+        return values
 
 
 @cache

@@ -280,35 +280,45 @@ class _Projections:
             f["flag"].append(flag)
             f["detail"].append(detail)
 
-    def _entities(self, slot: int, key: str, cols: list[str], tuples: list[tuple]):
-        ok, caption, props, rfield, rreason = [], [], [], [], []
+    def _outcomes(
+        self,
+        slot: int,
+        cols: list[str],
+        tuples: list[tuple],
+        normalise: Callable[[dict[str, str | None]], tuple[tuple, list]],
+        refused: tuple,
+    ) -> tuple[list[list], int]:
+        """Normalise each distinct cleaned tuple once: per tuple, ``normalise``'s values (or
+        ``refused`` when it refuses), then rfield and rreason, as columns; its flags are recorded.
+        Returns the columns and how many distinct tuples were normalised."""
+        outcomes = []
         seen: dict[tuple, tuple] = {}
         for pid, tup in enumerate(tuples):
             cleaned = tuple(map(clean, tup))
             got = seen.get(cleaned)
             if got is None:
                 try:
-                    res = self.normaliser.entity(key, dict(zip(cols, cleaned, strict=True)))
-                except Refused as refused:
-                    got = (False, None, None, refused.field, refused.reason, ())
+                    values, flags = normalise(dict(zip(cols, cleaned, strict=True)))
+                except Refused as err:
+                    got = (*refused, err.field, err.reason, ())
                 else:
-                    present = res.props is not None
-                    got = (
-                        present,
-                        res.caption,
-                        _dumps(res.props) if present else None,
-                        None,
-                        None,
-                        tuple(res.flags),
-                    )
+                    got = (*values, None, None, tuple(flags))
                 seen[cleaned] = got
-            ok.append(got[0])
-            caption.append(got[1])
-            props.append(got[2])
-            rfield.append(got[3])
-            rreason.append(got[4])
-            if got[5]:
-                self._flag(slot, pid, got[5])
+            outcomes.append(got)
+            if got[-1]:
+                self._flag(slot, pid, got[-1])
+        width = len(refused) + 2
+        columns = [[got[i] for got in outcomes] for i in range(width)]
+        return columns, len(seen)
+
+    def _entities(self, slot: int, key: str, cols: list[str], tuples: list[tuple]):
+        def normalise(values):
+            res = self.normaliser.entity(key, values)
+            present = res.props is not None
+            return (present, res.caption, _dumps(res.props) if present else None), res.flags
+
+        columns, n = self._outcomes(slot, cols, tuples, normalise, (False, None, None))
+        ok, caption, props, rfield, rreason = columns
         data = {
             "pid": pa.array(range(len(tuples)), pa.int64()),
             "ok": pa.array(ok, pa.bool_()),
@@ -317,29 +327,15 @@ class _Projections:
             "rfield": pa.array(rfield, pa.string()),
             "rreason": pa.array(rreason, pa.string()),
         }
-        return data, len(seen)
+        return data, n
 
     def _links(self, slot: int, key: str, cols: list[str], tuples: list[tuple]):
-        start, end, props, rfield, rreason = [], [], [], [], []
-        seen: dict[tuple, tuple] = {}
-        for pid, tup in enumerate(tuples):
-            cleaned = tuple(map(clean, tup))
-            got = seen.get(cleaned)
-            if got is None:
-                try:
-                    res = self.normaliser.link(key, dict(zip(cols, cleaned, strict=True)))
-                except Refused as refused:
-                    got = (None, None, None, refused.field, refused.reason, ())
-                else:
-                    got = (res.start, res.end, _dumps(res.props), None, None, tuple(res.flags))
-                seen[cleaned] = got
-            start.append(got[0])
-            end.append(got[1])
-            props.append(got[2])
-            rfield.append(got[3])
-            rreason.append(got[4])
-            if got[5]:
-                self._flag(slot, pid, got[5])
+        def normalise(values):
+            res = self.normaliser.link(key, values)
+            return (res.start, res.end, _dumps(res.props)), res.flags
+
+        columns, n = self._outcomes(slot, cols, tuples, normalise, (None, None, None))
+        start, end, props, rfield, rreason = columns
         data = {
             "pid": pa.array(range(len(tuples)), pa.int64()),
             "start_at": pa.array(start, pa.timestamp("us")),
@@ -348,7 +344,7 @@ class _Projections:
             "rfield": pa.array(rfield, pa.string()),
             "rreason": pa.array(rreason, pa.string()),
         }
-        return data, len(seen)
+        return data, n
 
 
 def _join_on(staging: _Staging, cols: list[str], alias: str) -> str:

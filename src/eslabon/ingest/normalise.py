@@ -147,6 +147,20 @@ def _gender(value: str, language: str | None) -> str | None:
     return None
 
 
+def _date_kept(res: Any, column: str, flags: list[Flag], impossible: str) -> bool:
+    """The day/month convention's verdict on a parsed date: an impossible one refuses the row; one
+    that reads only in the other convention is flagged and not kept; an ambiguous one is flagged
+    and kept."""
+    if res.status == "impossible":
+        raise Refused(column, f"{impossible} ({res.note})")
+    if res.status == "other_convention":
+        flags.append((column, "date_other_convention", res.note))
+        return False
+    if res.status == "ambiguous":
+        flags.append((column, "date_ambiguous", res.note))
+    return True
+
+
 class RowNormaliser:
     """Normalises records of one source; holds the source's conventions."""
 
@@ -161,13 +175,8 @@ class RowNormaliser:
     # -- values ----------------------------------------------------------------------------------
     def _date(self, raw: str, column: str, flags: list[Flag], label: str):
         res = dates.parse_date(raw, self.convention)
-        if res.status == "impossible":
-            raise Refused(column, f"{label} '{raw}' is not a possible date ({res.note})")
-        if res.status == "other_convention":
-            flags.append((column, "date_other_convention", res.note))
+        if not _date_kept(res, column, flags, f"{label} '{raw}' is not a possible date"):
             return None
-        if res.status == "ambiguous":
-            flags.append((column, "date_ambiguous", res.note))
         return res.value.isoformat() if res.value else None
 
     def _datetime(self, spec: ValueSpec, values, flags: list[Flag], label: str):
@@ -178,14 +187,9 @@ class RowNormaliser:
         time_raw = cols[1] if len(cols) > 1 else None
         res = dates.parse_datetime(date_raw, time_raw, self.convention)
         column = _column(spec)
-        if res.status == "impossible":
-            shown = f"{date_raw} {time_raw}" if time_raw else date_raw
-            raise Refused(column, f"{label} '{shown}' is not a possible date/time ({res.note})")
-        if res.status == "other_convention":
-            flags.append((column, "date_other_convention", res.note))
+        shown = f"{date_raw} {time_raw}" if time_raw else date_raw
+        if not _date_kept(res, column, flags, f"{label} '{shown}' is not a possible date/time"):
             return None
-        if res.status == "ambiguous":
-            flags.append((column, "date_ambiguous", res.note))
         return res.value
 
     def _typed(self, typ: str, raw: str, column: str, flags: list[Flag], label: str) -> Any:

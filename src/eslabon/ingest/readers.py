@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,7 +93,7 @@ class Reader:
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\udc80-\udcff]")
 
 
-def _bad_text(value: str) -> str | None:
+def bad_text(value: str) -> str | None:
     """Why a decoded value is not text: undecodable bytes or binary control characters."""
     found = _NOT_TEXT.search(value)
     if found is None:
@@ -148,7 +148,7 @@ class CsvReader(Reader):
             header[0] = header[0][1:]
         header = [h.strip() for h in header]
         for h in header:
-            problem = _bad_text(h)
+            problem = bad_text(h)
             if problem:
                 raise EslabonError(
                     f"header is not {self.encoding} text: {problem}",
@@ -240,7 +240,7 @@ class CsvReader(Reader):
                                 start,
                                 None,
                                 (None, f"expected {width} fields, found {len(row)}"),
-                                _safe(text),
+                                safe_text(text),
                             )
                         )
                         continue
@@ -254,7 +254,7 @@ class CsvReader(Reader):
                         )
                         text = text[:2000] + "…"
                         break
-                    why = _bad_text(value)
+                    why = bad_text(value)
                     if why:
                         if "declared encoding" in why:
                             bad_encoding += 1
@@ -269,7 +269,7 @@ class CsvReader(Reader):
                             field=problem[0],
                             hint="declare the file's encoding in the mapping (csv: {encoding: ...})",
                         )
-                    batch.problems.append(Record(row_num, start, None, problem, _safe(text)))
+                    batch.problems.append(Record(row_num, start, None, problem, safe_text(text)))
                     continue
                 nums.append(row_num)
                 lines.append(start)
@@ -282,7 +282,7 @@ class CsvReader(Reader):
             yield batch
 
 
-def _safe(text: str) -> str:
+def safe_text(text: str) -> str:
     """Quarantine keeps the raw record; undecodable bytes are shown as escapes."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
@@ -334,39 +334,52 @@ class JsonLinesReader(Reader):
         self.columns = list(cols)
 
     def records(self) -> Iterator[Record]:
-        row_num = 0
-        with self.path.open(encoding=self.encoding, errors="surrogateescape") as fh:
-            for line_no, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                row_num += 1
-                if len(line) > MAX_FIELD_CHARS:
-                    yield Record(
-                        row_num,
-                        line_no,
-                        None,
-                        (
-                            None,
-                            f"record is {len(line):,} characters long; the limit is {MAX_FIELD_CHARS:,}",
-                        ),
-                        _safe(line[:2000]) + "…",
-                    )
-                    continue
-                why = _bad_text(line.rstrip("\r\n"))
-                if why:
-                    yield Record(row_num, line_no, None, (None, why), _safe(line))
-                    continue
-                try:
-                    obj = json.loads(line)
-                except ValueError as err:
-                    yield Record(row_num, line_no, None, (None, f"not valid JSON: {err}"), line)
-                    continue
-                if not isinstance(obj, dict):
-                    yield Record(
-                        row_num, line_no, None, (None, "a JSON line must hold an object"), line
-                    )
-                    continue
-                yield Record(row_num, line_no, _flatten(obj))
+        return json_line_records(self.path, self.encoding, _object_values)
+
+
+def _object_values(obj: Any) -> dict[str, str | None] | tuple[str | None, str]:
+    if not isinstance(obj, dict):
+        return (None, "a JSON line must hold an object")
+    return _flatten(obj)
+
+
+def json_line_records(
+    path: Path,
+    encoding: str,
+    values: Callable[[Any], dict[str, str | None] | tuple[str | None, str]],
+) -> Iterator[Record]:
+    """One record per non-blank line of a JSON lines file: ``values`` turns the parsed line into
+    values by column, or says (field, reason) why it cannot. Lines too long, not text or not JSON
+    come with their reason."""
+    row_num = 0
+    with path.open(encoding=encoding, errors="surrogateescape") as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            row_num += 1
+            if len(line) > MAX_FIELD_CHARS:
+                reason, raw = _too_long(line)
+                yield Record(row_num, line_no, None, (None, reason), raw)
+                continue
+            why = bad_text(line.rstrip("\r\n"))
+            if why:
+                yield Record(row_num, line_no, None, (None, why), safe_text(line))
+                continue
+            try:
+                obj = json.loads(line)
+            except ValueError as err:
+                yield Record(row_num, line_no, None, (None, f"not valid JSON: {err}"), line)
+                continue
+            got = values(obj)
+            if isinstance(got, tuple):
+                yield Record(row_num, line_no, None, got, line)
+            else:
+                yield Record(row_num, line_no, got)
+
+
+def _too_long(line: str) -> tuple[str, str]:
+    reason = f"record is {len(line):,} characters long; the limit is {MAX_FIELD_CHARS:,}"
+    return reason, safe_text(line[:2000]) + "…"
 
 
 def _cell(value: Any) -> str | None:

@@ -379,18 +379,9 @@ def _shared_keys(store: Store, kind: str, ids: list[str]) -> dict[tuple[str, str
 
     if kind not in keys.KEYS:
         return {}
-    store.execute(
-        "CREATE OR REPLACE TEMP TABLE _current_mentions AS SELECT * FROM mentions "
-        "WHERE list_contains(?, mention_id)",
-        [ids],
+    rows = keys.key_rows(
+        store, kind, "SELECT * FROM mentions WHERE list_contains(?, mention_id)", [ids]
     )
-    try:
-        rows = store.query(
-            f"SELECT mention_id, key_name, key_value FROM ({keys.key_rows_sql(kind)}) "
-            "WHERE key_value IS NOT NULL"
-        )
-    finally:
-        store.execute("DROP TABLE IF EXISTS _current_mentions")
     by_mention: dict[str, dict[str, str]] = {}
     for m, k, v in rows:
         by_mention.setdefault(m, {})[k] = v

@@ -45,6 +45,12 @@ def mentions_of(store: Store, some_id: str) -> tuple[str, list[str]]:
 # kept here so reading stored explanations does not import Splink.
 M_U_CLAMP_MIN = 1e-300
 
+# Explanations compare mentions of the sources in force (not superseded by a reload).
+_CURRENT_MENTIONS = (
+    "SELECT m.* FROM mentions m "
+    "JOIN sources s ON s.source_id = m.source_id WHERE s.superseded_by IS NULL"
+)
+
 
 def level_of(comparison: dict[str, Any], gamma: int) -> dict[str, Any] | None:
     """The comparison level with Splink's comparison vector value ``gamma`` (null level -1,
@@ -222,10 +228,7 @@ def explain_pairs(store: Store, pairs: Iterable[Pair]) -> dict[Pair, dict[str, A
 
 def _score(store: Store, settings: dict[str, Any], pairs: list[Pair]) -> list[dict[str, Any]]:
     """Score ``pairs`` (ordered) in one Splink batch: left ids × right ids, wanted pairs kept."""
-    store.execute(
-        "CREATE OR REPLACE TEMP TABLE _current_mentions AS SELECT m.* FROM mentions m "
-        "JOIN sources s ON s.source_id = m.source_id WHERE s.superseded_by IS NULL"
-    )
+    store.execute(f"CREATE OR REPLACE TEMP TABLE _current_mentions AS {_CURRENT_MENTIONS}")
     try:
         splink_engine.build_input(store)
         left = sorted({a for a, _b in pairs})
@@ -306,17 +309,7 @@ def _plain(value: Any) -> Any:
 def _explain_keys(store: Store, kind: str, left: list[str], right: list[str]) -> dict[str, Any]:
     if kind not in keys.KEYS:
         return {"shared_keys": [], "note": f"{kind} mentions are not linked automatically"}
-    store.execute(
-        "CREATE OR REPLACE TEMP TABLE _current_mentions AS SELECT m.* FROM mentions m "
-        "JOIN sources s ON s.source_id = m.source_id WHERE s.superseded_by IS NULL"
-    )
-    try:
-        rows = store.query(
-            f"SELECT mention_id, key_name, key_value FROM ({keys.key_rows_sql(kind)}) "
-            "WHERE key_value IS NOT NULL"
-        )
-    finally:
-        store.execute("DROP TABLE IF EXISTS _current_mentions")
+    rows = keys.key_rows(store, kind, _CURRENT_MENTIONS)
     lk = {(k, v) for m, k, v in rows if m in left}
     rk = {(k, v) for m, k, v in rows if m in right}
     shared = sorted(lk & rk)

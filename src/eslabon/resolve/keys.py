@@ -8,6 +8,12 @@ carried the same plate), which the clustering guard enforces.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eslabon.store.connection import Store
+
 KEYS: dict[str, dict[str, str]] = {
     "Phone": {"e164": "(props->>'number')"},
     "Vehicle": {
@@ -58,6 +64,21 @@ def key_rows_sql(kind: str) -> str:
         for name, expr in KEYS[kind].items()
     ]
     return " UNION ALL ".join(parts)
+
+
+def key_rows(
+    store: Store, kind: str, mentions_sql: str, params: Sequence[Any] | None = None
+) -> list[tuple[str, str, str]]:
+    """(mention_id, key_name, key_value) of every key with a value, for the mentions of ``kind``
+    that ``mentions_sql`` selects; they stand as ``_current_mentions`` only while this runs."""
+    store.execute(f"CREATE OR REPLACE TEMP TABLE _current_mentions AS {mentions_sql}", params)
+    try:
+        return store.query(
+            f"SELECT mention_id, key_name, key_value FROM ({key_rows_sql(kind)}) "
+            "WHERE key_value IS NOT NULL"
+        )
+    finally:
+        store.execute("DROP TABLE IF EXISTS _current_mentions")
 
 
 def key_edges_sql(kind: str) -> str:
