@@ -1,8 +1,9 @@
 """Web workspace latency: every page and its JSON twin under 20 concurrent clients for 60 s.
 
 Builds the demo world (seed 7, scale 1) through the real CLI unless ``--store`` names an
-analysed workspace, starts `eslabon serve` on 127.0.0.1, warms it (search index, loaded
-network), then runs a bounded async load generator (httpx) on loopback only. Target: p95 of
+analysed workspace, starts `eslabon serve` on 127.0.0.1, waits for its own warm-up (search
+index, loaded network, the pages it builds at start: ``/healthz`` ``warm``), requests each
+page once, then runs a bounded async load generator (httpx) on loopback only. Target: p95 of
 every page ≤ 300 ms with 0 errors. Case-file downloads are measured apart (sequential, no
 target here: `bench_case.py` owns that figure).
 """

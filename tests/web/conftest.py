@@ -21,6 +21,7 @@ from eslabon.ingest.load import ingest
 from eslabon.network.analyse import run_network
 from eslabon.resolve.pipeline import run_resolve
 from eslabon.store import open_store
+from eslabon.store.connection import LATEST_VERSION
 from eslabon.synth.world import generate
 
 SCALE = 0.05
@@ -47,7 +48,9 @@ def _build(folder: Path) -> Path:
 @pytest.fixture(scope="session")
 def world_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shared built workspace (read it only through copies)."""
-    root = tmp_path_factory.getbasetemp().parent / "eslabon-web-world"
+    # Keyed by schema version: outside xdist this folder outlives the session, and a world
+    # built by an older eslabon (no stored explanations, say) must not be reused.
+    root = tmp_path_factory.getbasetemp().parent / f"eslabon-web-world-v{LATEST_VERSION}"
     root.mkdir(exist_ok=True)
     with (root / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -84,24 +87,24 @@ class Server:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, "-m", "eslabon", "serve", "--store", str(store), "--port",
-                str(self.port), "--idle-release", "0.5"]  # fmt: skip
+                str(self.port), "--idle-release", "0.5", "--warm", "0"]  # fmt: skip
         if read_only:
             args.append("--read-only")
         self.log = (store.parent / "serve.log").open("w")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             if self.proc.poll() is not None:
                 raise RuntimeError(
                     f"eslabon serve exited: {(store.parent / 'serve.log').read_text()}"
                 )
-            try:
-                if httpx.get(f"{self.url}/openapi.json", timeout=1).status_code == 200:
+            try:  # serving, and done building the pages it builds at start
+                if httpx.get(f"{self.url}/healthz", timeout=1).json().get("warm"):
                     break
-            except httpx.HTTPError:
+            except (httpx.HTTPError, ValueError):
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("eslabon serve did not answer within 30 s")
+                raise RuntimeError("eslabon serve was not ready within 60 s")
             time.sleep(0.1)
 
     def stop(self) -> None:

@@ -10,7 +10,25 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from eslabon.cli.app import StoreOption, app, console, store_path
 from eslabon.errors import EslabonError
+from eslabon.resolve.explain import explanations_stored
 from eslabon.store import open_store
+from eslabon.store.connection import Store
+
+
+def open_for_cases(path: Path) -> Store:
+    """Read-only when the latest model's explanations are stored (merges' waterfalls are read,
+    nothing is written, other read-only commands may open the file too); writable only for an
+    older workspace, whose merges Splink re-scores in a scratch catalog, or to upgrade one."""
+    try:
+        st = open_store(path, read_only=True)
+    except EslabonError as err:
+        if "schema is version" not in err.message:
+            raise
+        return open_store(path)  # an older schema: upgraded on a writable opening
+    if explanations_stored(st):
+        return st
+    st.close()
+    return open_store(path)
 
 
 @app.command("case")
@@ -49,7 +67,7 @@ def case(
             "pass either ENTITY or --network N", hint="eslabon case P-1a2b --lang es"
         )
     langs = ("en", "es") if lang == "both" else (lang,)
-    with open_store(store_path(store)) as st:  # writable: Splink re-scores merges
+    with open_for_cases(store_path(store)) as st:
         if network is None:
             assert entity is not None
             with console.status("building the case file…"):

@@ -27,6 +27,16 @@ def serve(
             "eslabon commands can use it.",
         ),
     ] = 2.0,
+    warm: Annotated[
+        int,
+        typer.Option(
+            "--warm",
+            min=0,
+            help="Entity pages of the most-mentioned persons to build at start, besides the "
+            "ranked targets' pages and traces and the network, targets, sources and review "
+            "pages.",
+        ),
+    ] = 500,
     store: StoreOption = None,
 ) -> None:
     """Serve search, entities, network, trace, targets, review and sources in a browser."""
@@ -38,7 +48,7 @@ def serve(
     if not path.exists():
         raise EslabonError("no workspace here yet", file=str(path), hint="run `eslabon ingest`")
     web = create_app(path, read_only=read_only, idle_release=idle_release)
-    threading.Thread(target=run_warmup, args=(web,), daemon=True).start()
+    threading.Thread(target=run_warmup, args=(web, warm), daemon=True).start()
     if node_modules() is None:
         console.print(
             "[yellow]Cytoscape.js is not installed: the network view needs `npm install` "

@@ -317,3 +317,16 @@ def _explain_keys(store: Store, kind: str, left: list[str], right: list[str]) ->
         "shared_keys": [{"key": k, "value": v} for k, v in shared],
         "same_entity_by_keys": bool(shared),
     }
+
+
+def explanations_stored(store: Store) -> bool:
+    """The latest person model's explanations were persisted at resolve time, so merges are
+    explained by reading rows (a read-only connection will do: no Splink scratch catalog)."""
+    if not (store.table_exists("linkage_models") and store.table_exists("match_explanations")):
+        return False
+    return bool(
+        store.query_one(
+            "SELECT 1 FROM match_explanations WHERE model_id = (SELECT model_id FROM "
+            "linkage_models WHERE kind = 'Person' ORDER BY trained_at DESC LIMIT 1) LIMIT 1"
+        )
+    )

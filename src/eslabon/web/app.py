@@ -27,6 +27,7 @@ from pydantic import TypeAdapter
 
 from eslabon.errors import EslabonError
 from eslabon.report.i18n import catalogue
+from eslabon.resolve.explain import explanations_stored
 from eslabon.web import models, queries
 from eslabon.web.jobs import Job, Jobs
 from eslabon.web.workspace import Workspace, WorkspaceBusy
@@ -374,7 +375,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         def build() -> tuple[str, Any]:
             with ws.reader() as st:
                 current = queries.current_entity(st, entity_id)
-                stored = queries.explanations_stored(st)
+                stored = explanations_stored(st)
             if stored:  # the merges' waterfalls are read as stored: no Splink, no lock
                 with ws.reader(read_only=True) as st:
                     return current, build_case(st, current)
@@ -769,10 +770,17 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         """Serving; ``warm`` once the warm-up has built the pages analysts open first."""
         return {"ok": True, "warm": app.state.warm.is_set()}
 
-    def prime(entities: int = 500) -> None:
+    def prime(entities: int) -> None:
         """Build, encode and render (English) the pages analysts open first: networks, graphs,
         targets, sources, the review queue, the ranked targets' traces, and the entity pages
-        of the ranked targets and of the most-mentioned persons."""
+        of the ranked targets and of the most-mentioned persons. Stops at the first write
+        through the server (answers are dropped then) or shutdown, so it never keeps the file
+        from a CLI command that waits for the server to let go of it."""
+        epoch = ws.epoch
+
+        def stale() -> bool:
+            return ws.closed or ws.epoch != epoch
+
         nets = _networks()
         cached_json("networks", list[models.NetworkInfo], _networks)
         cached_json("sources", models.Sources, _sources)
@@ -792,9 +800,13 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 "SELECT entity_id FROM entities WHERE kind = 'Person' "
                 "ORDER BY mention_count DESC, entity_id LIMIT ?", [entities])]  # fmt: skip
         for e in ranked:
+            if stale():
+                return
             with contextlib.suppress(EslabonError, LookupError):
                 api_trace(seed=e, hops=6, window=120.0, horizon=1100.0)
         for e in dict.fromkeys(ranked + top):
+            if stale():
+                return
             with contextlib.suppress(EslabonError, LookupError):
                 data = _entity(e)
                 cached_json(("entity", e), models.Entity, lambda data=data: data)
@@ -810,7 +822,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     return app
 
 
-def run_warmup(app: FastAPI) -> None:
+def run_warmup(app: FastAPI, entities: int = 500) -> None:
     """Build the search index, load the network and build the most-visited pages once,
     before the first analyst waits (``/healthz`` says ``warm`` when done)."""
     from eslabon.network.tracer import Tracer
@@ -821,7 +833,7 @@ def run_warmup(app: FastAPI) -> None:
             ws.memo("search-index", lambda: queries.build_search_index(st))
             if queries.analysed(st):
                 ws.cached(st, "tracer", Tracer)
-        app.state.prime()
+        app.state.prime(entities)
     except (EslabonError, WorkspaceBusy):
         pass
     finally:

@@ -1,4 +1,5 @@
-"""Work that takes longer than a page: ingest of a folder, batches of match explanations.
+"""Work that takes longer than a page: ingest of a folder, and batches of match explanations
+for pairs that were not stored at resolve time (an older workspace).
 
 Jobs run one at a time on a worker thread (both need the workspace's writer or its Splink
 scratch catalog); a page polls ``/api/jobs/{id}`` for progress.

@@ -451,19 +451,6 @@ def explain_pairs(st: Store, pairs: list[tuple[str, str]]) -> dict[tuple[str, st
     return out
 
 
-def explanations_stored(st: Store) -> bool:
-    """The latest person model's explanations were persisted at resolve time, so merges are
-    explained by reading rows (a read-only cursor will do: no Splink scratch catalog)."""
-    if not (st.table_exists("linkage_models") and st.table_exists("match_explanations")):
-        return False
-    return bool(
-        st.query_one(
-            "SELECT 1 FROM match_explanations WHERE model_id = (SELECT model_id FROM "
-            "linkage_models WHERE kind = 'Person' ORDER BY trained_at DESC LIMIT 1) LIMIT 1"
-        )
-    )
-
-
 def _text(value: Any) -> str | None:
     """A comparison value as display text (lists joined; NaT and NaN are missing)."""
     if value is None:

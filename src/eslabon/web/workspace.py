@@ -1,10 +1,12 @@
 """The web server's hold on the workspace file: one connection, a cursor per request.
 
 DuckDB lets one process write a file, and a process cannot mix read-only and read-write
-connections to it. The server therefore holds **one read-write connection** (Splink's match
-explanations and the case files' waterfalls need a scratch catalog that read-only connections
-cannot attach) and gives every request its own cursor, so pages are read concurrently under
-DuckDB's MVCC. Writes (review decisions, ingest) pass ``writer()``, which serialises them.
+connections to it. The server therefore holds **one read-write connection** (review decisions
+and ingest write; explaining a pair that was not stored at resolve time needs Splink's scratch
+catalog, which read-only connections cannot attach) and gives every request its own cursor, so
+pages are read concurrently under DuckDB's MVCC. Cursors for pages that must never score or
+write are flagged read-only (``reader(read_only=True)``): stored explanations are then read
+without ``scratch_lock``. Writes (review decisions, ingest) pass ``writer()``, which serialises them.
 When no request has come for ``idle_release`` seconds the connection is closed, so the CLI
 (`eslabon resolve` after a review session, say) can take the file; while a CLI command holds it,
 pages answer 503 "workspace busy" instead of failing.
@@ -46,6 +48,8 @@ class Workspace:
         # holds the file nobody else can change it, so they are checked only on reopening.
         self._data: OrderedDict[Any, Any] = OrderedDict()
         self._data_gen: str | None = None
+        self.epoch = 0  # bumped by every write through the server (see ``invalidate``)
+        self._building: dict[Any, threading.Event] = {}  # answers being computed, by key
         self._locks: dict[str, threading.Lock] = {}
         self._closing: list[Store] = []
         self._stop = threading.Event()
@@ -172,22 +176,44 @@ class Workspace:
         with self._lock:
             return self._data.get(key)
 
-    def memo(self, key: Any, build: Callable[[], Any], limit: int = 8000) -> Any:
-        """The answer for ``key``, computed once while the workspace stays the same."""
+    def memo(self, key: Any, build: Callable[[], Any], limit: int = 4000) -> Any:
+        """The answer for ``key``, computed once while the workspace stays the same; requests
+        asking for it while it is being computed wait for that one computation."""
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = build()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > limit:
-                self._data.popitem(last=False)
+            running = self._building.get(key)
+            if running is None:
+                done = self._building[key] = threading.Event()
+            epoch = self.epoch
+        if running is not None:
+            running.wait()
+            with self._lock:
+                if key in self._data:
+                    return self._data[key]
+            return build()  # it failed or went stale: compute this one without sharing
+        try:
+            value = build()
+            with self._lock:
+                if self.epoch == epoch:  # else a write came meanwhile: it may be stale
+                    self._data[key] = value
+                    while len(self._data) > limit:
+                        self._data.popitem(last=False)
+        finally:
+            with self._lock:
+                self._building.pop(key, None)
+            done.set()
         return value
+
+    @property
+    def closed(self) -> bool:
+        return self._stop.is_set()
 
     def invalidate(self) -> None:
         """After a write through the server: every cached answer may be stale."""
         with self._lock:
+            self.epoch += 1
             self._cache.clear()
             self._data.clear()
             self._data_gen = self.generation(self._store) if self._store is not None else None
