@@ -19,6 +19,7 @@ from eslabon.report.i18n import Generated
 from eslabon.report.link_chart import Chart, build_chart
 from eslabon.report.statements import Provenance, Statement, Term, merge_sources
 from eslabon.report.timeline import Event, build_timeline, entity_captions
+from eslabon.resolve.merges import merge_forest
 from eslabon.store.connection import Store
 
 IDENTIFIERS: dict[str, tuple[str, ...]] = {
@@ -263,24 +264,8 @@ def _phone_use_keys(store: Store, entity_id: str) -> set[tuple[str, int]]:
 
 
 def _spanning_edges(mention_ids: list[str], edges: list[tuple]) -> tuple[list[tuple], list[str]]:
-    """Strongest-first spanning forest of the match edges (the merges that built the entity),
-    and the component roots left unjoined by any recorded edge."""
-    parent = {m: m for m in mention_ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    chosen = []
-    for edge in sorted(edges, key=lambda e: (-(e[4] if e[4] is not None else 1.0), e[0], e[1])):
-        a, b = root(edge[0]), root(edge[1])
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-            chosen.append(edge)
-    roots = sorted({root(m) for m in mention_ids})
-    return chosen, roots
+    """The merges that built the entity, and the component roots no recorded edge joins."""
+    return merge_forest(mention_ids, edges, lambda e: e[4])
 
 
 def _waterfalls(

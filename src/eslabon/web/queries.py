@@ -18,6 +18,7 @@ from typing import Any
 from eslabon.errors import EslabonError
 from eslabon.normalize.names import canonical_given
 from eslabon.normalize.text import fold
+from eslabon.resolve.merges import merge_forest
 from eslabon.store.connection import Store
 
 # Properties of a mention that identify it, per kind (shown on the entity page, searched).
@@ -235,21 +236,7 @@ def current_entity(st: Store, some_id: str) -> str:
 
 def _spanning(mention_ids: list[str], edges: list[tuple]) -> list[tuple]:
     """The strongest-first spanning forest of the match edges: the merges that built it."""
-    parent = {m: m for m in mention_ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    chosen = []
-    for e in sorted(edges, key=lambda e: (-(e[3] if e[3] is not None else 1.0), e[0], e[1])):
-        a, b = root(e[0]), root(e[1])
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-            chosen.append(e)
-    return chosen
+    return merge_forest(mention_ids, edges, lambda e: e[3])[0]
 
 
 def entity_detail(st: Store, entity_id: str) -> dict[str, Any]:
