@@ -194,3 +194,13 @@ def test_evidence_numbering_is_by_source_and_row(analysed_store):
     keys = [p.key for p in case.evidence]
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
     assert replace(case.evidence[0]).key == keys[0]
+
+
+def test_every_comparison_of_the_person_model_has_a_name_in_both_languages():
+    from eslabon.resolve.person_model import comparisons
+
+    folder = Path(__file__).parents[2] / "src/eslabon/report/i18n"
+    for lang in ("en", "es"):
+        terms = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))["terms"]
+        names = {c["output_column_name"] for c in comparisons()}
+        assert names <= set(terms["comparison"]), (lang, names - set(terms["comparison"]))

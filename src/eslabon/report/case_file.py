@@ -292,13 +292,22 @@ def _waterfalls(
             Step(
                 s["comparison"],
                 Generated(s["level"]),
-                "" if s["left"] is None else str(s["left"]),
-                "" if s["right"] is None else str(s["right"]),
+                _shown(s["left"]),
+                _shown(s["right"]),
                 round(s["weight"] + s["tf_weight"], 2),
             )
             for s in x["comparisons"]
         )
     return out, model_id
+
+
+def _shown(value: Any) -> str:
+    """A compared value as a reader sees it: lists as comma-separated items, missing as blank."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _merges(

@@ -92,7 +92,7 @@ def render_html(case: CaseFile, lang: str = "en") -> str:
         if m.steps:
             rows = [
                 [
-                    escape(s.comparison),
+                    escape(cat.term("comparison", s.comparison)),
                     escape(cat.generated(s.level)),
                     escape(s.left),
                     escape(s.right),

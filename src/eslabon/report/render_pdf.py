@@ -241,7 +241,7 @@ def render_pdf(case: CaseFile, lang: str = "en", *, created: datetime | None = N
         _statements(doc, case, [m.statement])
         doc.grid(
             [L("comparison"), L("level"), L("left"), L("right"), L("weight")],
-            [[s.comparison, cat.generated(s.level), s.left, s.right, f"{s.weight:+.2f}"]
+            [[cat.term("comparison", s.comparison), cat.generated(s.level), s.left, s.right, f"{s.weight:+.2f}"]
              for s in m.steps],
             (30, 50, 40, 40, 20),
         )  # fmt: skip
