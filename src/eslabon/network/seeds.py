@@ -7,6 +7,7 @@ stop, the courier's arrest — because a trace must respect the time order aroun
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -99,10 +100,15 @@ def find_seed_entity(store: Store, query: str) -> tuple[str, str]:
         if found:
             return found[0], "VIN" if len(plate) == 17 else f"plate {plate}"
     found = _by_name(store, text)
+    return _one_by_name(query, found, lambda e: (_entity(store, e) or ("", e))[1])
+
+
+def _one_by_name(query: str, found: list[str], caption: Callable[[str], str]) -> tuple[str, str]:
+    """The single person a name query found, or an error listing the candidates (or none)."""
     if len(found) == 1:
         return found[0], "name"
     if len(found) > 1:
-        shown = ", ".join(f"{e} ({(_entity(store, e) or ('', e))[1]})" for e in found[:5])
+        shown = ", ".join(f"{e} ({caption(e)})" for e in found[:5])
         raise EslabonError(
             f"{len(found)} persons match {query!r}: {shown}{' …' if len(found) > 5 else ''}",
             field="SEED",
@@ -277,20 +283,7 @@ class SeedIndex:
         found = sorted(set.intersection(*hits)) if hits and all(hits) else []
         if not found:
             found = sorted(e for e, name in self.names if all(w in name for w in words))
-        if len(found) == 1:
-            return found[0], "name"
-        if len(found) > 1:
-            shown = ", ".join(f"{e} ({self.entities[e][1]})" for e in found[:5])
-            raise EslabonError(
-                f"{len(found)} persons match {query!r}: {shown}{' …' if len(found) > 5 else ''}",
-                field="SEED",
-                hint="pass one of the entity ids instead",
-            )
-        raise EslabonError(
-            f"nothing in the workspace matches {query!r}",
-            field="SEED",
-            hint="give an entity id, a phone number, a plate or VIN, or part of a name",
-        )
+        return _one_by_name(query, found, lambda e: self.entities[e][1])
 
     def seed(self, query: str) -> Seed:
         """The seed, its persons and its moment — same rules as `resolve_seed`."""
