@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 app = typer.Typer(
     name="eslabon",
@@ -39,3 +42,20 @@ def store_path(option: Path | None) -> Path:
     if option is not None:
         return option
     return Path(os.environ.get("ESLABON_STORE", DEFAULT_STORE))
+
+
+@contextlib.contextmanager
+def stage_spinner(
+    first: str, *, console: Console = console, disable: bool = False
+) -> Iterator[Callable[[str], None]]:
+    """A spinner with elapsed time for a stage of unknown length; yields ``say(message)``."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=disable,
+    ) as bar:
+        task = bar.add_task(first, total=None)
+        yield lambda message: bar.update(task, description=message)

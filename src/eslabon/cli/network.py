@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from eslabon.cli.app import StoreOption, app, console, err_console, store_path
+from eslabon.cli.app import StoreOption, app, console, err_console, stage_spinner, store_path
 from eslabon.evaluate import network as _network_sections  # noqa: F401  (registers eval sections)
 from eslabon.network.analyse import run_network
 from eslabon.network.rules import load_rules
@@ -31,18 +30,9 @@ def network(
     parsed = load_rules(rules)
     with (
         open_store(store_path(store)) as st,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err_console if as_json else console,
-            transient=True,
-        ) as bar,
+        stage_spinner("network", console=err_console if as_json else console) as say,
     ):
-        task = bar.add_task("network", total=None)
-        summary = run_network(
-            st, rules=parsed, top=top, progress=lambda msg: bar.update(task, description=msg)
-        )
+        summary = run_network(st, rules=parsed, top=top, progress=say)
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
         return

@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.prompt import Prompt
 from rich.table import Table
 
-from eslabon.cli.app import StoreOption, app, console, store_path
+from eslabon.cli.app import StoreOption, app, console, stage_spinner, store_path
 from eslabon.store.connection import open_store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
@@ -36,23 +35,9 @@ def resolve(
 
     with (
         open_store(store_path(store)) as st,
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=json_out,
-        ) as bar,
+        stage_spinner("resolving", disable=json_out) as say,
     ):
-        task = bar.add_task("resolving", total=None)
-        report = run_resolve(
-            st,
-            full=full,
-            seed=seed,
-            threshold=threshold,
-            progress=lambda msg: bar.update(task, description=msg),
-        )
+        report = run_resolve(st, full=full, seed=seed, threshold=threshold, progress=say)
     if json_out:
         console.print_json(json.dumps(report.as_dict()))
         return

@@ -327,21 +327,16 @@ def _ci_value(adj: list[set[int]], i: int, ell: int) -> int:
     k_i = len(adj[i])
     if k_i <= 1:
         return 0
-    seen = {i}
-    frontier = {i}
-    for _ in range(ell):
-        nxt: set[int] = set()
-        for u in frontier:
-            nxt |= adj[u]
-        nxt -= seen
-        seen |= nxt
-        frontier = nxt
-        if not frontier:
-            return 0
+    _, frontier = _reach(adj, i, ell)
     return (k_i - 1) * sum(len(adj[j]) - 1 for j in frontier)
 
 
 def _ball(adj: list[set[int]], i: int, radius: int) -> set[int]:
+    return _reach(adj, i, radius)[0]
+
+
+def _reach(adj: list[set[int]], i: int, radius: int) -> tuple[set[int], set[int]]:
+    """Nodes within ``radius`` hops of ``i``, and those at exactly ``radius`` hops."""
     seen = {i}
     frontier = {i}
     for _ in range(radius):
@@ -351,7 +346,9 @@ def _ball(adj: list[set[int]], i: int, radius: int) -> set[int]:
         nxt -= seen
         seen |= nxt
         frontier = nxt
-    return seen
+        if not frontier:
+            break
+    return seen, frontier
 
 
 def collective_influence(graph: ig.Graph, ell: int = 2) -> list[int]:
