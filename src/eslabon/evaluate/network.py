@@ -14,6 +14,7 @@ from math import comb
 from pathlib import Path
 from typing import Any
 
+from eslabon.disjoint_sets import find
 from eslabon.errors import EslabonError
 from eslabon.evaluate.registry import section
 from eslabon.evaluate.truth import truth_by_mention, truth_file
@@ -265,16 +266,13 @@ def burners_report(store: Store, truth_dir: Path) -> dict[str, Any]:
     # Recall: true consecutive pairs joined by the proposals' chains (transitively).
     parent: dict[str, str] = {}
 
-    def find(x: str) -> str:
+    def root(x: str) -> str:
         parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return find(parent, x)
 
     for a, b, _s in proposed:
-        parent[find(a)] = find(b)
-    found = sum(1 for pair in true_pairs if len({find(p) for p in pair}) == 1)
+        parent[root(a)] = root(b)
+    found = sum(1 for pair in true_pairs if len({root(p) for p in pair}) == 1)
     return {
         "precision": round(correct / len(proposed), 4) if proposed else 1.0,
         "recall": round(found / len(true_pairs), 4) if true_pairs else 1.0,

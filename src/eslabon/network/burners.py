@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
+from eslabon.disjoint_sets import find
 from eslabon.store.connection import Store
 
 
@@ -70,10 +71,7 @@ class _Chains:
 
     def find(self, x: str) -> str:
         self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
+        return find(self.parent, x)
 
     def recorded(self, x: str) -> set[str]:
         root = self.find(x)

@@ -27,6 +27,7 @@ from typing import Any
 
 import igraph as ig
 
+from eslabon.disjoint_sets import find
 from eslabon.errors import EslabonError
 from eslabon.network.graph_io import simple_view, vertex_names
 
@@ -105,23 +106,18 @@ def lcc_sizes(graph: ig.Graph, order: Sequence[int]) -> list[int]:
     for v in order:
         present[v] = False
 
-    def find(x: int) -> int:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
+    def root(x: int) -> int:
+        return find(parent, x)
 
     best = 0
 
     def add(v: int) -> None:
         nonlocal best
         present[v] = True
-        best = max(best, size[find(v)])
+        best = max(best, size[root(v)])
         for u in adj[v]:
             if present[u]:
-                a, b = find(u), find(v)
+                a, b = root(u), root(v)
                 if a != b:
                     if size[a] < size[b]:
                         a, b = b, a

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from eslabon.disjoint_sets import find
 from eslabon.resolve import person_model, splink_engine
 from eslabon.store.connection import Store
 
@@ -32,17 +33,11 @@ def _pairs_sql(rule: dict[str, Any], table: str) -> str:
 def _connected_pairs(nodes: list[str], edges: list[tuple[str, str]]) -> int:
     parent = {n: n for n in nodes}
 
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
     for a, b in edges:
-        ra, rb = find(a), find(b)
+        ra, rb = find(parent, a), find(parent, b)
         if ra != rb:
             parent[ra] = rb
-    sizes = Counter(find(n) for n in nodes)
+    sizes = Counter(find(parent, n) for n in nodes)
     return sum(s * (s - 1) // 2 for s in sizes.values())
 
 

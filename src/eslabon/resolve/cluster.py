@@ -28,6 +28,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from eslabon.disjoint_sets import find
+
 
 @dataclass
 class ClusterResult:
@@ -85,13 +87,8 @@ def cluster(
             cannot[a].add(b)
             cannot[b].add(a)
 
-    def find(x: str) -> str:
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
+    def root(x: str) -> str:
+        return find(parent, x)
 
     def union(ra: str, rb: str) -> None:
         if len(members[ra]) < len(members[rb]) or (
@@ -107,7 +104,7 @@ def cluster(
 
     def blocked_by_judgement(ra: str, rb: str) -> bool:
         small, other = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
-        return any(find(c) == other for n in members[small] for c in cannot.get(n, ()))
+        return any(root(c) == other for n in members[small] for c in cannot.get(n, ()))
 
     def conflicting(ra: str, rb: str, overwhelming: bool) -> bool:
         va, vb = values[ra], values[rb]
@@ -133,11 +130,11 @@ def cluster(
 
     refused: Counter = Counter()
     for a, b in must_link:
-        if a in parent and b in parent and (ra := find(a)) != (rb := find(b)):
+        if a in parent and b in parent and (ra := root(a)) != (rb := root(b)):
             union(ra, rb)
 
     for a, b, p in strong:
-        ra, rb = find(a), find(b)
+        ra, rb = root(a), root(b)
         if ra == rb:
             continue
         if cannot and blocked_by_judgement(ra, rb):
@@ -153,9 +150,9 @@ def cluster(
         size_a, size_b = len(members[ra]), len(members[rb])
         if min(size_a, size_b) >= 2:
             small, other = (ra, rb) if size_a <= size_b else (rb, ra)
-            support = sum(1 for n in members[small] if any(find(m) == other for m in adjacency[n]))
+            support = sum(1 for n in members[small] if any(root(m) == other for m in adjacency[n]))
             if support < math.ceil(min_support * len(members[small])):
                 refused["weak_support"] += 1
                 continue
         union(ra, rb)
-    return ClusterResult({node: find(node) for node in parent}, refused)
+    return ClusterResult({node: root(node) for node in parent}, refused)

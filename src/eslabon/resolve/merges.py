@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from eslabon.disjoint_sets import find
+
 Edge = TypeVar("Edge", bound=Sequence)
 
 
@@ -22,10 +24,7 @@ def merge_forest(
     parent = {m: m for m in mention_ids}
 
     def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        return find(parent, x)
 
     def strength(edge: Edge) -> tuple:
         p = probability(edge)
