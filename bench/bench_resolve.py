@@ -249,6 +249,25 @@ def scale(scales: list[float], work: Path) -> dict[str, Any]:
     return result
 
 
+SECTIONS = {"febrl": ["febrl4"], "seeds": list(SEEDS), "scale": ["scale"]}
+
+
+def _kept(skip: set[str]) -> dict[str, Any]:
+    """Sections of the previous bench/results/resolve.json that this run skipped (so a partial
+    run updates its own figures without erasing the others); marked as carried over."""
+    path = Path(__file__).parent / "results" / "resolve.json"
+    if not skip or not path.is_file():
+        return {}
+    old = json.loads(path.read_text(encoding="utf-8"))
+    when = old.get("machine", {}).get("when")
+    return {
+        key: {"carried_over_from": when, **old[key]}
+        for part in skip
+        for key in SECTIONS.get(part, [])
+        if isinstance(old.get(key), dict)
+    }
+
+
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] in ("--idiomatic", "--blocking"):
         fn = idiomatic_mode if sys.argv[1] == "--idiomatic" else blocking_mode
@@ -270,7 +289,7 @@ def main() -> None:
             results[name] = synthetic(seed, work, idiomatic=seed == 7)
     if "scale" not in skip:
         results["scale"] = scale([float(x) for x in args.scales.split(",")], work)
-    write_result("resolve", results)
+    write_result("resolve", {**_kept(skip), **results})
     if args.work is None:
         shutil.rmtree(work, ignore_errors=True)
 

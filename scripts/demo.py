@@ -66,6 +66,29 @@ def person_f1(store: Path, truth: Path) -> None:
     )
 
 
+def contrasted_entity(store: Path) -> str | None:
+    """A person recorded both in a US-only and in a Mexico-only source: the two countries'
+    analysts see two different pictures of the same actor."""
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        row = con.execute(
+            """
+            SELECT em.entity_id FROM entity_mentions em JOIN mentions m USING (mention_id)
+            JOIN entities e USING (entity_id)
+            WHERE e.kind = 'Person'
+            GROUP BY em.entity_id
+            HAVING bool_or(m.source_id LIKE 'fgr_carpetas@%')
+               AND bool_or(m.source_id LIKE 'us_arrests@%')
+            ORDER BY count(*) DESC, em.entity_id LIMIT 1
+            """
+        ).fetchone()
+    finally:
+        con.close()
+    return row[0] if row else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="demo", help="folder for the world and the workspace")
@@ -113,14 +136,28 @@ def main() -> None:
         str(cases),
     )
 
+    # -- who may see what ----------------------------------------------------------------
+    step("11. agencies and accounts (demo accounts: no second factor)", "users", "load",
+         str(world / "accounts.yaml"), "--store", str(store))  # fmt: skip
+    entity = contrasted_entity(store)
+    if entity:
+        for user, who in (("cbp-analyst", "a CBP analyst (USA)"),
+                          ("fgr-investigator", "an FGR investigator (MEX)")):  # fmt: skip
+            step(f"12. the same actor as {who} sees it", "--as", user, "show", entity,
+                 "--store", str(store))  # fmt: skip
+    step("13. the audit trail is intact (as the auditor)", "--as", "auditor", "audit", "verify",
+         "--store", str(store))  # fmt: skip
+
     print(
         f"\nDone. Results:\n"
         f"  world (sources, mappings, truth): {world}\n"
         f"  workspace (DuckDB):               {store}\n"
         f"  case files (open index.html):     {cases}\n"
-        f"Try: .venv/bin/eslabon status --store {store}\n"
+        f"Try: .venv/bin/eslabon --as cbp-analyst status --store {store}\n"
         f"Open the workspace in a browser: `make serve` "
-        f"(or .venv/bin/eslabon serve --store {store}), then http://127.0.0.1:8765/"
+        f"(or .venv/bin/eslabon serve --store {store}), then http://127.0.0.1:8765/ and sign "
+        f"in as cbp-analyst / demo-cbp-analyst or fgr-investigator / demo-fgr-investigator "
+        f"(every account of {world / 'accounts.yaml'} has the password demo-<name>)"
     )
 
 

@@ -39,22 +39,62 @@ def test_given_name_conflict_refused_unless_overwhelming() -> None:
     assert r.label["angel"] == r.label["n"] != r.label["teresa"]
     assert r.refused["given_name"] == 1
     assert r.label["chuy"] == r.label["jesus"]  # a nickname key shared: compatible
-    # Shared identifiers and birth date outweigh a replaced given name (FEBRL-style errors).
-    r = cluster(["angel", "teresa"], [("angel", "teresa", 0.99999)], threshold=0.95, names=names)
+    # Overwhelming edges override the guard.
+    strong = [("angel", "n", 0.99999), ("n", "teresa", 0.99999)]
+    r = cluster(["angel", "n", "teresa"], strong, threshold=0.95, names=names)
+    assert len(r.clusters()) == 1
+    # So does a direct edge between the two records (the model saw both given names).
+    r = cluster(["angel", "teresa"], [("angel", "teresa", 0.98)], threshold=0.95, names=names)
     assert len(r.clusters()) == 1
 
 
-def test_soft_conflict_overridden_only_by_overwhelming_edges() -> None:
+def test_soft_conflict_refused_only_where_the_model_did_not_compare() -> None:
+    # n has no birth date and bridges a (born 2 Jan) and b (born 3 Jan): a and b were never
+    # scored against each other, so the bridge must not glue them.
     hard = {"a": {"birth": ["1980-01-02"]}, "b": {"birth": ["1980-01-03"]}}
-    weak = cluster("ab", [("a", "b", 0.98)], threshold=0.95, hard_values=hard, soft_attrs=["birth"])
-    assert weak.refused["conflict"] == 1 and len(weak.clusters()) == 2
-    strong = cluster(
-        "ab", [("a", "b", 0.99999)], threshold=0.95, hard_values=hard, soft_attrs=["birth"]
+    bridge = [("a", "n", 0.99), ("n", "b", 0.98)]
+    r = cluster("anb", bridge, threshold=0.95, hard_values=hard, soft_attrs=["birth"])
+    assert r.label["a"] == r.label["n"] != r.label["b"]
+    assert r.refused["conflict"] == 1
+    # Every pair across scored a match (a-b too): the model weighed the conflict itself.
+    r = cluster(
+        "anb", [*bridge, ("a", "b", 0.96)], threshold=0.95, hard_values=hard, soft_attrs=["birth"]
     )
-    assert len(strong.clusters()) == 1
+    assert len(r.clusters()) == 1
+    # Two single records joined by one edge: the same holds (FEBRL's replaced birth dates).
+    single = cluster(
+        "ab", [("a", "b", 0.98)], threshold=0.95, hard_values=hard, soft_attrs=["birth"]
+    )
+    assert len(single.clusters()) == 1 and not single.refused
+    # Overwhelming edges override the bridge guard.
+    strong = [("a", "n", 0.99999), ("n", "b", 0.99999)]
+    r = cluster("anb", strong, threshold=0.95, hard_values=hard, soft_attrs=["birth"])
+    assert len(r.clusters()) == 1
     # A hard (not soft) identifier is never overridden.
     hard_only = cluster("ab", [("a", "b", 0.99999)], threshold=0.95, hard_values=hard)
     assert len(hard_only.clusters()) == 2
+
+
+def test_shared_document_number_outweighs_soft_guards_not_hard_ones() -> None:
+    hard = {"a": {"birth": ["1980-01-02"]}, "b": {"birth": ["1975-06-30"]}}
+    bridge = [("a", "n", 0.99), ("n", "b", 0.98)]
+    names = {"a": (["K"], ["K", "S"]), "b": (["M"], ["M", "S"])}
+    kw = {"threshold": 0.95, "hard_values": hard, "soft_attrs": ["birth"], "names": names}
+    assert len(cluster("anb", bridge, **kw).clusters()) == 2
+    same_ssn = cluster("anb", bridge, shared_ids={"a": ["SSN:1"], "b": ["SSN:1"]}, **kw)
+    assert len(same_ssn.clusters()) == 1
+    other_ssn = cluster("anb", bridge, shared_ids={"a": ["SSN:1"], "b": ["SSN:2"]}, **kw)
+    assert len(other_ssn.clusters()) == 2
+    # Two valid CURPs that differ stay two people whatever else is shared.
+    curps = {"a": {"curp": ["AAAA800101HDFXXX01"]}, "b": {"curp": ["BBBB800101HDFXXX02"]}}
+    r = cluster(
+        "ab",
+        [("a", "b", 0.99)],
+        threshold=0.95,
+        hard_values=curps,
+        shared_ids={"a": ["PP:X1"], "b": ["PP:X1"]},
+    )
+    assert len(r.clusters()) == 2
 
 
 def test_conflicting_hard_identifiers_split() -> None:

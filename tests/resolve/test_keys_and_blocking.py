@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from helpers import add_mention, add_source, new_store, person
+from helpers import add_link, add_mention, add_source, new_store, person
 
 from eslabon.errors import EslabonError
 from eslabon.evaluate.registry import SECTIONS, evaluate, section
@@ -58,6 +58,33 @@ def test_floor_m_removes_vetoes_and_renormalises() -> None:
     assert "m_probability" not in levels[0]
 
 
+def test_deconvolve_u_removes_the_matches_random_pairs_hold() -> None:
+    # Sampled u = λ·m + (1 − λ)·u_true: with λ = 1e-4 and m = 0.9, a measured u of 1e-4 is
+    # nine tenths contamination; the stronger weight is restored, bounded by max_shrink.
+    settings = {
+        "probability_two_random_records_match": 1e-4,
+        "comparisons": [
+            {
+                "comparison_levels": [
+                    {"sql_condition": "x IS NULL", "is_null_level": True},
+                    {"sql_condition": "x_l = x_r", "m_probability": 0.9, "u_probability": 1e-4},
+                    {"sql_condition": "ELSE", "m_probability": 0.1, "u_probability": 1 - 1e-4},
+                ]
+            }
+        ],
+    }
+    out = splink_engine.deconvolve_u(copy.deepcopy(settings))
+    levels = out["comparisons"][0]["comparison_levels"]
+    assert levels[1]["u_probability"] == pytest.approx((1e-4 - 0.9e-4) / (1 - 1e-4), rel=1e-3)
+    assert levels[1]["u_probability"] + levels[2]["u_probability"] == pytest.approx(1.0)
+    bounded = splink_engine.deconvolve_u(copy.deepcopy(settings), max_shrink=2.0)
+    assert bounded["comparisons"][0]["comparison_levels"][1]["u_probability"] == pytest.approx(
+        0.5e-4, rel=1e-3
+    )
+    unknown = copy.deepcopy(settings) | {"probability_two_random_records_match": None}
+    assert splink_engine.deconvolve_u(copy.deepcopy(unknown)) == unknown
+
+
 def _store_with_people(tmp_path: Path) -> tuple[object, dict[str, str]]:
     store = new_store(tmp_path)
     src = add_source(store, "us")
@@ -86,6 +113,29 @@ def test_blocking_report_counts_pairs_and_recall(tmp_path: Path) -> None:
     assert report["connected_recall"] == pytest.approx(3 / 4)
     assert report["rules"][-1]["cumulative_pairs"] == report["candidate_pairs"] >= 3
     assert sum(r["pairs"] for r in report["rules"]) >= report["candidate_pairs"]
+
+
+def test_blocking_by_phone_alone_and_birth_date_with_postcode(tmp_path: Path) -> None:
+    store = new_store(tmp_path)
+    src = add_source(store, "calls")
+    unnamed = {"name": None, "given": None, "paternal": None}
+    a = add_mention(store, src, 1, "p", "Person", unnamed)
+    b = add_mention(store, src, 2, "p", "Person", person("LUCIA", "TZUNUN"))
+    c = add_mention(store, src, 3, "p", "Person", person("RHIANNON", "BISHOP", None, "1908-05-13"))
+    d = add_mention(store, src, 4, "p", "Person", person("NICHOQLAS", "HOPE", None, "1908-05-13"))
+    for i, m in enumerate((a, b)):
+        ph = add_mention(store, src, 1 + i, "ph", "Phone", {"number": "+525512345678"})
+        add_link(store, "PhoneUse", m, ph)
+    for i, m in enumerate((c, d)):
+        addr = add_mention(store, src, 3 + i, "addr", "Address", {
+            "normalized": f"ROSSARDEN ST 39 {'CLAYTON' if i == 0 else 'CLAYT LN'}",
+            "postal_code": "02037", "city": "CLAYTON" if i == 0 else "CLAYT LN"})  # fmt: skip
+        add_link(store, "Residence", m, addr)
+    report = blocking_report(store, {a: "x", b: "x", c: "y", d: "y"})
+    # A contact saved without a name shares only the phone; a replaced name and a misspelt
+    # town leave the birth date and the postcode.
+    assert report["direct_recall"] == 1.0
+    assert report["candidate_pairs"] == 2
 
 
 def test_registry_skips_a_stage_not_run_but_not_a_named_one(tmp_path: Path) -> None:

@@ -21,6 +21,12 @@ from eslabon.cli import trace as _trace  # noqa: F401  isort: skip
 from eslabon.cli import case as _case  # noqa: F401  isort: skip
 from eslabon.cli import export as _export  # noqa: F401  isort: skip
 from eslabon.cli import serve as _serve  # noqa: F401  isort: skip
+from eslabon.cli import show as _show  # noqa: F401  isort: skip
+from eslabon.cli import users as _users  # noqa: F401  isort: skip
+from eslabon.cli import labels as _labels  # noqa: F401  isort: skip
+from eslabon.cli import views as _views  # noqa: F401  isort: skip
+from eslabon.cli import audit as _audit  # noqa: F401  isort: skip
+from eslabon.cli import releases as _releases  # noqa: F401  isort: skip
 
 
 def main() -> None:

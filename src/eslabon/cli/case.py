@@ -6,29 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from eslabon.cli.app import StoreOption, app, console, store_path
+from eslabon.cli.app import StoreOption, app, console, err_console, reading
 from eslabon.errors import EslabonError
-from eslabon.resolve.explain import explanations_stored
-from eslabon.store import open_store
-from eslabon.store.connection import Store
 
+# Exit status when a file waits for the originator's approval: nothing failed, nothing written.
+HELD_EXIT = 3
 
-def open_for_cases(path: Path) -> Store:
-    """Read-only when the latest model's explanations are stored (merges' waterfalls are read,
-    nothing is written, other read-only commands may open the file too); writable only for an
-    older workspace, whose merges Splink re-scores in a scratch catalog, or to upgrade one."""
-    try:
-        st = open_store(path, read_only=True)
-    except EslabonError as err:
-        if "schema is version" not in err.message:
-            raise
-        return open_store(path)  # an older schema: upgraded on a writable opening
-    if explanations_stored(st):
-        return st
-    st.close()
-    return open_store(path)
+PurposeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--purpose",
+        help="Why you need it: sent with a release request when the file holds another "
+        "agency's originator-controlled statements.",
+    ),
+]
 
 
 @app.command("case")
@@ -48,15 +42,17 @@ def case(
         Path | None, typer.Option("--out", help="Output file, or folder (for --network).")
     ] = None,
     top: Annotated[int, typer.Option("--top", min=1, help="Targets per network.")] = 5,
+    purpose: PurposeOption = None,
     store: StoreOption = None,
 ) -> None:
-    """Write a case file: identity, role, timeline, link chart, evidence and provenance."""
-    from eslabon.report.case_file import (
-        build_case,
-        network_targets,
-        write_case,
-        write_network_cases,
-    )
+    """Write a case file: identity, role, timeline, link chart, evidence and provenance.
+
+    A file citing another agency's originator-controlled source is not written: a release
+    request goes to that agency instead (exit status 3); once approved, the same command
+    writes it."""
+    from eslabon.access.release import write_cases
+    from eslabon.report.case_file import network_targets
+    from eslabon.resolve.explain import explanations_stored
 
     if lang not in ("en", "es", "both"):
         raise EslabonError(f"--lang '{lang}' is not one of en, es, both", field="lang")
@@ -67,33 +63,36 @@ def case(
             "pass either ENTITY or --network N", hint="eslabon case P-1a2b --lang es"
         )
     langs = ("en", "es") if lang == "both" else (lang,)
-    with open_for_cases(store_path(store)) as st:
+    with reading(store, "case", require=("read", "case"), purpose=purpose) as r:
+        # Reading the main store itself, a merge nobody stored may be scored by Splink (which
+        # needs a writable file); a view's case files explain what resolve stored.
+        st = r.store
+        if r.reads_main and not explanations_stored(st):
+            st = r.writable_data()
         if network is None:
-            assert entity is not None
             with console.status("building the case file…"):
-                build_case(st, entity)  # fail early, before any file, on an unknown entity
-                paths = write_case(st, entity, langs=langs, fmt=fmt, out=out)
+                written = write_cases(
+                    r, entity=entity, langs=langs, fmt=fmt, out=out, purpose=purpose
+                )
         else:
-            networks = (
-                [r[0] for r in st.query("SELECT network_id FROM networks ORDER BY 1")]
+            nets = (
+                [x[0] for x in st.query("SELECT network_id FROM networks ORDER BY 1")]
                 if network == "all" and st.table_exists("networks")
                 else [network]
             )
-            if not networks:
-                raise EslabonError("no networks found", hint="run `eslabon network` first")
-            n = sum(len(network_targets(st, net, top)) for net in networks)
+            n = sum(len(network_targets(st, net, top)) for net in nets) if nets else 0
             with Progress(
                 TextColumn("case files"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                 console=console, transient=True,
             ) as bar:  # fmt: skip
                 task = bar.add_task("cases", total=n)
-                paths = [
-                    p
-                    for net in networks
-                    for p in write_network_cases(
-                        st, net, out or Path("cases"), langs=langs, fmt=fmt, top=top,
-                        progress=lambda: bar.advance(task),
-                    )
-                ]  # fmt: skip
-    for p in paths:
+                written = write_cases(
+                    r, network=network, langs=langs, fmt=fmt, out=out, top=top,
+                    purpose=purpose, progress=lambda: bar.advance(task),
+                )  # fmt: skip
+    for p in written.paths:
         console.print(str(p), highlight=False, soft_wrap=True)
+    if written.held:
+        err_console.print(f"[yellow]{escape(written.message())}[/]", highlight=False,
+                          soft_wrap=True)  # fmt: skip
+        raise typer.Exit(HELD_EXIT)

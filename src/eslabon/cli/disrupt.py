@@ -1,7 +1,8 @@
 """`eslabon disrupt`: whom to prosecute so the network is disrupted, with reasons and curves.
 
-Edge-list mode (``--edges``) runs the store-independent core on a CSV; store mode (``--network``)
-is reserved for the store-backed ranking, which needs ``eslabon network`` first.
+Edge-list mode (``--edges``) runs the store-independent core on a CSV (no workspace is read, so
+there is nothing to audit); store mode ranks the networks found by ``eslabon network`` in the
+reader's view and stores nothing (``eslabon network`` keeps the stored ranking current).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from eslabon.access.guard import disrupt_shown
 from eslabon.cli.app import StoreOption, app, console, err_console
 from eslabon.errors import EslabonError
 from eslabon.network.disrupt_rank import compare_with_baselines
@@ -70,17 +72,24 @@ def disrupt(
 def _store_mode(
     network: str | None, store: Path | None, *, top: int, as_json: bool, out: Path | None
 ) -> None:
-    """Store-backed ranking over the networks found by `eslabon network` (stored as well)."""
-    from eslabon.cli.app import store_path
+    """Store-backed ranking over the networks of the reader's view (read-only: not stored)."""
+    from eslabon.cli.app import reading, store_path
     from eslabon.network.store_disrupt import rank_stored
-    from eslabon.store import open_store
 
+    if not store_path(store).exists():
+        raise EslabonError(
+            "no workspace here yet",
+            file=str(store_path(store)),
+            hint="store mode ranks the networks of `eslabon ingest`, `resolve` and "
+            "`eslabon network`: run them first",
+        )
     status_console = err_console if as_json else console
     with (
-        open_store(store_path(store)) as st,
+        reading(store, "disrupt", network=network, top=top) as (st, _principal, note),
         status_console.status("ranking prosecution targets…"),
     ):
-        report = rank_stored(st, network=network, top=top)
+        report = rank_stored(st, network=network, top=top, persist=False)
+        note(**disrupt_shown(report))
     text = json.dumps(report, indent=2, ensure_ascii=False, default=str)
     if out is not None:
         try:

@@ -10,11 +10,10 @@ import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from eslabon.cli.app import StoreOption, app, console, store_path
+from eslabon.cli.app import StoreOption, acting, app, console, reading, store_path
 from eslabon.ingest.load import ingest as run_ingest
 from eslabon.ingest.status import quarantine as list_quarantine
 from eslabon.ingest.status import status as store_status
-from eslabon.store import open_store
 
 
 @app.command()
@@ -28,7 +27,11 @@ def ingest(
 ) -> None:
     """Load every source through its mapping; refused rows go to quarantine with a reason."""
     with (
-        open_store(store_path(store)) as st,
+        acting(store, "ingest", "ingest", path=str(path), mapping=str(mapping or "")) as (
+            st,
+            principal,
+            note,
+        ),
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -46,7 +49,15 @@ def ingest(
                 tasks[source] = bar.add_task(source, total=total)
             bar.update(tasks[source], completed=done)
 
-        reports = run_ingest(st, path, mapping=mapping, progress=progress)
+        reports = run_ingest(st, path, mapping=mapping, progress=progress, principal=principal)
+        note(
+            statements=[],
+            sources=[
+                {"source_id": r.source_id, "status": r.status, "loaded": r.rows_loaded,
+                 "refused": r.rows_quarantined}
+                for r in reports
+            ],
+        )  # fmt: skip
     if json_out:
         console.print_json(json.dumps([r.__dict__ for r in reports]))
         return
@@ -80,8 +91,9 @@ def status(
     ] = False,
 ) -> None:
     """Per-source and total rows read, loaded and quarantined, and mentions by kind."""
-    with open_store(store_path(store), read_only=True) as st:
+    with reading(store, "status", all_versions=all_versions) as (st, _principal, note):
         data = store_status(st, all_versions=all_versions)
+        note(sources=[s["source_id"] for s in data["sources"]])
     if json_out:
         console.print_json(json.dumps(data, default=str))
         return
@@ -118,8 +130,9 @@ def quarantine(
     json_out: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List refused rows with the reason each was refused."""
-    with open_store(store_path(store), read_only=True) as st:
+    with reading(store, "quarantine", source=source, limit=limit) as (st, _principal, note):
         rows = list_quarantine(st, source, limit or None)
+        note(statements=[(r["source_id"], r["row_num"]) for r in rows])
     if json_out:
         console.print_json(json.dumps(rows, default=str))
         return

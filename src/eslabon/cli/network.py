@@ -10,11 +10,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from eslabon.cli.app import StoreOption, app, console, err_console, stage_spinner, store_path
+from eslabon.cli.app import StoreOption, acting, app, console, err_console, stage_spinner
 from eslabon.evaluate import network as _network_sections  # noqa: F401  (registers eval sections)
 from eslabon.network.analyse import run_network
 from eslabon.network.rules import load_rules
-from eslabon.store import open_store
 
 
 @app.command("network")
@@ -28,11 +27,13 @@ def network(
 ) -> None:
     """Build the typed, timed network from resolved entities and links; detect networks and roles."""
     parsed = load_rules(rules)
+    # A pipeline stage run by operators: allowed by the `ingest` permission.
     with (
-        open_store(store_path(store)) as st,
+        acting(store, "ingest", "network", rules=str(rules or ""), top=top) as (st, _who, note),
         stage_spinner("network", console=err_console if as_json else console) as say,
     ):
         summary = run_network(st, rules=parsed, top=top, progress=say)
+        note(networks=[n["network_id"] for n in summary["networks"]])
     if as_json:
         sys.stdout.write(json.dumps(summary, indent=2, default=str) + "\n")
         return

@@ -29,11 +29,16 @@ def cli_reference() -> str:
         "a test fails when this file and the CLI disagree.",
         "",
     ]
-    for name, command in group.commands.items():
-        lines += [f"## `eslabon {name}`", "", (command.help or "").strip(), ""]
-        params = [p for p in command.params if p.name != "help"]
-        lines += [_param_line(p) for p in params]
-        lines.append("")
+
+    def document(prefix: str, commands: dict) -> None:
+        for name, command in commands.items():
+            lines.extend([f"## `{prefix} {name}`", "", (command.help or "").strip(), ""])
+            params = [p for p in command.params if p.name != "help"]
+            lines.extend(_param_line(p) for p in params)
+            lines.append("")
+            document(f"{prefix} {name}", getattr(command, "commands", {}))  # sub-apps: users …
+
+    document("eslabon", group.commands)
     return "\n".join(lines).rstrip() + "\n"
 
 

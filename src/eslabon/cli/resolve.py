@@ -6,14 +6,14 @@ import getpass
 import json
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.prompt import Prompt
 from rich.table import Table
 
-from eslabon.cli.app import StoreOption, app, console, stage_spinner, store_path
-from eslabon.store.connection import open_store
+from eslabon.cli.app import StoreOption, acting, app, console, reading, stage_spinner
+from eslabon.store.connection import Store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -33,11 +33,17 @@ def resolve(
     """Decide which mentions are the same actor; write entities with stable ids."""
     from eslabon.resolve.pipeline import run_resolve
 
+    # A pipeline stage run by operators: allowed by the `ingest` permission.
     with (
-        open_store(store_path(store)) as st,
+        acting(store, "ingest", "resolve", full=full, threshold=threshold, seed=seed) as (
+            st,
+            _principal,
+            note,
+        ),
         stage_spinner("resolving", disable=json_out) as say,
     ):
         report = run_resolve(st, full=full, seed=seed, threshold=threshold, progress=say)
+        note(mode=report.mode, entity_counts=report.entities)
     if json_out:
         console.print_json(json.dumps(report.as_dict()))
         return
@@ -65,8 +71,15 @@ def explain(
     """Show the match weight of each comparison between A and B (a waterfall)."""
     from eslabon.resolve.explain import explain as run_explain
 
-    with open_store(store_path(store)) as st:
+    with reading(store, "explain", a=a, b=b) as r:
+        # Reading the main store itself, a pair nobody stored may be scored by Splink (which
+        # needs a writable file); a view explains what resolve stored.
+        st = r.writable_data()
         data = run_explain(st, a, b)
+        r.note(
+            entities=[x for x in (data.get("entity_l"), data.get("entity_r")) if x],
+            statements=_mention_rows(data.get("pair") or []),
+        )
     if json_out:
         console.print_json(json.dumps(data, default=str))
         return
@@ -109,17 +122,28 @@ def review(
     limit: Annotated[int, typer.Option(help="Pairs to show.")] = 20,
 ) -> None:
     """Walk the uncertain band: same / different / unsure; verdicts bind the next resolve."""
-    from eslabon.resolve.review import mention_record, record_judgement, uncertain_pairs
+    from eslabon.resolve.review import mention_record, record_judgement
 
-    who = user or os.environ.get("USER") or getpass.getuser()
-    with open_store(store_path(store)) as st:
-        pairs = uncertain_pairs(st, low=low, high=high, limit=limit)
+    with acting(store, "review", "review", low=low, high=high) as (st, principal, note):
+        # With accounts, the verdict is signed by the acting user; --user names the local
+        # operator's judge in setup mode only.
+        who = (
+            (user or os.environ.get("USER") or getpass.getuser())
+            if principal.setup
+            else (principal.username)
+        )
+        pairs = _visible_pairs(st, principal, low=low, high=high, limit=limit)
         if not pairs:
             console.print("nothing to review in this band")
             return
+        verdicts: list[dict[str, str]] = []
         for i, pair in enumerate(pairs, start=1):
             left = mention_record(st, pair["mention_l"])
             right = mention_record(st, pair["mention_r"])
+            note(
+                entities=[x for x in (pair["entity_l"], pair["entity_r"]) if x],
+                statements=_mention_rows([pair["mention_l"], pair["mention_r"]]),
+            )
             table = Table(title=f"{i}/{len(pairs)}  probability {pair['match_probability']:.3f}")
             table.add_column("field")
             table.add_column(f"{left['source']} row {left['row_num']}")
@@ -139,6 +163,14 @@ def review(
                 break
             if answer != "skip":
                 record_judgement(st, pair["mention_l"], pair["mention_r"], answer, who)
+                verdicts.append(
+                    {
+                        "mention_l": pair["mention_l"],
+                        "mention_r": pair["mention_r"],
+                        "verdict": answer,
+                    }
+                )
+            note(verdicts=verdicts)
     console.print("judgements apply on the next `eslabon resolve`")
 
 
@@ -156,8 +188,9 @@ def eval_command(
     is reported as skipped)."""
     from eslabon.evaluate import evaluate
 
-    with open_store(store_path(store)) as st:
+    with reading(store, "eval", truth=str(truth_dir), only=only) as (st, _principal, note):
         report = evaluate(st, truth_dir, only=only)
+        note(sections=sorted(report))
     if json_out:
         console.print_json(json.dumps(report))
         return
@@ -177,3 +210,32 @@ def eval_command(
     console.print(table)
     for name in sorted(k for k in report if k != "resolution"):
         console.print_json(json.dumps({name: report[name]}))
+
+
+def _mention_rows(mention_ids: list[str]) -> list[tuple[str, int]]:
+    """(source_id, row_num) of mention ids ``<source_id>/<row_num>/<mapping_key>``."""
+    out = []
+    for m in mention_ids:
+        parts = str(m).rsplit("/", 2)
+        if len(parts) == 3 and parts[1].isdigit():
+            out.append((parts[0], int(parts[1])))
+    return out
+
+
+def _visible_pairs(
+    st: Store, principal: Any, *, low: float, high: float | None, limit: int
+) -> list[dict[str, Any]]:
+    """Uncertain pairs whose two records the reviewer may both see: a judge never sees a
+    record of a source outside their clearance."""
+    from eslabon.access.views import visible_sources
+    from eslabon.resolve.review import uncertain_pairs
+
+    if principal.setup:
+        return uncertain_pairs(st, low=low, high=high, limit=limit)
+    seen = set(visible_sources(st, principal))
+    pairs = uncertain_pairs(st, low=low, high=high, limit=limit * 20 + 200)
+    return [
+        p
+        for p in pairs
+        if all(src in seen for src, _row in _mention_rows([p["mention_l"], p["mention_r"]]))
+    ][:limit]

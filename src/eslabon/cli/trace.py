@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from eslabon.cli.app import StoreOption, app, console, store_path
+from eslabon.access.guard import trace_shown
+from eslabon.cli.app import StoreOption, app, console, reading
 from eslabon.network.trace import TraceConfig
 from eslabon.network.tracer import Tracer
-from eslabon.store import open_store
 
 
 @app.command("trace")
@@ -31,8 +31,13 @@ def trace_cmd(
 ) -> None:
     """Trace the chain backwards and forwards from SEED along time-respecting paths."""
     config = TraceConfig(max_hops=hops, hop_window_days=window, horizon_days=horizon, top=top)
-    with open_store(store_path(store), read_only=True) as st:
+    with reading(store, "trace", seed=seed, hops=hops, window=window, horizon=horizon, top=top) as (
+        st,
+        _principal,
+        note,
+    ):
         result = Tracer(st).trace(seed, config)
+        note(**trace_shown(result))
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
         return

@@ -16,6 +16,8 @@ from pathlib import Path
 import orjson
 import pyarrow as pa
 
+from eslabon.access.labels import Label, label_at_ingest, parse_label
+from eslabon.access.principal import Principal
 from eslabon.errors import EslabonError
 from eslabon.ingest.ftm import default_mapping as default_ftm_mapping
 from eslabon.ingest.mapping import Mapping, load_mapping
@@ -588,14 +590,49 @@ def load_source(
     return report
 
 
+def _declared_label(store: Store, source: str) -> Label | None:
+    """The label the latest loaded version's mapping declared (None: none or not loaded)."""
+    row = store.query_one(
+        "SELECT CAST(mapping->'label' AS VARCHAR) FROM sources WHERE name = ? "
+        "ORDER BY version DESC LIMIT 1",
+        [source],
+    )
+    if not row or row[0] in (None, "null"):
+        return None
+    return parse_label(orjson.loads(row[0]), f"sources[{source}].mapping", None)
+
+
+def _record_label(store: Store, m: Mapping, previous: Label | None, principal: Principal) -> None:
+    """Store the source's label (docs/access.md: from the mapping, or originator-only when
+    accounts exist and the mapping declares none); a change is audited as `label.set`."""
+    changed = label_at_ingest(store, m.source, m.label, previous, principal)
+    if changed is None:
+        return
+    from eslabon.access import audit
+
+    label, why = changed
+    audit.record(
+        store,
+        principal,
+        "label.set",
+        detail={"source": m.source, "label": label.as_dict(), "origin": why},
+    )
+
+
 def ingest(
     store: Store,
     path: Path,
     *,
     mapping: Path | None = None,
     progress: ProgressFn | None = None,
+    principal: Principal | None = None,
 ) -> list[SourceReport]:
-    """Ingest every source under ``path`` in one transaction; returns a report per source."""
+    """Ingest every source under ``path`` in one transaction; returns a report per source.
+
+    ``principal`` is the acting user (default: the setup-mode local operator); it signs the
+    labels the sources get.
+    """
+    principal = principal or Principal.local_operator()
     mappings = discover_mappings(path, mapping)
     prepared = []
     for m in mappings:  # everything is checked before the first row is read
@@ -605,5 +642,7 @@ def ingest(
     reports = []
     with store.transaction():
         for m, reader, sha in prepared:
+            previous = _declared_label(store, m.source)
             reports.append(load_source(store, m, reader, sha, progress))
+            _record_label(store, m, previous, principal)
     return reports

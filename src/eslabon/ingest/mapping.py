@@ -14,6 +14,7 @@ from typing import Any
 import phonenumbers
 import yaml
 
+from eslabon.access.labels import Label, parse_label
 from eslabon.errors import EslabonError
 from eslabon.model import Schema, load_schema
 
@@ -123,6 +124,7 @@ class Mapping:
     entities: dict[str, EntitySpec]
     links: dict[str, LinkSpec]
     raw: dict[str, Any] = field(repr=False)
+    label: Label | None = None  # security label (docs/access.md); None: unlabelled
 
     def column_uses(self) -> list[tuple[str, int | None, str]]:
         """Every column the mapping reads: (column, mapping line, what uses it)."""
@@ -374,6 +376,7 @@ def parse_mapping(
             line,
         )
 
+    label = parse_label(raw["label"], path, _line(raw, "label")) if "label" in raw else None
     file = data_file if data_file is not None else (path.parent / str(raw["file"])).resolve()
     return Mapping(
         path=path,
@@ -391,6 +394,7 @@ def parse_mapping(
         entities=entities,
         links=links,
         raw=_plain(raw),
+        label=label,
     )
 
 

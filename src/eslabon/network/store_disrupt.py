@@ -9,6 +9,7 @@ forger or the coordinator who joins the segments costs a lot.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Collection
 from dataclasses import asdict
@@ -193,8 +194,11 @@ def ranking_dict(ranking: DisruptionRanking) -> dict[str, Any]:
     }
 
 
-def rank_stored(store: Store, *, network: str | None = None, top: int = 10) -> dict[str, Any]:
-    """`eslabon disrupt` in store mode: rank, store, and return ``{"targets": [...], ...}``.
+def rank_stored(
+    store: Store, *, network: str | None = None, top: int = 10, persist: bool = True
+) -> dict[str, Any]:
+    """`eslabon disrupt` in store mode: rank, store (unless ``persist`` is False: a reader's
+    read-only view), and return ``{"targets": [...], ...}``.
 
     Targets of all networks are merged best first (scores are comparable: each is in [0, 1]).
     """
@@ -221,14 +225,15 @@ def rank_stored(store: Store, *, network: str | None = None, top: int = 10) -> d
     captions = dict(zip(net.ids, net.captions, strict=True))
     targets: list[dict[str, Any]] = []
     held: list[dict[str, Any]] = []
-    with store.transaction():
+    with store.transaction() if persist else contextlib.nullcontext(store):
         for n in networks:
             if network is not None and n.network_id != network:
                 continue
             ranking, evidence = rank_network(
                 store, net, n.network_id, n.kind, n.members, tuples, top=top
             )
-            store_ranking(store, n.network_id, ranking, evidence, captions)
+            if persist:
+                store_ranking(store, n.network_id, ranking, evidence, captions)
             targets += targets_json(ranking, evidence, n.network_id, captions)
             for e in ranking.held_for_review:
                 held.append(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import eslabon
+from eslabon.access.labels import Label, combine, labels_by_source
 from eslabon.errors import EslabonError
 from eslabon.report.i18n import Generated
 from eslabon.report.link_chart import Chart, build_chart
@@ -96,6 +97,8 @@ class CaseFile:
     evidence: list[Provenance] = field(default_factory=list)
     evidence_ids: dict[tuple[str, int], str] = field(default_factory=dict)
     records: dict[tuple[str, int], str] = field(default_factory=dict)
+    # The combined security label of every cited source: the banner at the top of the file.
+    label: Label | None = None
 
     def statements(self) -> list[Statement]:
         """Every statement the file makes, in document order."""
@@ -588,6 +591,17 @@ def build_case(store: Store, query: str) -> CaseFile:
     latest = store.query_one("SELECT max(loaded_at) FROM sources WHERE superseded_by IS NULL")
     case.as_of = str(latest[0])[:19] if latest and latest[0] is not None else None
     _number_evidence(store, case)
+    if store.table_exists("source_labels"):
+        apply_labels(case, labels_by_source(store))
+    return case
+
+
+def apply_labels(case: CaseFile, labels: dict[str, Label | None]) -> CaseFile:
+    """Give ``case`` the combined label of the sources it cites (none when none is labelled):
+    a file is as restricted as the most restricted statement in it."""
+    cited = [labels.get(s) for s in sorted({p.source_id for p in case.evidence})]
+    known = [lab for lab in cited if lab is not None]
+    case.label = combine(known) if known else None
     return case
 
 
@@ -660,7 +674,13 @@ def write_case(
     out: Path | None = None,
 ) -> list[Path]:
     """Write the case file of one actor; ``out`` is a file (one language) or a folder."""  # fmt: skip
-    case = build_case(store, query)
+    return write_built_case(build_case(store, query), langs=langs, fmt=fmt, out=out)
+
+
+def write_built_case(
+    case: CaseFile, *, langs: tuple[str, ...] = ("en",), fmt: str = "html", out: Path | None = None
+) -> list[Path]:
+    """Write an assembled case file (rendering needs no store: a gate may sit in between)."""
     paths = []
     for lang in langs:
         name = f"case-{_safe(case.entity_id)}.{lang}.{fmt}"
@@ -694,6 +714,18 @@ def network_targets(store: Store, network: str, top: int) -> list[dict[str, Any]
     )
 
 
+def build_network_cases(
+    store: Store, network: str, top: int = 5, progress: Any = None
+) -> list[tuple[dict[str, Any], CaseFile]]:
+    """The case files of a network's top targets, assembled (not yet written)."""
+    built = []
+    for t in network_targets(store, network, top):
+        built.append((t, build_case(store, t["entity_id"])))
+        if progress is not None:
+            progress()
+    return built
+
+
 def write_network_cases(
     store: Store,
     network: str,
@@ -705,14 +737,25 @@ def write_network_cases(
     progress: Any = None,
 ) -> list[Path]:
     """Case files of a network's top targets, and an index page per language."""  # fmt: skip
+    built = build_network_cases(store, network, top, progress)
+    return write_built_network(network, built, out, langs=langs, fmt=fmt)
+
+
+def write_built_network(
+    network: str,
+    built: list[tuple[dict[str, Any], CaseFile]],
+    out: Path,
+    *,
+    langs: tuple[str, ...] = ("en", "es"),
+    fmt: str = "html",
+) -> list[Path]:
+    """Write assembled network case files and an index page per language (listing those)."""
     from eslabon.report.render_html import render_index
 
-    targets = network_targets(store, network, top)
     folder = out / _safe(network)
     entries = []
     written: list[Path] = []
-    for t in targets:
-        case = build_case(store, t["entity_id"])
+    for t, case in built:
         files = []
         for lang in langs:
             name = f"{t['rank']:02d}-{_safe(case.entity_id)}.{lang}.{fmt}"
@@ -722,8 +765,6 @@ def write_network_cases(
             {"rank": str(t["rank"]), "name": t["name"] or case.caption, "role": t["role"],
              "score": f"{t['score']:.3f}", "files": files}
         )  # fmt: skip
-        if progress is not None:
-            progress()
     for lang in langs:
         index = folder / ("index.html" if lang == langs[0] else f"index.{lang}.html")
         written.append(_write(index, render_index(network, entries, lang).encode("utf-8")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
+from eslabon.access.labels import caveat_text
 from eslabon.report.case_file import CaseFile
 from eslabon.report.i18n import Catalogue, catalogue
 from eslabon.report.link_chart import to_svg
@@ -19,6 +20,8 @@ th{background:#eee}.refs{font-size:.8em;color:#555}.refs a{color:#555}.meta{colo
 .mono{font-family:'DejaVu Sans Mono',monospace;font-size:.85em;word-break:break-all}
 .chart{width:100%;max-width:720px;height:auto;border:1px solid #ccc}
 .note{color:#555;font-style:italic}ul.st li{margin:.2em 0}
+.caveat{border:2px solid #8b0000;color:#8b0000;font:bold 13px/1.4 'DejaVu Sans',sans-serif;
+text-align:center;padding:.3em .6em;margin:.5em 0}.caveat small{font-weight:normal;color:#555}
 @media print{body{margin:0;max-width:none;font-size:10.5pt}a{color:inherit;text-decoration:none}
 h2{break-after:avoid}tr,li,figure{break-inside:avoid}nav{display:none}
 @page{size:A4;margin:16mm 14mm}}
@@ -61,13 +64,26 @@ def _table(headers: list[str], rows: list[list[str]], row_ids: list[str] | None 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+def caveat_banner(case: CaseFile, cat: Catalogue) -> str:
+    """The handling caveat (combined label of the cited sources), or nothing when unlabelled."""
+    if case.label is None:
+        return ""
+    return (
+        f'<div class="caveat" role="note">{escape(cat.label("caveat"))}: '
+        f"{escape(caveat_text(case.label, cat.lang))}<br>"
+        f"<small>{escape(cat.label('caveat_note'))}</small></div>"
+    )
+
+
 def render_html(case: CaseFile, lang: str = "en") -> str:
     """The case file as a single HTML document in ``lang``."""
     cat = catalogue(lang)
     L = cat.label
+    banner = caveat_banner(case, cat)
     out: list[str] = [
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f"<title>{escape(L('title'))}: {escape(case.caption)}</title><style>{CSS}</style></head><body>",
+        banner,
         f"<header><h1>{escape(L('title'))}: {escape(case.caption)}</h1>",
         f'<p class="meta">{escape(L("entity_id"))}: <span class="mono">{escape(case.entity_id)}'
         f"</span> · {escape(L('kind'))}: {escape(cat.term('kind', case.kind))}</p>",
@@ -185,7 +201,7 @@ def render_html(case: CaseFile, lang: str = "en") -> str:
         f'{escape(L("model"))}: <span class="mono">{escape(case.model_id or L("no_model"))}</span><br>'
         f"{escape(L('network_run'))}: {escape(case.network_run or L('not_analysed'))}</p>"
     )
-    out.append("</section></body></html>\n")
+    out.append(f"</section>{banner}</body></html>\n")
     return "".join(out)
 
 

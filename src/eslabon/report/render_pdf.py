@@ -10,6 +10,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from eslabon.access.labels import caveat_text
 from eslabon.report.case_file import CaseFile
 from eslabon.report.i18n import Catalogue, catalogue
 from eslabon.report.link_chart import HEIGHT, ROLE_COLOURS, WIDTH
@@ -41,10 +42,11 @@ def _unicode_font() -> tuple[Path, Path] | None:
 
 
 class _Doc(FPDF):
-    def __init__(self, cat: Catalogue, subject: str) -> None:
+    def __init__(self, cat: Catalogue, subject: str, caveat: str | None = None) -> None:
         super().__init__(format="A4")
         self.cat = cat
         self.subject_line = subject
+        self.caveat = caveat
         fonts = _unicode_font()
         if fonts:
             self.add_font("Case", "", str(fonts[0]))
@@ -62,6 +64,21 @@ class _Doc(FPDF):
         return (
             text.replace("→", "->").replace("–", "-").encode("cp1252", "replace").decode("cp1252")
         )
+
+    def header(self) -> None:
+        """The handling caveat at the top of every page, as on any marked document."""
+        if not self.caveat:
+            return
+        self.set_font(self.family, "B", 8.5)
+        self.set_text_color(139, 0, 0)
+        self.set_draw_color(139, 0, 0)
+        self.multi_cell(
+            0, 4.6, self.clean(f"{self.cat.label('caveat')}: {self.caveat}"), border=1,
+            align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        )  # fmt: skip
+        self.set_text_color(0, 0, 0)
+        self.set_draw_color(0, 0, 0)
+        self.ln(2)
 
     def footer(self) -> None:
         self.set_y(-11)
@@ -217,7 +234,8 @@ def render_pdf(case: CaseFile, lang: str = "en", *, created: datetime | None = N
     """The case file as PDF bytes in ``lang``; ``created`` is written as the creation date."""
     cat = catalogue(lang)
     L = cat.label
-    doc = _Doc(cat, f"{L('title')}: {case.caption} ({case.entity_id})")
+    caveat = caveat_text(case.label, lang) if case.label is not None else None
+    doc = _Doc(cat, f"{L('title')}: {case.caption} ({case.entity_id})", caveat)
     if created is None and case.as_of:
         created = datetime.fromisoformat(case.as_of).replace(tzinfo=UTC)
     doc.set_creation_date(created or datetime(2000, 1, 1, tzinfo=UTC))

@@ -17,6 +17,17 @@ down (single-linkage order, union-find), and refuse a merge of two clusters when
    a true merge of two fragments of one person is normally backed by many edges, because
    blocking compares them pairwise.
 
+Guards 2 (for *soft* attributes such as a birth date, often mistyped) and 3 protect against
+what the model did **not** see: a conflict between members that were never compared. They give
+way when the evidence has already weighed the conflict:
+
+- the edge is overwhelming (p ≥ ``names_overridden_at``);
+- every member of one cluster has an above-threshold edge to every member of the other (two
+  single records joined by one edge, typically): the model compared each conflicting pair
+  itself and still called it a match, so a guard would only second-guess it;
+- the clusters share an exact document number (``shared_ids``: passport, national id, SSN,
+  A-Number, CURP) — issued to one person, it outweighs a replaced given name or birth date.
+
 Must-link judgements are applied first and are not subject to the guards (a person decided).
 Processing is deterministic: edges are sorted by (probability desc, ids).
 """
@@ -57,6 +68,7 @@ def cluster(
     names: Mapping[str, tuple[Iterable[str], Iterable[str]]] | None = None,
     names_overridden_at: float = 0.9999,
     soft_attrs: Iterable[str] = (),
+    shared_ids: Mapping[str, Iterable[str]] | None = None,
 ) -> ClusterResult:
     """Cluster ``nodes`` using ``edges`` (a, b, probability) at or above ``threshold``.
 
@@ -64,7 +76,8 @@ def cluster(
     ``names[node]`` is (given-name keys, all name keys) for the given-name guard. An edge of
     probability ≥ ``names_overridden_at`` overrides it and conflicts on ``soft_attrs`` (values
     that are often mistyped, like a birth date): shared identifiers, address and the rest of the
-    name outweigh one wrong field.
+    name outweigh one wrong field. So do an edge for every pair across the two clusters and a
+    shared value of ``shared_ids[node]`` (exact document numbers); see the module docstring.
     """
     soft = set(soft_attrs)
     parent: dict[str, str] = {}
@@ -77,6 +90,8 @@ def cluster(
         members[node] = [node]
         values[node] = {a: set(v) for a, v in hard_values.get(node, {}).items() if v}
     names = names or {}
+    shared_ids = shared_ids or {}
+    ids: dict[str, set[str]] = {n: set(shared_ids.get(n, ())) for n in parent}
     given: dict[str, set[str]] = {}
     known: dict[str, set[str]] = {}
     for node in parent:
@@ -99,6 +114,7 @@ def cluster(
         members[ra].extend(members.pop(rb))
         for attr, vals in values.pop(rb).items():
             values[ra].setdefault(attr, set()).update(vals)
+        ids[ra].update(ids.pop(rb))
         given[ra].update(given.pop(rb))
         known[ra].update(known.pop(rb))
 
@@ -106,18 +122,27 @@ def cluster(
         small, other = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
         return any(root(c) == other for n in members[small] for c in cannot.get(n, ()))
 
-    def conflicting(ra: str, rb: str, overwhelming: bool) -> bool:
+    def conflicting(ra: str, rb: str, hard_only: bool) -> bool:
         va, vb = values[ra], values[rb]
         return any(
             attr in vb and not (va[attr] & vb[attr])
             for attr in va
-            if not (overwhelming and attr in soft)
+            if not (hard_only and attr in soft)
         )
 
     def other_given(ra: str, rb: str) -> bool:
         return bool(given[ra] and given[rb]) and not (
             given[ra] & known[rb] or given[rb] & known[ra]
         )
+
+    def weighed(ra: str, rb: str) -> bool:
+        """The evidence already outweighs soft conflicts: the clusters share a document number,
+        or every pair across them was scored a match."""
+        if ids[ra] & ids[rb]:
+            return True
+        small, other = (ra, rb) if len(members[ra]) <= len(members[rb]) else (rb, ra)
+        links = sum(1 for x in members[small] for y in adjacency[x] if root(y) == other)
+        return links >= len(members[ra]) * len(members[rb])
 
     strong = sorted(
         ((a, b, p) for a, b, p in edges if p >= threshold and a in parent and b in parent),
@@ -141,10 +166,12 @@ def cluster(
             refused["cannot_link"] += 1
             continue
         overwhelming = p >= names_overridden_at
-        if conflicting(ra, rb, overwhelming):
+        if conflicting(ra, rb, True) or (
+            conflicting(ra, rb, False) and not overwhelming and not weighed(ra, rb)
+        ):
             refused["conflict"] += 1
             continue
-        if not overwhelming and other_given(ra, rb):
+        if not overwhelming and other_given(ra, rb) and not weighed(ra, rb):
             refused["given_name"] += 1
             continue
         size_a, size_b = len(members[ra]), len(members[rb])

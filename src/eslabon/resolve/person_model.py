@@ -195,8 +195,7 @@ SELECT b.*,
     coalesce(flatten(list_transform(n.name_codes, lambda c: list_transform(
         list_filter([b.birth_date, b.birth_date_swapped], lambda d: d IS NOT NULL),
         lambda d: c || '@' || CAST(d AS VARCHAR)))), []) AS code_birth,
-    coalesce(flatten(list_transform(n.name_codes, lambda c: list_transform(b.phones,
-        lambda ph: c || '#' || ph))), []) AS code_phone,
+    b.phones AS phone_keys,
     coalesce(flatten(list_transform(n.name_codes, lambda c: list_transform(
         list_filter(['P' || b.postcode, 'T' || b.address_city], lambda z: z IS NOT NULL),
         lambda z: c || '^' || z))), []) AS code_place
@@ -205,10 +204,11 @@ FROM {base} b LEFT JOIN named n USING (unique_id)
 
 
 # Blocking key lists and the most mentions one key value may gather. A key shared by more (MARIA
-# + HERNANDEZ in a million records) would make a block of quadratic size and says little; it is
-# dropped from the lists, and its true pairs are found through the other keys (the name with a
-# birth date, phone or place; identifiers). This keeps candidate pairs linear in the data.
-BLOCKING_KEYS = ("name_pairs", "code_birth", "code_phone", "code_place")
+# + HERNANDEZ in a million records, a call-centre phone) would make a block of quadratic size and
+# says little; it is dropped from the lists, and its true pairs are found through the other keys
+# (the name with a birth date or place; identifiers). This keeps candidate pairs linear in the
+# data. ``phone_keys`` is a capped copy of ``phones``: the comparison still sees every phone.
+BLOCKING_KEYS = ("name_pairs", "code_birth", "phone_keys", "code_place")
 MAX_BLOCK = 300
 
 
@@ -441,8 +441,11 @@ def blocking_rules() -> list[dict[str, Any]]:
     - a shared *pair* of name keys — the name, whatever slot its parts landed in;
     - one shared name key and the birth date (either reading of day/month), for names too
       damaged for two keys to survive;
-    - one shared name key and a phone used by both, or the postcode, or the town;
-    - the birth date and the town; the street address and the town.
+    - a phone used by both (a record may carry no name at all: a contact saved under a
+      nickname, a transfer's counterpart), unless the phone is shared by too many;
+    - one shared name key and the postcode or the town;
+    - the birth date and the town, or the postcode (names too damaged for any key to survive);
+      the street address and the town.
     """
     return [
         _rule("l.curp = r.curp"),
@@ -450,11 +453,22 @@ def blocking_rules() -> list[dict[str, Any]]:
         _rule("l.other_ids = r.other_ids", "other_ids"),
         _rule("l.name_pairs = r.name_pairs", "name_pairs"),
         _rule("l.code_birth = r.code_birth", "code_birth"),
-        _rule("l.code_phone = r.code_phone", "code_phone"),
+        _rule("l.phone_keys = r.phone_keys", "phone_keys"),
         _rule("l.code_place = r.code_place", "code_place"),
         _rule("l.birth_date = r.birth_date AND l.address_city = r.address_city"),
+        _rule("l.birth_date = r.birth_date AND l.postcode = r.postcode"),
         _rule("l.address_street = r.address_street AND l.address_city = r.address_city"),
     ]
+
+
+# Per person mention, its exact document numbers (passport, national id, SSN, RFC, A-Number,
+# CURP): clusters sharing one are one person for the clustering guards (``cluster.shared_ids``).
+SHARED_IDS_SQL = """
+SELECT unique_id, list_concat(other_ids,
+    list_filter(['CURP:' || curp, 'A:' || a_number], lambda x: x IS NOT NULL))
+FROM {table}
+WHERE len(other_ids) > 0 OR curp IS NOT NULL OR a_number IS NOT NULL
+"""
 
 
 TRAINING_BLOCKS = [

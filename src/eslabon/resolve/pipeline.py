@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from eslabon.resolve import keys, splink_engine
+from eslabon.resolve import keys, person_model, splink_engine
 from eslabon.resolve.cluster import cluster
 from eslabon.resolve.ids import assign_ids
 from eslabon.store.connection import Store
@@ -426,6 +426,7 @@ def _write_persons(
         must_link=must,
         cannot_link=cannot,
         soft_attrs=("birth",),
+        shared_ids=dict(store.query(person_model.SHARED_IDS_SQL.format(table="_person_input"))),
         names={
             m: (g, every)
             for m, g, every in store.query(

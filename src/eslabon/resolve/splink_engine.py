@@ -142,7 +142,8 @@ def train(
     """Unsupervised training; returns the trained settings dict.
 
     The prior comes from deterministic rules and m from EM over ``TRAINING_BLOCKS``, both on
-    every mention; u by seeded random sampling of ``DISTINCT_TABLE`` (see ``DISTINCT_SQL``).
+    every mention; u by seeded random sampling of ``DISTINCT_TABLE`` (see ``DISTINCT_SQL``),
+    cleared of the matches the sample holds (``deconvolve_u``).
     """
     from splink import Linker
 
@@ -162,7 +163,43 @@ def train(
             )
         trained = linker.misc.save_model_to_json()
     trained.pop("linker_uid", None)
-    return floor_m(trained)
+    return floor_m(deconvolve_u(trained))
+
+
+U_MAX_SHRINK = 100.0
+
+
+def deconvolve_u(settings: dict[str, Any], max_shrink: float = U_MAX_SHRINK) -> dict[str, Any]:
+    """Remove the true matches from u estimated by random sampling.
+
+    Random pairs include matches at the rate λ (the prior), so what sampling measures is
+    ``λ·m + (1 − λ)·u``. For a level that strangers almost never reach (a shared document
+    number, the same house) that contamination *is* most of the measured u: FEBRL4's shared
+    SSID looked 8e-5 likely between strangers, nearly all of it its own duplicates, which
+    halved the weight of the strongest evidence. Solved for u with the trained λ and m;
+    a level's u is never divided by more than ``max_shrink`` (sampling noise), and each
+    comparison's u is renormalised.
+    """
+    lam = float(settings.get("probability_two_random_records_match") or 0.0)
+    if not 0.0 < lam < 1.0:
+        return settings
+    for comparison in settings["comparisons"]:
+        levels = [
+            lv
+            for lv in comparison["comparison_levels"]
+            if not lv.get("is_null_level")
+            and lv.get("m_probability") is not None
+            and lv.get("u_probability") is not None
+        ]
+        if not levels:
+            continue
+        for lv in levels:
+            u, m = float(lv["u_probability"]), float(lv["m_probability"])
+            lv["u_probability"] = max((u - lam * m) / (1.0 - lam), u / max_shrink)
+        total = sum(lv["u_probability"] for lv in levels)
+        for lv in levels:
+            lv["u_probability"] /= total
+    return settings
 
 
 M_FLOOR = 1e-3

@@ -7,6 +7,7 @@ A workspace is a single DuckDB file. Later access control (compartments, audit) 
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
@@ -18,6 +19,13 @@ import duckdb
 from eslabon.errors import EslabonError
 
 MIGRATIONS_PACKAGE = "eslabon.store.migrations"
+# The audit log is append-only: only INSERT reaches its tables through the seam (docs/access.md).
+_AUDIT_REWRITE = re.compile(
+    r"\b(?:update|delete\s+from|drop\s+table(?:\s+if\s+exists)?|alter\s+table|truncate"
+    r"(?:\s+table)?|insert\s+or\s+replace\s+into|create\s+or\s+replace\s+table)"
+    r"\s+(?:\"?\w+\"?\.)*\"?audit_(?:log|checkpoints)\b",
+    re.IGNORECASE,
+)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -75,6 +83,11 @@ class Store:
     # -- the seam ------------------------------------------------------------------------------
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
         """Run a statement; returns the DuckDB cursor (for fetching, if it is a query)."""
+        if _AUDIT_REWRITE.search(sql):
+            raise EslabonError(
+                "the audit log is append-only: it cannot be updated, deleted or dropped",
+                hint="audit entries are written only by eslabon.access.audit",
+            )
         return self._con.execute(sql, params) if params is not None else self._con.execute(sql)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> list[tuple]:

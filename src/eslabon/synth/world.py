@@ -21,6 +21,7 @@ from eslabon.synth.background import Background
 from eslabon.synth.context import Ctx
 from eslabon.synth.drugs import DrugsBuilder
 from eslabon.synth.extraction import seize_phones
+from eslabon.synth.labels import write_accounts
 from eslabon.synth.labour import LabourBuilder
 from eslabon.synth.model import WORLD_START, Network, World
 from eslabon.synth.networks import days
@@ -183,6 +184,7 @@ def generate(
         sink.close()
     step("truth", 0.96)
     report.truth = write_truth(world, sink, out / "truth")
+    write_accounts(out)
     report.seconds = time.perf_counter() - t0
     meta = {
         "generator": "eslabon synth",

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from eslabon.synth.labels import LABELS
 from eslabon.synth.model import Fact
 from eslabon.synth.noise import NoiseProfile, impossible_date, is_missing
 
@@ -84,6 +85,8 @@ class SourceSpec:
         )
         if self.currency:
             m["currency"] = self.currency
+        if self.name in LABELS:
+            m["label"] = LABELS[self.name]
         m["entities"] = self.entities
         m["links"] = self.links
         return m

@@ -7,8 +7,8 @@ single ``require_writer`` dependency, where access control will be enforced late
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import getpass
 import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -19,16 +19,35 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import yaml
-from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Form, HTTPException, Query, Request, Security
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import TypeAdapter
 
+from eslabon import browse as queries
+from eslabon.access.principal import Principal
 from eslabon.errors import EslabonError
 from eslabon.report.i18n import catalogue
 from eslabon.resolve.explain import explanations_stored
-from eslabon.web import models, queries
+from eslabon.web import models
+from eslabon.web.gate import (
+    CURRENT,
+    SESSION_COOKIE,
+    UNAUDITED,
+    Denied,
+    LoginRequired,
+    Sessions,
+    ViewEntry,
+    Views,
+    Visit,
+    action_of,
+    outcome_of,
+    safe_query,
+)
+from eslabon.web.gate import note as note_visit
 from eslabon.web.jobs import Job, Jobs
 from eslabon.web.workspace import Workspace, WorkspaceBusy
 
@@ -81,22 +100,45 @@ def request_lang(request: Request) -> str:
     return "es" if accept.lower().startswith("es") else "en"
 
 
+# How a request says who it is (declared in the OpenAPI schema on every route that needs it).
+bearer = HTTPBearer(auto_error=False, description="a session token from POST /api/login")
+cookie = APIKeyCookie(
+    name=SESSION_COOKIE, auto_error=False, description="the session cookie of the pages"
+)
+
+
 @dataclass(frozen=True)
 class Writer:
-    """Who makes a change; the one seam where access control will be enforced."""
+    """Who makes a change, as the access seam let them through."""
 
     user: str
+    principal: Principal
 
 
-def require_writer(request: Request) -> Writer:
-    """Every write action depends on this: refused on a read-only server."""
-    if request.app.state.read_only:
-        raise HTTPException(403, "this workspace is served read-only: nothing can be changed")
-    user = request.headers.get("x-eslabon-user") or f"web:{getpass.getuser()}"
-    return Writer(user=user[:80])
+def visit_of(request: Request) -> Visit:
+    """The request's visit, as ``need`` left it."""
+    visit: Visit = request.state.visit
+    return visit
 
 
-WriterDep = Annotated[Writer, Depends(require_writer)]
+def writer_for(permission: str) -> Any:
+    """A dependency for a write action: refused on a read-only server and for roles without
+    ``permission`` (docs/access.md)."""
+
+    def dep(request: Request) -> Writer:
+        visit = visit_of(request)
+        if request.app.state.read_only:
+            raise HTTPException(403, "this workspace is served read-only: nothing can be changed")
+        if not visit.principal.can(permission):
+            raise Denied(permission)
+        return Writer(user=visit.principal.username, principal=visit.principal)
+
+    return dep
+
+
+ReviewerDep = Annotated[Writer, Depends(writer_for("review"))]
+IngesterDep = Annotated[Writer, Depends(writer_for("ingest"))]
+DeciderDep = Annotated[Writer, Depends(writer_for("decide_release"))]
 
 
 class Explanations:
@@ -163,28 +205,102 @@ class Explanations:
         job.done = len(pairs)
 
 
+class _CurrentWorkspace:
+    """The workspace of the current request's view: routes use it like a ``Workspace``."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(CURRENT.get().entry.ws, name)
+
+
+def _explanations() -> Explanations:
+    """The current view's explanations (each view keeps its own: a pair explained for one
+    clearance is never served to another)."""
+    found: Explanations = CURRENT.get().entry.extras["explanations"]
+    return found
+
+
 def create_app(store: Path | str, *, read_only: bool = False, idle_release: float = 2.0) -> FastAPI:
     """The application for one workspace file."""
-    ws = Workspace(Path(store), idle_release=idle_release)
+    from eslabon.access.audit import GroupAppender
+
+    main = Workspace(Path(store), idle_release=idle_release)
+    ws: Any = _CurrentWorkspace()
     jobs = Jobs()
+
+    def make_entry(view_ws: Workspace) -> ViewEntry:
+        return ViewEntry(view_ws, {"explanations": Explanations(view_ws, jobs)})
+
+    views = Views(main, make_entry, idle_release=idle_release)
+    sessions = Sessions(main)
+    audit = GroupAppender(lambda: main.writer(invalidate=False))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         jobs.shutdown()
-        ws.close()
+        audit.close()
+        views.close()
+        main.close()
 
     app = FastAPI(
         lifespan=lifespan,
         title="eslabon workspace",
         version="1",
         description="Search, entities, network, trace, targets, review and sources of one "
-        "eslabon workspace. Every HTML page has this JSON twin.",
+        "eslabon workspace, as the signed-in user's clearance allows. Every HTML page has this "
+        "JSON twin. Sign in with `POST /api/login`, then send `Authorization: Bearer <token>`.",
     )
-    app.state.ws = ws
+    app.state.ws = main
+    app.state.views = views
+    app.state.sessions = sessions
+    app.state.audit = audit
     app.state.jobs = jobs
     app.state.read_only = read_only
-    app.state.explanations = Explanations(ws, jobs)
+
+    # -- the access seam: who is asking, and which view they read ------------------------
+
+    def accounts() -> bool:
+        from eslabon.access.identity import accounts_exist
+
+        def build() -> bool:
+            with main.reader() as st:
+                return accounts_exist(st)
+
+        return bool(main.memo("accounts-exist", build))
+
+    def token_of(request: Request, cred: HTTPAuthorizationCredentials | None) -> str | None:
+        if cred is not None and cred.scheme.lower() == "bearer":
+            return cred.credentials
+        return request.cookies.get(SESSION_COOKIE)
+
+    def find_visit(request: Request, token: str | None, permission: str) -> Visit:
+        if not accounts():
+            principal = Principal.local_operator()
+        else:
+            found = sessions.principal(token) if token else None
+            if found is None:
+                raise LoginRequired()
+            principal = found
+        visit = Visit(principal)
+        request.state.visit = visit
+        if not principal.can(permission):
+            raise Denied(permission)
+        visit.entry = views.entry(principal)
+        return visit
+
+    async def need_read(
+        request: Request,
+        cred: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+        session: Annotated[str | None, Security(cookie)],
+    ) -> Visit:
+        """Every page and API route but log-on depends on this (docs/access.md)."""
+        del session  # read through request.cookies; declared for the OpenAPI schema
+        visit = await run_in_threadpool(find_visit, request, token_of(request, cred), "read")
+        CURRENT.set(visit)
+        return visit
+
+    r = APIRouter(dependencies=[Depends(need_read)])
+
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     dist = node_modules()
@@ -211,6 +327,55 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     def _missing(request: Request, err: LookupError) -> Response:
         return _problem(request, 404, f"not found: {err.args[0] if err.args else ''}")
 
+    @app.exception_handler(LoginRequired)
+    def _login_required(request: Request, err: LoginRequired) -> Response:
+        request.state.outcome = "denied"
+        if request.url.path.startswith("/api"):
+            return JSONResponse(
+                {"detail": "sign in first: POST /api/login, then send the token as a Bearer"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        back = request.url.path + ("?" + request.url.query if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": back}), status_code=303)
+
+    @app.exception_handler(Denied)
+    def _denied(request: Request, err: Denied) -> Response:
+        request.state.outcome = "denied"
+        visit = getattr(request.state, "visit", None)
+        who = visit.principal if visit is not None else None
+        role = f"{who.username} ({who.role})" if who is not None else "you"
+        return _problem(request, 403, f"{role} may not {str(err).replace('_', ' ')}")
+
+    # -- the audit trail: one entry per request, committed before the answer leaves ---------
+    @app.middleware("http")
+    async def audit_requests(request: Request, call_next: Any) -> Response:
+        path = request.url.path
+        if any(path.startswith(p) for p in UNAUDITED):
+            response: Response = await call_next(request)
+            return response
+        response = await call_next(request)
+        visit: Visit | None = getattr(request.state, "visit", None)
+        principal = visit.principal if visit is not None else None
+        entry = {
+            "username": principal.username if principal else None,
+            "agency": principal.agency if principal else None,
+            "action": action_of(request.method, path),
+            "outcome": getattr(request.state, "outcome", None) or outcome_of(response.status_code),
+            "remote": request.client.host if request.client else None,
+            "entities": visit.entities if visit else [],
+            "statements": visit.statements if visit else [],
+            "detail": {
+                "method": request.method,
+                "path": path,
+                "query": safe_query(request.query_params),
+                "status": response.status_code,
+                **(visit.detail if visit else {}),
+            },
+        }
+        await asyncio.wrap_future(audit.submit(entry))
+        return response
+
     @app.exception_handler(WorkspaceBusy)
     def _busy(request: Request, err: WorkspaceBusy) -> Response:
         resp = _problem(request, 503, translator(request_lang(request))("busy"))
@@ -222,7 +387,10 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
     def _context(lang: str, path: str, query: str, **extra: Any) -> dict[str, Any]:
         cat = catalogue(lang)
+        visit = CURRENT.get(None)
         return {
+            "user": visit.principal if visit is not None else None,
+            "can": visit.principal.can if visit is not None else (lambda _p: False),
             "lang": lang,
             "t": translator(lang),
             "term": cat.term,
@@ -233,6 +401,24 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             "urlencode": urlencode,
             **extra,
         }
+
+    def remembered(key: Any, build: Callable[[], Any]) -> Any:
+        """``ws.memo`` that also remembers what the first build noted for the audit log and
+        notes it again on every hit, so a cached answer is audited like a fresh one."""
+
+        def capture() -> tuple[Any, tuple[list[str], list[str], dict[str, Any]]]:
+            outer = CURRENT.get()
+            inner = Visit(outer.principal, outer.entry)
+            token = CURRENT.set(inner)
+            try:
+                value = build()
+            finally:
+                CURRENT.reset(token)
+            return value, (inner.entities, inner.statements, inner.detail)
+
+        value, (entities, statements, detail) = ws.memo(key, capture)
+        note_visit(entities, statements, **detail)
+        return value
 
     def page(request: Request, name: str, **extra: Any) -> HTMLResponse:
         lang = request_lang(request)
@@ -248,7 +434,9 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             data = extra() if callable(extra) else extra
             return templates.get_template(name).render(_context(lang, path, query, **data))
 
-        return ws.memo(("html", name, lang, path, query), build)
+        visit = CURRENT.get(None)
+        who = visit.principal.username if visit is not None else None
+        return remembered(("html", name, lang, path, query, who), build)
 
     def cached_page(request: Request, name: str, extra: Any) -> HTMLResponse:
         lang = request_lang(request)
@@ -264,7 +452,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         return ta.dump_json(ta.validate_python(data), by_alias=True)
 
     def cached_json(key: Any, model: Any, build: Callable[[], Any]) -> Response:
-        body = ws.memo(("json", key), lambda: encode(model, build()))
+        body = remembered(("json", key), lambda: encode(model, build()))
         return Response(body, media_type="application/json")
 
     # -- language --------------------------------------------------------------------------
@@ -281,6 +469,95 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     def home() -> Response:
         return RedirectResponse("/search", status_code=303)
 
+    # -- log-on ------------------------------------------------------------------------------
+    def _login(username: str, password: str, code: str | None, remote: str | None) -> str:
+        """Check the credentials (every attempt is audited by identity) and open a session."""
+        from eslabon.access.identity import authenticate, start_session
+
+        with main.writer(invalidate=False) as st:
+            principal = authenticate(st, username, password, code or None, remote=remote)
+            return start_session(st, principal.username, remote=remote)
+
+    def _safe_next(target: str) -> str:
+        return target if target.startswith("/") and not target.startswith("//") else "/search"
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, next: str = "/search") -> HTMLResponse:
+        lang = request_lang(request)
+        return templates.TemplateResponse(
+            request, "login.html", _ctx(request, lang, next=_safe_next(next), failed=None)
+        )
+
+    @app.post("/login", include_in_schema=False)
+    def login_form(
+        request: Request,
+        username: Annotated[str, Form(max_length=80)],
+        password: Annotated[str, Form(max_length=200)],
+        code: Annotated[str, Form(max_length=10)] = "",
+        next: Annotated[str, Form(max_length=500)] = "/search",
+    ) -> Response:
+        from eslabon.access.identity import AuthError
+
+        remote = request.client.host if request.client else None
+        try:
+            token = _login(username, password, code, remote)
+        except AuthError as err:
+            lang = request_lang(request)
+            return templates.TemplateResponse(
+                request,
+                "login.html",
+                _ctx(request, lang, next=_safe_next(next), failed=err.message),
+                status_code=401,
+            )
+        resp = RedirectResponse(_safe_next(next), status_code=303)
+        resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+        return resp
+
+    @app.post(
+        "/api/login",
+        response_model=models.LoginResult,
+        responses={401: {"model": models.Problem, "description": "wrong credentials or locked"}},
+        tags=["session"],
+    )
+    def api_login(request: Request, body: models.LoginRequest) -> Response:
+        """Sign in (password and, for every account but the demo ones, a TOTP code); the token
+        goes in `Authorization: Bearer` and ends after 30 idle minutes."""
+        from eslabon.access.identity import AuthError
+
+        remote = request.client.host if request.client else None
+        try:
+            token = _login(body.username, body.password, body.code, remote)
+        except AuthError as err:
+            return JSONResponse({"detail": err.message}, status_code=401)
+        return JSONResponse({"token": token, "username": body.username, "idle_minutes": 30})
+
+    def _logout(request: Request, cred: HTTPAuthorizationCredentials | None) -> None:
+        from eslabon.access.identity import end_session
+
+        token = token_of(request, cred)
+        if token:
+            sessions.forget(token)
+            with main.writer(invalidate=False) as st:
+                end_session(st, token)
+
+    @r.post(
+        "/api/logout", response_model=models.Recorded, responses=ERRORS, tags=["session"]
+    )  # fmt: skip
+    def api_logout(
+        request: Request,
+        cred: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    ) -> dict[str, Any]:
+        """End this session."""
+        _logout(request, cred)
+        return {"recorded": 1, "user": visit_of(request).principal.username}
+
+    @r.post("/logout", include_in_schema=False)
+    def logout_form(request: Request) -> Response:
+        _logout(request, None)
+        resp = RedirectResponse("/login", status_code=303)
+        resp.delete_cookie(SESSION_COOKIE)
+        return resp
+
     # -- search ----------------------------------------------------------------------------
     def _search(
         q: str, kind: str | None, role: str | None, network: str | None, country: str | None,
@@ -289,19 +566,21 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         filters = {"kind": kind, "role": role, "network": network, "country": country,
                    "source": source}  # fmt: skip
         with ws.reader() as st:
-            index = ws.memo("search-index", lambda: queries.build_search_index(st))
+            index = remembered("search-index", lambda: queries.build_search_index(st))
         if not q.strip():
             return {"query": q, "filters": filters, "total": 0, "hits": [], "facets": {}}
         hits, facets, total = index.search(q, filters, limit=limit)
+        shown = [queries.public_hit(h) for h in hits]
+        note_visit(entities=[h["entity_id"] for h in shown], query=q)
         return {
             "query": q,
             "filters": filters,
             "total": total,
-            "hits": [queries.public_hit(h) for h in hits],
+            "hits": shown,
             "facets": facets,
         }
 
-    @app.get("/api/search", response_model=models.SearchResult, responses=ERRORS, tags=["search"])
+    @r.get("/api/search", response_model=models.SearchResult, responses=ERRORS, tags=["search"])
     def api_search(
         q: Annotated[str, Query(max_length=200, description="name, alias, phone, plate, id")] = "",
         kind: str | None = None,
@@ -319,7 +598,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             lambda: _search(q, kind, role, network, country, source, limit),
         )
 
-    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
         request: Request,
         q: Annotated[str, Query(max_length=200)] = "",
@@ -352,11 +631,16 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         def build() -> dict[str, Any]:
             with ws.reader() as st:
                 current = queries.current_entity(st, entity_id)
-                return queries.entity_detail(st, current)
+                data = queries.entity_detail(st, current)
+            note_visit(
+                entities=[data["entity_id"]],
+                statements=[f"{e['source_id']}/{e['row_num']}" for e in data["evidence"]],
+            )
+            return data
 
-        return ws.memo(("entity", entity_id), build)
+        return remembered(("entity", entity_id), build)
 
-    @app.get(
+    @r.get(
         "/api/entities/{entity_id:path}/case",
         responses={**ERRORS, 200: {"content": {"text/html": {}, "application/pdf": {}},
                                    "description": "the case file"}},
@@ -369,7 +653,8 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         fmt: Annotated[str, Query(pattern="^(html|pdf)$")] = "html",
     ) -> Response:
         """The entity's case file (`eslabon case`), as a download."""
-        from eslabon.report.case_file import build_case
+        from eslabon.access.labels import labels_by_source
+        from eslabon.report.case_file import apply_labels, build_case
         from eslabon.report.case_file import render as render_case
 
         def build() -> tuple[str, Any]:
@@ -378,12 +663,17 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 stored = explanations_stored(st)
             if stored:  # the merges' waterfalls are read as stored: no Splink, no lock
                 with ws.reader(read_only=True) as st:
-                    return current, build_case(st, current)
-            with ws.reader() as st, ws.scratch_lock:  # older workspace: Splink re-scores them
-                return current, build_case(st, current)
+                    case = build_case(st, current)
+            else:
+                with ws.reader() as st, ws.scratch_lock:  # older workspace: Splink re-scores
+                    case = build_case(st, current)
+            with main.reader() as st:  # the file carries the combined caveat of what it cites
+                apply_labels(case, labels_by_source(st))
+            return current, case
 
-        current, case = ws.memo(("case", entity_id), build)
-        body = ws.memo(("case-file", current, lang, fmt), lambda: render_case(case, lang, fmt))
+        current, case = remembered(("case", entity_id), build)
+        _release_or_refuse(current, case)
+        body = remembered(("case-file", current, lang, fmt), lambda: render_case(case, lang, fmt))
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in current)
         media = "application/pdf" if fmt == "pdf" else "text/html; charset=utf-8"
         return Response(
@@ -392,7 +682,33 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             headers={"Content-Disposition": f'attachment; filename="case-{safe}.{lang}.{fmt}"'},
         )
 
-    @app.get(
+    def _release_or_refuse(current: str, case: Any) -> None:
+        """Originator control (docs/access.md): a case file citing another agency's ORCON
+        source is given only once that agency approved its release to this user; otherwise a
+        release request is made (or a standing refusal shown) and the download refused."""
+        from eslabon.access import release
+
+        principal = CURRENT.get().principal
+        cited = {p.source_id for p in case.evidence}
+        note_visit(entities=[current], statements=[f"{p.source_id}/{p.row_num}"
+                                                    for p in case.evidence])  # fmt: skip
+        if principal.setup:
+            return
+        subject = f"case:{current}"
+        with main.reader() as st:
+            orcon = release.orcon_sources(st, principal, cited)
+            if not orcon or release.approved(st, principal, subject, orcon):
+                return
+        with main.writer(invalidate=False) as st:
+            stood = release.refused(st, principal, subject, orcon)
+            ids = [x["request_id"] for x in stood] or release.request_release(
+                st, principal, subject, orcon
+            )
+            held = release.requests(st, ids)
+        note_visit(held=ids)
+        raise HTTPException(403, release.hold_message(f"the case file of {current}", held))
+
+    @r.get(
         "/api/entities/{entity_id:path}", response_model=models.Entity, responses=ERRORS,
         tags=["entities"],
     )  # fmt: skip
@@ -401,7 +717,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         entity (a retired id or a mention id leads to the current entity)."""
         return cached_json(("entity", entity_id), models.Entity, lambda: _entity(entity_id))
 
-    @app.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/entities/{entity_id:path}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, entity_id: str) -> Response:
         data = _entity(entity_id)
         if data["entity_id"] != entity_id:
@@ -424,26 +740,26 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 raise LookupError(m)
         if known[a] != "Person" or known[b] != "Person" or model is None:
             return {"status": "unavailable", "a": a, "b": b, "note": "not_person"}
-        app.state.explanations.request(model[0], [(a, b)])  # stored ones: known at once
-        ready, found = app.state.explanations.get(model[0], a, b)
+        _explanations().request(model[0], [(a, b)])  # stored ones: known at once
+        ready, found = _explanations().get(model[0], a, b)
         if ready:
             if found is None:
                 return {"status": "unavailable", "a": a, "b": b, "note": "not scored"}
             return {"status": "ready", "a": a, "b": b, "explanation": found}
         return {"status": "pending", "a": a, "b": b}
 
-    @app.get("/api/explain", response_model=models.ExplainStatus, responses=ERRORS, tags=["review"])
+    @r.get("/api/explain", response_model=models.ExplainStatus, responses=ERRORS, tags=["review"])
     def api_explain(a: str, b: str) -> dict[str, Any]:
         """The comparison waterfall of two person mentions: as stored at resolve time, else
         computed in the background (poll while ``status`` is ``pending``)."""
         return _explain(a, b)
 
-    @app.get("/explain", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/explain", response_class=HTMLResponse, include_in_schema=False)
     def explain_page(request: Request, a: str, b: str) -> HTMLResponse:
         return page(request, "explain.html", x=_explain(a, b))
 
     # -- network ---------------------------------------------------------------------------
-    @app.get(
+    @r.get(
         "/api/networks", response_model=list[models.NetworkInfo], responses=ERRORS,
         tags=["network"],
     )  # fmt: skip
@@ -456,23 +772,25 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             with ws.reader() as st:
                 return queries.network_list(st)
 
-        return ws.memo("networks", build)
+        return remembered("networks", build)
 
-    @app.get("/api/graph", response_model=models.Graph, responses=ERRORS, tags=["network"])
+    @r.get("/api/graph", response_model=models.Graph, responses=ERRORS, tags=["network"])
     def api_graph(network: str | None = None, focus: str | None = None) -> Response:
         """Actors and ties of a network, or one actor and its direct ties (to expand a node)."""
 
         def build() -> dict[str, Any]:
             with ws.reader() as st:
-                return queries.graph(st, network, focus)
+                data = queries.graph(st, network, focus)
+            note_visit(entities=[n["id"] for n in data["nodes"]])
+            return data
 
         return cached_json(
             ("graph", network, focus),
             models.Graph,
-            lambda: ws.memo(("graph", network, focus), build),
+            lambda: remembered(("graph", network, focus), build),
         )
 
-    @app.get("/network", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/network", response_class=HTMLResponse, include_in_schema=False)
     def network_page(
         request: Request,
         network: str | None = None,
@@ -509,11 +827,13 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 tracer = ws.cached(st, "tracer", Tracer)
                 config = TraceConfig(max_hops=hops, hop_window_days=window, horizon_days=horizon)
                 with ws.object_lock("tracer"):
-                    return tracer.trace(seed.strip(), config)
+                    result = tracer.trace(seed.strip(), config)
+            note_visit(entities=[a["entity_id"] for a in result["actors"]], seed=seed.strip())
+            return result
 
-        return ws.memo(("trace", seed.strip(), hops, window, horizon), build)
+        return remembered(("trace", seed.strip(), hops, window, horizon), build)
 
-    @app.get("/api/trace", response_model=models.Trace, responses=ERRORS, tags=["trace"])
+    @r.get("/api/trace", response_model=models.Trace, responses=ERRORS, tags=["trace"])
     def api_trace(
         seed: Annotated[str, Query(min_length=1, max_length=200)],
         hops: Annotated[int, Query(ge=1, le=20)] = 6,
@@ -527,7 +847,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             lambda: _trace(seed, hops, window, horizon),
         )
 
-    @app.get("/trace", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/trace", response_class=HTMLResponse, include_in_schema=False)
     def trace_page(
         request: Request,
         seed: Annotated[str, Query(max_length=200)] = "",
@@ -547,7 +867,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         return cached_page(request, "trace.html", extra)
 
     # -- targets ---------------------------------------------------------------------------
-    @app.get("/api/targets", response_model=models.Targets, responses=ERRORS, tags=["targets"])
+    @r.get("/api/targets", response_model=models.Targets, responses=ERRORS, tags=["targets"])
     def api_targets(network: str | None = None) -> Response:
         """The disruption ranking with reasons and evidence strength; victims never appear,
         possibly coerced actors are held for a human decision."""
@@ -556,11 +876,13 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     def _targets(network: str | None) -> dict[str, Any]:
         def build() -> dict[str, Any]:
             with ws.reader() as st:
-                return queries.targets(st, network)
+                data = queries.targets(st, network)
+            note_visit(entities=[t["entity_id"] for t in data["targets"]])
+            return data
 
-        return ws.memo(("targets", network), build)
+        return remembered(("targets", network), build)
 
-    @app.get("/targets", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/targets", response_class=HTMLResponse, include_in_schema=False)
     def targets_page(request: Request, network: str | None = None) -> HTMLResponse:
         return cached_page(request, "targets.html", lambda: {"data": _targets(network or None)})
 
@@ -583,15 +905,15 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 )
             return pairs, judged, model
 
-        cached_pairs, judged, model = ws.memo(("review", limit, low, high), build)
+        cached_pairs, judged, model = remembered(("review", limit, low, high), build)
         pairs = [dict(p) for p in cached_pairs]
         waiting = False
         if model is not None:
-            waiting = app.state.explanations.request(
+            waiting = _explanations().request(
                 model[0], [(p["mention_l"], p["mention_r"]) for p in pairs]
             )
             for p in pairs:
-                _ok, p["explanation"] = app.state.explanations.get(
+                _ok, p["explanation"] = _explanations().get(
                     model[0], p["mention_l"], p["mention_r"]
                 )
         else:
@@ -604,13 +926,14 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         key = ("review-done", limit, low, high)
         hit = ws.peek(key)
         if hit is not None:
-            return hit
+            value: dict[str, Any] = hit[0]  # (answer, audit notes), as ``remembered`` keeps it
+            return value
         data = _review(limit, low, high)
         if data["pending_explanations"]:
             return None
-        return ws.memo(key, lambda: data)
+        return remembered(key, lambda: data)
 
-    @app.get("/api/review", response_model=models.ReviewQueue, responses=ERRORS, tags=["review"])
+    @r.get("/api/review", response_model=models.ReviewQueue, responses=ERRORS, tags=["review"])
     def api_review(
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
         low: Annotated[float, Query(ge=0, le=1)] = 0.2,
@@ -625,7 +948,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             return Response(body, media_type="application/json")
         return cached_json(("review", limit, low, high), models.ReviewQueue, lambda: ready)
 
-    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/review", response_class=HTMLResponse, include_in_schema=False)
     def review_page(
         request: Request,
         limit: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -639,24 +962,32 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     def _decide(decisions: list[tuple[str, str, str]], who: Writer, note: str | None) -> int:
         from eslabon.resolve.review import record_judgement
 
-        with ws.writer() as st, st.transaction():
+        mentions = sorted({m for a, b, _v in decisions for m in (a, b)})
+        with ws.reader() as st:  # the user's view: a pair they cannot see cannot be judged
+            seen = {r[0] for r in st.query(
+                "SELECT mention_id FROM mentions WHERE list_contains(?, mention_id)", [mentions])}  # fmt: skip
+        unseen = [m for m in mentions if m not in seen]
+        if unseen:
+            raise LookupError(unseen[0])
+        with main.writer() as st, st.transaction():
             for a, b, verdict in decisions:
                 record_judgement(st, a, b, verdict, who.user, note)
+        note_visit(statements=mentions, decisions=len(decisions))
         return len(decisions)
 
-    @app.post(
+    @r.post(
         "/api/review/decisions", response_model=models.Recorded, responses=WRITE_ERRORS,
         tags=["review"],
     )  # fmt: skip
-    def api_decide(body: models.Decisions, who: WriterDep) -> dict[str, Any]:
+    def api_decide(body: models.Decisions, who: ReviewerDep) -> dict[str, Any]:
         """Record same / different / unsure on pairs of mentions (bulk); they bind the next
         `eslabon resolve`."""
         n = _decide([(d.a, d.b, d.verdict) for d in body.decisions], who, body.note)
         return {"recorded": n, "user": who.user}
 
-    @app.post("/review", include_in_schema=False)
+    @r.post("/review", include_in_schema=False)
     def review_form(
-        who: WriterDep,
+        who: ReviewerDep,
         pair: Annotated[list[str], Form()],
         verdict: Annotated[str, Form()],
     ) -> Response:
@@ -666,6 +997,55 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             decisions.append((a, b, verdict))
         n = _decide(decisions, who, None)
         return RedirectResponse(f"/review?done={n}", status_code=303)
+
+    # -- release requests (originator control) ----------------------------------------------
+    def _releases() -> list[dict[str, Any]]:
+        from eslabon.access import release
+
+        with main.reader() as st:
+            rows = release.list_requests(st, CURRENT.get().principal)
+        note_visit(statements=[], releases=[x["request_id"] for x in rows])
+        return rows
+
+    @r.get(
+        "/api/releases", response_model=list[models.ReleaseRequest], responses=ERRORS,
+        tags=["releases"],
+    )  # fmt: skip
+    def api_releases() -> list[dict[str, Any]]:
+        """Your release requests, and those awaiting your agency's decision."""
+        return _releases()
+
+    @r.get("/releases", response_class=HTMLResponse, include_in_schema=False)
+    def releases_page(request: Request) -> HTMLResponse:
+        return page(request, "releases.html", rows=_releases())
+
+    def _decide_release(request_id: str, approve: bool, reason: str | None, who: Writer) -> Any:
+        from eslabon.access import release
+
+        with main.writer(invalidate=False) as st:
+            return release.decide(st, who.principal, request_id, approve, reason)
+
+    @r.post(
+        "/api/releases/{request_id}/decision", response_model=models.ReleaseRequest,
+        responses=WRITE_ERRORS, tags=["releases"],
+    )  # fmt: skip
+    def api_release_decision(
+        request_id: str, body: models.ReleaseDecision, who: DeciderDep
+    ) -> dict[str, Any]:
+        """Approve or refuse a pending request (users of the originator agency with the
+        ``decide_release`` permission); the decision is final and audited."""
+        row: dict[str, Any] = _decide_release(request_id, body.approve, body.reason, who)
+        return row
+
+    @r.post("/releases/{request_id}", include_in_schema=False)
+    def release_form(
+        request_id: str,
+        who: DeciderDep,
+        decision: Annotated[str, Form(pattern="^(approve|refuse)$")],
+        reason: Annotated[str, Form(max_length=500)] = "",
+    ) -> Response:
+        _decide_release(request_id, decision == "approve", reason or None, who)
+        return RedirectResponse("/releases", status_code=303)
 
     # -- sources ---------------------------------------------------------------------------
     def _sources() -> dict[str, Any]:
@@ -677,14 +1057,14 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 data["quarantine_reasons"] = queries.quarantine_reasons(st)
             return data
 
-        return ws.memo("sources", build)
+        return remembered("sources", build)
 
-    @app.get("/api/sources", response_model=models.Sources, responses=ERRORS, tags=["sources"])
+    @r.get("/api/sources", response_model=models.Sources, responses=ERRORS, tags=["sources"])
     def api_sources() -> Response:
         """Ingested sources with their row counts, and the quarantine's reasons."""
         return cached_json("sources", models.Sources, _sources)
 
-    @app.get(
+    @r.get(
         "/api/sources/quarantine", response_model=list[models.QuarantinedRow], responses=ERRORS,
         tags=["sources"],
     )  # fmt: skip
@@ -697,7 +1077,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         with ws.reader() as st:
             return quarantine(st, source, limit)
 
-    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    @r.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page(
         request: Request, source: str | None = None, job: str | None = None
     ) -> HTMLResponse:
@@ -708,7 +1088,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 return quarantine(st, source or None, 200)
 
         def extra() -> dict[str, Any]:
-            rows = ws.memo(("quarantine", source or None), rows_of)
+            rows = remembered(("quarantine", source or None), rows_of)
             return {"data": _sources(), "rows": rows, "source": source, "job": job}
 
         if job:  # a running ingest's progress is not kept
@@ -730,7 +1110,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 job.done += 1
                 job.message = " ".join(str(a) for a in args)[:120]
 
-            with ws.writer() as st:
+            with main.writer() as st:
                 reports = ingest(st, folder, progress=progress)
             return {
                 "sources": [
@@ -742,22 +1122,20 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
         return app.state.jobs.submit("ingest", work)
 
-    @app.post(
+    @r.post(
         "/api/ingest", response_model=models.JobState, status_code=202,
         responses=WRITE_ERRORS, tags=["sources"],
     )  # fmt: skip
-    def api_ingest(body: models.IngestRequest, who: WriterDep) -> dict[str, Any]:
+    def api_ingest(body: models.IngestRequest, who: IngesterDep) -> dict[str, Any]:
         """Ingest a folder of sources (as `eslabon ingest`) in the background; poll the job."""
         return _start_ingest(body.path, who).public()
 
-    @app.post("/sources/ingest", include_in_schema=False)
-    def ingest_form(who: WriterDep, path: Annotated[str, Form()]) -> Response:
+    @r.post("/sources/ingest", include_in_schema=False)
+    def ingest_form(who: IngesterDep, path: Annotated[str, Form()]) -> Response:
         job = _start_ingest(path, who)
         return RedirectResponse(f"/sources?job={job.job_id}", status_code=303)
 
-    @app.get(
-        "/api/jobs/{job_id}", response_model=models.JobState, responses=ERRORS, tags=["sources"]
-    )
+    @r.get("/api/jobs/{job_id}", response_model=models.JobState, responses=ERRORS, tags=["sources"])
     def api_job(job_id: str) -> dict[str, Any]:
         """Progress of a background job (ingest, explanations)."""
         job = app.state.jobs.get(job_id)
@@ -775,8 +1153,21 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         targets, sources, the review queue, the ranked targets' traces, and the entity pages
         of the ranked targets and of the most-mentioned persons. Stops at the first write
         through the server (answers are dropped then) or shutdown, so it never keeps the file
-        from a CLI command that waits for the server to let go of it."""
+        from a CLI command that waits for the server to let go of it.
+
+        Only in setup mode: with accounts, each clearance has its own view and the pages are
+        built when its users first ask (their views are built by `eslabon views build`)."""
+        from eslabon.network.tracer import Tracer
+
+        if accounts():
+            return
+        local = Principal.local_operator()
+        CURRENT.set(Visit(local, views.entry(local)))
         epoch = ws.epoch
+        with ws.reader() as st:
+            remembered("search-index", lambda: queries.build_search_index(st))
+            if queries.analysed(st):
+                ws.cached(st, "tracer", Tracer)
 
         def stale() -> bool:
             return ws.closed or ws.epoch != epoch
@@ -819,20 +1210,14 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
     app.state.warm = threading.Event()
     app.state.prime = prime
+    app.include_router(r)
     return app
 
 
 def run_warmup(app: FastAPI, entities: int = 500) -> None:
     """Build the search index, load the network and build the most-visited pages once,
     before the first analyst waits (``/healthz`` says ``warm`` when done)."""
-    from eslabon.network.tracer import Tracer
-
-    ws: Workspace = app.state.ws
     try:
-        with ws.reader() as st:
-            ws.memo("search-index", lambda: queries.build_search_index(st))
-            if queries.analysed(st):
-                ws.cached(st, "tracer", Tracer)
         app.state.prime(entities)
     except (EslabonError, WorkspaceBusy):
         pass

@@ -369,3 +369,39 @@ class JobState(BaseModel):
     total: int | None
     error: str | None
     result: dict[str, Any] | list[Any] | None
+
+
+class LoginRequest(BaseModel):
+    """Credentials for a session: the TOTP code is required for every account but demo ones."""
+
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=200)
+    code: str | None = Field(default=None, max_length=10, description="TOTP code (6 digits)")
+
+
+class LoginResult(BaseModel):
+    token: str = Field(description="send as `Authorization: Bearer <token>`")
+    username: str
+    idle_minutes: int
+
+
+class ReleaseRequest(BaseModel):
+    """A request to release originator-controlled statements, and its decision."""
+
+    request_id: str
+    requester: str
+    requester_agency: str
+    originator: str
+    sources: list[str]
+    subject: str
+    purpose: str | None = None
+    status: str
+    requested_at: Any
+    decided_by: str | None = None
+    decided_at: Any = None
+    reason: str | None = None
+
+
+class ReleaseDecision(BaseModel):
+    approve: bool
+    reason: str | None = Field(default=None, max_length=500)

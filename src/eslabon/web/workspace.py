@@ -123,13 +123,15 @@ class Workspace:
                 self._last = time.monotonic()
 
     @contextlib.contextmanager
-    def writer(self) -> Iterator[Store]:
-        """A cursor for a write: one writer at a time; caches are dropped afterwards."""
+    def writer(self, *, invalidate: bool = True) -> Iterator[Store]:
+        """A cursor for a write: one writer at a time; caches are dropped afterwards, except
+        for writes that change no answer (``invalidate=False``: audit entries, sessions)."""
         with self._write_lock, self.reader() as st:
             try:
                 yield st
             finally:
-                self.invalidate()
+                if invalidate:
+                    self.invalidate()
 
     # -- caches ----------------------------------------------------------------------------
     def generation(self, st: Store) -> str:

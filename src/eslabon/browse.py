@@ -1,9 +1,8 @@
-"""Read queries the pages need that the core modules do not offer (yet).
+"""Browsing a workspace: search, entity pages, graphs, targets — for the web workspace and the CLI.
 
-Each function is a plain query over the store's documented tables (docs/architecture.md); the
-lead may move them next to their stage (search → resolve, graph → network, explain_pairs →
-resolve.explain). Nothing here decides anything a stage decides: roles, ranks, merges and
-traces are read as the stages wrote them.
+Each function is a plain query over the store's documented tables (docs/architecture.md). Nothing
+here decides anything a stage decides: roles, ranks, merges and traces are read as the stages
+wrote them. Callers pass the Store of the reader's view (access/seam.py), never the main store.
 """
 
 from __future__ import annotations
@@ -226,12 +225,12 @@ def current_entity(st: Store, some_id: str) -> str:
     """The current id for a current or retired entity id or a mention id (404 otherwise)."""
     from eslabon.resolve.ids import resolve_id
 
+    found = resolve_id(st, some_id)  # the tables exist in every migrated store, maybe empty
+    if found:
+        return found[0]
     if not resolved(st):
         raise EslabonError("no resolved entities in this workspace", hint="run `eslabon resolve`")
-    found = resolve_id(st, some_id)
-    if not found:
-        raise LookupError(some_id)
-    return found[0]
+    raise LookupError(some_id)
 
 
 def _spanning(mention_ids: list[str], edges: list[tuple]) -> list[tuple]:
@@ -239,28 +238,75 @@ def _spanning(mention_ids: list[str], edges: list[tuple]) -> list[tuple]:
     return merge_forest(mention_ids, edges, lambda e: e[3])[0]
 
 
+# An entity page is built on a first visit, under load: each query below costs DuckDB a plan and
+# a pipeline or two whatever it reads, so the page asks few of them (six) and gives each rows it
+# reaches by a key (``entities``, ``node_roles``) or by one equality on one column, which DuckDB
+# pushes into the scan. Small per-entity aggregates are finished in Python over those rows.
+_HEAD = """
+    SELECT e.kind, e.caption, e.mention_count,
+           EXISTS (SELECT 1 FROM network_runs WHERE finished_at IS NOT NULL),
+           (SELECT list([source_id, name, path, sha256, CAST(superseded_by IS NULL AS VARCHAR)])
+            FROM sources),
+           (SELECT list({'role': role, 'network': network_id, 'stage': stage,
+                         'score': round(score, 4), 'coerced': coerced,
+                         'reasons': CAST(reasons AS VARCHAR)})
+            FROM node_roles WHERE entity_id = $id),
+           (SELECT list({'network': network_id, 'rank': rank, 'score': round(score, 4),
+                         'held': held, 'evidence': CAST(evidence AS VARCHAR),
+                         'reasons': CAST(reasons AS VARCHAR)} ORDER BY network_id)
+            FROM disruption_ranking WHERE entity_id = $id),
+           (SELECT list([phone_entity, basis, CAST(first_at AS VARCHAR), CAST(last_at AS VARCHAR)]
+                        ORDER BY CAST(first_at AS VARCHAR) NULLS LAST, phone_entity)
+            FROM phone_users WHERE person_entity = $id)
+    FROM entities e WHERE e.entity_id = $id
+"""
+_MENTIONS = """
+    SELECT m.mention_id, m.source_id, m.row_num, r.line, m.caption, CAST(m.props AS VARCHAR)
+    FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
+    LEFT JOIN source_rows r ON r.source_id = m.source_id AND r.row_num = m.row_num
+    WHERE em.entity_id = $id
+"""
+# Pairs are stored per kind (ordered by it), so the kind filter skips other kinds' rows; the
+# scan then matches the left mention only, the right one is checked here.
+_MATCH_EDGES = """
+    SELECT mention_l, mention_r, method, match_probability FROM match_edges
+    WHERE kind = ? AND mention_l IN (SELECT unnest(?))
+"""
+# Each arm filters one column by one equality (an OR of the two would not reach the scan).
+_PERSON_TIES = """
+    SELECT person_b, via, n_links, first_at, CAST(first_at AS VARCHAR), last_at,
+           CAST(last_at AS VARCHAR), criminal
+    FROM person_edges WHERE person_a = $id
+    UNION ALL
+    SELECT person_a, via, n_links, first_at, CAST(first_at AS VARCHAR), last_at,
+           CAST(last_at AS VARCHAR), criminal
+    FROM person_edges WHERE person_b = $id
+"""
+_RECORDS = """
+    SELECT link_id, kind, start_at, CAST(start_at AS VARCHAR), subject_entity, object_entity,
+           props->>'place', source_id, row_num
+    FROM net_edges WHERE subject_entity = $id
+    UNION ALL
+    SELECT link_id, kind, start_at, CAST(start_at AS VARCHAR), subject_entity, object_entity,
+           props->>'place', source_id, row_num
+    FROM net_edges WHERE object_entity = $id AND subject_entity <> $id
+"""
+_INDEX_LIST_MAX = 2000  # DuckDB's index_scan_max_count is 2048; longer lists are hash-joined
+COUNTERPARTS_MAX = 200
+TIMELINE_MAX = 300
+
+
 def entity_detail(st: Store, entity_id: str) -> dict[str, Any]:
     """Identity with sources, role and network, counterparts, timeline, evidence and merges."""
-    row = st.query_one(
-        "SELECT entity_id, kind, caption, mention_count FROM entities WHERE entity_id = ?",
-        [entity_id],
-    )
-    if row is None:
+    head = st.query_one(_HEAD, {"id": entity_id})
+    if head is None:
         raise LookupError(entity_id)
-    _, kind, caption, n_mentions = row
-    mentions = st.query_dicts(
-        """
-        SELECT m.mention_id, s.name AS source, m.source_id, m.row_num, r.line, s.path AS file,
-               s.sha256, m.caption, CAST(m.props AS VARCHAR) AS props
-        FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
-        JOIN sources s ON s.source_id = m.source_id AND s.superseded_by IS NULL
-        LEFT JOIN source_rows r ON r.source_id = m.source_id AND r.row_num = m.row_num
-        WHERE em.entity_id = ? ORDER BY m.source_id, m.row_num, m.mention_id
-        """,
-        [entity_id],
-    )
+    kind, caption, n_mentions, is_analysed, source_rows, role, ranking, phone_rows = head
+    sources = {s[0]: s[1:] for s in source_rows or []}  # id → name, path, sha256, current
+    mentions = _evidence(st, entity_id, sources)
     names: dict[tuple[str, str], list[str]] = defaultdict(list)
     idents: dict[tuple[str, str], list[str]] = defaultdict(list)
+    keys = IDENTIFIER_PROPS.get(kind, ())
     for m in mentions:
         props = _json(m.pop("props")) or {}
         ref = f"{m['source']} #{m['row_num']}"
@@ -269,7 +315,7 @@ def entity_detail(st: Store, entity_id: str) -> dict[str, Any]:
             names[("name", str(name))].append(ref)
         for alias in props.get("aliases") or []:
             names[("alias", str(alias))].append(ref)
-        for key in IDENTIFIER_PROPS.get(kind, ()):
+        for key in keys:
             value = props.get(key)
             if value not in (None, "", []):
                 idents[(key, str(value))].append(ref)
@@ -279,16 +325,9 @@ def entity_detail(st: Store, entity_id: str) -> dict[str, Any]:
     ]
     identity_ids = [
         {"type": t, "value": v, "sources": sorted(set(refs))}
-        for (t, v), refs in sorted(
-            idents.items(), key=lambda kv: (IDENTIFIER_PROPS[kind].index(kv[0][0]), kv[0][1])
-        )
+        for (t, v), refs in sorted(idents.items(), key=lambda kv: (keys.index(kv[0][0]), kv[0][1]))
     ]
     ids = [m["mention_id"] for m in mentions]
-    edges = st.query(
-        "SELECT mention_l, mention_r, method, match_probability FROM match_edges "
-        "WHERE list_contains(?, mention_l) AND list_contains(?, mention_r)",
-        [ids, ids],
-    )
     merges = [
         {
             "a": a,
@@ -296,7 +335,7 @@ def entity_detail(st: Store, entity_id: str) -> dict[str, Any]:
             "method": method,
             "probability": None if p is None or math.isnan(p) else round(float(p), 4),
         }
-        for a, b, method, p in _spanning(ids, edges)
+        for a, b, method, p in _spanning(ids, _match_edges(st, kind, ids))
     ]
     out: dict[str, Any] = {
         "entity_id": entity_id,
@@ -312,94 +351,164 @@ def entity_detail(st: Store, entity_id: str) -> dict[str, Any]:
         "counterparts": [],
         "timeline": [],
         "phones": [],
-        "analysed": analysed(st),
+        "analysed": bool(is_analysed),
     }
     if out["analysed"]:
-        out |= _network_side(st, entity_id, kind)
+        for r in role or []:
+            r["reasons"] = _json(r["reasons"]) or []
+        for r in ranking or []:
+            r["evidence"] = _json(r["evidence"]) or {}
+            r["reasons"] = _json(r["reasons"]) or []
+        out["role"] = role[0] if role else None
+        out["ranking"] = ranking or []
+        out |= _network_side(st, entity_id, sources, phone_rows or [])
     return out
 
 
-def _network_side(st: Store, entity_id: str, kind: str) -> dict[str, Any]:
-    role = st.query_dicts(
-        "SELECT role, network_id AS network, stage, round(score, 4) AS score, coerced, "
-        "CAST(reasons AS VARCHAR) AS reasons FROM node_roles WHERE entity_id = ?",
-        [entity_id],
+def _evidence(st: Store, entity_id: str, sources: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The entity's mentions in current sources, with the source row and file behind each."""
+    rows = [r for r in st.query(_MENTIONS, {"id": entity_id}) if sources[r[1]][3] == "true"]
+    rows.sort(key=lambda r: (r[1], r[2], r[0]))
+    return [
+        {
+            "mention_id": mention_id,
+            "source": sources[source_id][0],
+            "source_id": source_id,
+            "row_num": row_num,
+            "line": line,
+            "file": sources[source_id][1],
+            "sha256": sources[source_id][2],
+            "caption": mention_caption,
+            "props": props,
+        }
+        for mention_id, source_id, row_num, line, mention_caption, props in rows
+    ]
+
+
+def _match_edges(st: Store, kind: str, ids: list[str]) -> list[tuple]:
+    """The scored pairs among the mentions ``ids`` (of one ``kind``)."""
+    if len(ids) < 2:
+        return []
+    wanted = set(ids)
+    return [r for r in st.query(_MATCH_EDGES, [kind, ids]) if r[1] in wanted]
+
+
+def _labels(st: Store, ids: set[str]) -> dict[str, tuple]:
+    """kind, caption, role and network of entities, found by key (an index scan)."""
+    if not ids:
+        return {}
+    wanted = sorted(ids)
+    if len(wanted) > _INDEX_LIST_MAX:
+        where, params = "e.entity_id IN (SELECT unnest(?))", [wanted]
+    else:
+        where, params = f"e.entity_id IN ({', '.join('?' * len(wanted))})", wanted
+    rows = st.query(
+        "SELECT e.entity_id, e.kind, e.caption, r.role, r.network_id FROM entities e "
+        f"LEFT JOIN node_roles r ON r.entity_id = e.entity_id WHERE {where}",
+        params,
     )
-    for r in role:
-        r["reasons"] = _json(r["reasons"]) or []
-    ranking = st.query_dicts(
-        "SELECT network_id AS network, rank, round(score, 4) AS score, held, "
-        "CAST(evidence AS VARCHAR) AS evidence, CAST(reasons AS VARCHAR) AS reasons "
-        "FROM disruption_ranking WHERE entity_id = ? ORDER BY network_id",
-        [entity_id],
-    )
-    for r in ranking:
-        r["evidence"] = _json(r["evidence"]) or {}
-        r["reasons"] = _json(r["reasons"]) or []
-    counterparts = st.query_dicts(
-        """
-        WITH mine AS (
-            SELECT person_b AS other, via, via_entity, n_links, first_at, last_at, criminal
-            FROM person_edges WHERE person_a = $id
-            UNION ALL
-            SELECT person_a, via, via_entity, n_links, first_at, last_at, criminal
-            FROM person_edges WHERE person_b = $id)
-        SELECT m.other AS entity_id, e.kind, e.caption, r.role, r.network_id AS network,
-               list(DISTINCT m.via ORDER BY m.via) AS via, CAST(sum(m.n_links) AS BIGINT) AS n_links,
-               CAST(min(m.first_at) AS VARCHAR) AS first_at,
-               CAST(max(m.last_at) AS VARCHAR) AS last_at, bool_or(m.criminal) AS criminal
-        FROM mine m JOIN entities e ON e.entity_id = m.other
-        LEFT JOIN node_roles r ON r.entity_id = m.other
-        GROUP BY ALL ORDER BY n_links DESC, m.other LIMIT 200
-        """,
-        {"id": entity_id},
-    )
-    if not counterparts:  # not an actor: what its records join it to
-        counterparts = st.query_dicts(
-            """
-            WITH mine AS (
-                SELECT object_entity AS other, kind, start_at FROM net_edges
-                WHERE subject_entity = $id AND object_entity IS NOT NULL
-                UNION ALL
-                SELECT subject_entity, kind, start_at FROM net_edges WHERE object_entity = $id)
-            SELECT m.other AS entity_id, e.kind, e.caption, r.role, r.network_id AS network,
-                   list(DISTINCT m.kind ORDER BY m.kind) AS via, count(*) AS n_links,
-                   CAST(min(m.start_at) AS VARCHAR) AS first_at,
-                   CAST(max(m.start_at) AS VARCHAR) AS last_at, false AS criminal
-            FROM mine m JOIN entities e ON e.entity_id = m.other
-            LEFT JOIN node_roles r ON r.entity_id = m.other
-            GROUP BY ALL ORDER BY n_links DESC, m.other LIMIT 200
-            """,
-            {"id": entity_id},
+    return {r[0]: r[1:] for r in rows}
+
+
+@dataclass
+class _Tie:
+    """What joins the entity to one other entity, summed over the records or person ties."""
+
+    via: set[str] = field(default_factory=set)
+    n_links: int = 0
+    first: Any = None  # (timestamp, its text) of the earliest dated link
+    last: Any = None
+    criminal: bool = False
+
+    def add(self, via: str, n: int, first: Any, last: Any, criminal: bool) -> None:
+        self.via.add(via)
+        self.n_links += n
+        if first[0] is not None and (self.first is None or first[0] < self.first[0]):
+            self.first = first
+        if last[0] is not None and (self.last is None or last[0] > self.last[0]):
+            self.last = last
+        self.criminal = self.criminal or bool(criminal)
+
+
+def _counterparts(ties: dict[str, _Tie], labels: dict[str, tuple]) -> list[dict[str, Any]]:
+    """Ties to known entities, most links first."""
+    known = sorted((o for o in ties if o in labels), key=lambda o: (-ties[o].n_links, o))
+    out = []
+    for other in known[:COUNTERPARTS_MAX]:
+        tie = ties[other]
+        other_kind, other_caption, role, network = labels[other]
+        out.append(
+            {
+                "entity_id": other,
+                "kind": other_kind,
+                "caption": other_caption,
+                "role": role,
+                "network": network,
+                "via": sorted(tie.via),
+                "n_links": tie.n_links,
+                "first_at": tie.first[1] if tie.first else None,
+                "last_at": tie.last[1] if tie.last else None,
+                "criminal": tie.criminal,
+            }
         )
-    phones = st.query_dicts(
-        "SELECT u.phone_entity AS entity_id, e.caption, u.basis, CAST(u.first_at AS VARCHAR) "
-        "AS first_at, CAST(u.last_at AS VARCHAR) AS last_at FROM phone_users u "
-        "JOIN entities e ON e.entity_id = u.phone_entity WHERE u.person_entity = ? ORDER BY 4",
-        [entity_id],
-    )
-    timeline = st.query_dicts(
-        """
-        SELECT CAST(n.start_at AS VARCHAR) AS at, n.kind,
-               CASE WHEN n.subject_entity = $id THEN n.object_entity ELSE n.subject_entity END
-                   AS other,
-               o.caption AS other_caption, n.props->>'place' AS place,
-               s.name AS source, s.path AS file, n.row_num AS row, s.sha256, n.link_id
-        FROM net_edges n JOIN sources s ON s.source_id = n.source_id
-        LEFT JOIN entities o ON o.entity_id =
-            CASE WHEN n.subject_entity = $id THEN n.object_entity ELSE n.subject_entity END
-        WHERE n.subject_entity = $id OR n.object_entity = $id
-        ORDER BY n.start_at NULLS LAST, n.link_id LIMIT 300
-        """,
-        {"id": entity_id},
-    )
-    return {
-        "role": role[0] if role else None,
-        "ranking": ranking,
-        "counterparts": counterparts,
-        "timeline": timeline,
-        "phones": phones,
-    }
+    return out
+
+
+def _network_side(
+    st: Store, entity_id: str, sources: dict[str, list[str]], phone_rows: list[list[Any]]
+) -> dict[str, Any]:
+    """Counterparts (person ties of an actor, else what its records join it to), the timeline
+    of its records and the phones it used."""
+    key = {"id": entity_id}
+    person_ties: dict[str, _Tie] = defaultdict(_Tie)
+    for other, via, n, first, first_s, last, last_s, criminal in st.query(_PERSON_TIES, key):
+        person_ties[other].add(via, n, (first, first_s), (last, last_s), criminal)
+    records = [r for r in st.query(_RECORDS, key) if r[7] in sources]
+    record_ties: dict[str, _Tie] = defaultdict(_Tie)
+    for _, link_kind, at, at_s, subject, obj, *_ in records:
+        # Both ends, as two records, when the entity is both (as the person ties count it).
+        if subject == entity_id and obj is not None:
+            record_ties[obj].add(link_kind, 1, (at, at_s), (at, at_s), False)
+        if obj == entity_id:
+            record_ties[subject].add(link_kind, 1, (at, at_s), (at, at_s), False)
+    records.sort(key=lambda r: (r[2] is None, r[2] or 0, r[0]))
+    events = records[:TIMELINE_MAX]
+
+    def other_of(r: tuple) -> str | None:
+        return r[5] if r[4] == entity_id else r[4]
+
+    wanted = set(person_ties) | set(record_ties) | {p[0] for p in phone_rows}
+    wanted |= {o for o in map(other_of, events) if o is not None}
+    labels = _labels(st, wanted)
+    counterparts = _counterparts(person_ties, labels)
+    if not counterparts:  # not an actor: what its records join it to
+        counterparts = _counterparts(record_ties, labels)
+    timeline = []
+    for r in events:
+        link_id, link_kind, _, at_s, _, _, place, source_id, row_num = r
+        other = other_of(r)
+        name, path, sha256, _ = sources[source_id]
+        label = labels.get(other) if other is not None else None
+        timeline.append(
+            {
+                "at": at_s,
+                "kind": link_kind,
+                "other": other,
+                "other_caption": label[1] if label else None,
+                "place": place,
+                "source": name,
+                "file": path,
+                "row": row_num,
+                "sha256": sha256,
+                "link_id": link_id,
+            }
+        )
+    phones = [
+        {"entity_id": p, "caption": labels[p][1], "basis": basis, "first_at": f, "last_at": la}
+        for p, basis, f, la in phone_rows
+        if p in labels
+    ]
+    return {"counterparts": counterparts, "timeline": timeline, "phones": phones}
 
 
 # --------------------------------------------------------------------------- explanations

@@ -1,0 +1,1 @@
+"""Who may see what: users and agencies, security labels, per-clearance views, the audit log."""
