@@ -67,8 +67,9 @@ def person_f1(store: Path, truth: Path) -> None:
 
 
 def contrasted_entity(store: Path) -> str | None:
-    """A person recorded both in a US-only and in a Mexico-only source: the two countries'
-    analysts see two different pictures of the same actor."""
+    """A person recorded both in a Mexico-only source (FGR's carpetas, Telcel's warrant
+    returns) and in sources the two countries share: a Mexican investigator and a US analyst
+    see two different pictures of the same actor. Ranked targets first."""
     import duckdb
 
     con = duckdb.connect(str(store), read_only=True)
@@ -77,11 +78,16 @@ def contrasted_entity(store: Path) -> str | None:
             """
             SELECT em.entity_id FROM entity_mentions em JOIN mentions m USING (mention_id)
             JOIN entities e USING (entity_id)
+            LEFT JOIN (SELECT entity_id, min(rank) AS r FROM disruption_ranking GROUP BY 1) d
+                USING (entity_id)
             WHERE e.kind = 'Person'
             GROUP BY em.entity_id
-            HAVING bool_or(m.source_id LIKE 'fgr_carpetas@%')
-               AND bool_or(m.source_id LIKE 'us_arrests@%')
-            ORDER BY count(*) DESC, em.entity_id LIMIT 1
+            HAVING bool_or(m.source_id LIKE 'fgr_carpetas@%' OR m.source_id LIKE 'cdr_telcel@%')
+               AND bool_or(m.source_id LIKE 'cbp_crossings@%'
+                           OR m.source_id LIKE 'usbp_apprehensions@%'
+                           OR m.source_id LIKE 'mt_transfers@%')
+            ORDER BY min(d.r) NULLS LAST, count(DISTINCT m.source_id) DESC, em.entity_id
+            LIMIT 1
             """
         ).fetchone()
     finally:

@@ -152,9 +152,7 @@ class Forbidden:
         folded = "\n".join(fold(p) for p in re.split(r'["<>\n,:;{}\[\]|]', text))
         mine = [fold(a) for a in asked or []] + [a.lower() for a in asked or []]
         return [
-            t
-            for t in self._folded
-            if (t in low or t in folded) and not any(t in m for m in mine)
+            t for t in self._folded if (t in low or t in folded) and not any(t in m for m in mine)
         ][:5]
 
 

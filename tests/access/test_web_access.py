@@ -71,9 +71,7 @@ def test_wrong_passwords_lock_the_account_and_every_attempt_is_audited(
     for _ in range(5):
         r = client.post("/api/login", json={"username": "inm-analyst", "password": "nope"})
         assert r.status_code == 401
-    r = client.post(
-        "/api/login", json={"username": "inm-analyst", "password": "demo-inm-analyst"}
-    )
+    r = client.post("/api/login", json={"username": "inm-analyst", "password": "demo-inm-analyst"})
     assert r.status_code == 401 and "locked" in r.json()["detail"].lower()
     unknown = client.post("/api/login", json={"username": "nobody", "password": "x"})
     first = client.post("/api/login", json={"username": "cbp-analyst", "password": "x"})

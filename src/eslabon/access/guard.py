@@ -18,7 +18,7 @@ from typing import Any
 from eslabon.access import audit, seam
 from eslabon.access.principal import Principal
 from eslabon.errors import EslabonError
-from eslabon.store.connection import Store, open_store
+from eslabon.store.connection import Store, open_store, upgrade_if_needed
 
 # The most ids one audit entry lists for a bulk read (an export): the total is kept beside them.
 ID_CAP = 1000
@@ -239,6 +239,7 @@ def reading(
         raise EslabonError(
             "no workspace here yet", file=str(main_path), hint="run `eslabon ingest` first"
         )
+    upgrade_if_needed(main_path)
     shown = Shown(detail=dict(detail or {}))
     _deny(main_path, principal, require, action, remote, shown.detail)
     view = seam.open_for(main_path, principal, today=today)

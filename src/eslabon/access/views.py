@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from eslabon.access.labels import labels_by_source, visible
 from eslabon.access.principal import Principal
 from eslabon.errors import EslabonError
@@ -108,9 +110,13 @@ def clearance(main: Store, principal: Principal, today: date | None = None) -> C
 _BY_SOURCE = ("sources", "source_rows", "mentions", "row_flags", "quarantine")
 
 
-def _copy_sql(v: str) -> list[str]:
+def _copy_sql(v: str, *, keep_entities: bool = False) -> list[str]:
     """The copy statements, main → attached view ``v`` (temp tables _vs, _vm hold the visible
-    source ids and mention ids)."""
+    source ids and mention ids). ``keep_entities`` copies whole entity rows (the fast build keeps
+    every entity no hidden record touches as it is), else only their ids and first runs."""
+    entity_values = (
+        "caption, names, identifiers, mention_count" if keep_entities else "NULL, NULL, NULL, 0"
+    )
     both = "mention_l IN (SELECT id FROM _vm) AND mention_r IN (SELECT id FROM _vm)"
     stmts = [
         f"INSERT INTO {v}.{t} SELECT * FROM {t} WHERE source_id IN (SELECT id FROM _vs)"
@@ -133,7 +139,7 @@ def _copy_sql(v: str) -> list[str]:
         # only the ids and first runs: names and identifiers are recomputed from visible mentions
         f"""INSERT INTO {v}.entities (entity_id, kind, caption, names, identifiers, mention_count,
                                      first_run, last_run)
-            SELECT entity_id, kind, NULL, NULL, NULL, 0, first_run, last_run FROM entities
+            SELECT entity_id, kind, {entity_values}, first_run, last_run FROM entities
             WHERE entity_id IN (SELECT entity_id FROM entity_mentions
                                 WHERE mention_id IN (SELECT id FROM _vm))""",
         # Every other id the main store uses or retired may not be minted in the view for a
@@ -156,15 +162,88 @@ class BuildReport:
     seconds: float
     resolved: bool
     analysed: bool
+    reclustered: int | None = None  # mentions re-clustered by a fast build; None: a full one
 
 
-def build_view(main: Store, target: Path | str, source_ids: Iterable[str]) -> BuildReport:
+# Ties between two main entities that may fall differently once a record is hidden: a strong
+# Person edge (at the clustering threshold or above), a key edge, a judgement.
+_CROSS_SQL = """
+    SELECT DISTINCT a.entity_id, b.entity_id FROM match_edges e
+    JOIN entity_mentions a ON a.mention_id = e.mention_l
+    JOIN entity_mentions b ON b.mention_id = e.mention_r
+    WHERE a.entity_id <> b.entity_id AND (e.kind <> 'Person' OR e.match_probability >= ?)
+    UNION
+    SELECT DISTINCT a.entity_id, b.entity_id FROM review_judgements j
+    JOIN entity_mentions a ON a.mention_id = j.mention_l
+    JOIN entity_mentions b ON b.mention_id = j.mention_r
+    WHERE a.entity_id <> b.entity_id
+"""
+
+# Entities whose clustering may differ in the view: those holding a mention the view lacks
+# (hidden, or of a superseded source), and those of a judgement made since the last resolve.
+_SEEDS_SQL = """
+    SELECT DISTINCT entity_id FROM entity_mentions WHERE mention_id NOT IN (SELECT id FROM _vm)
+    UNION
+    SELECT em.entity_id FROM review_judgements j
+    JOIN entity_mentions em ON em.mention_id = j.mention_l OR em.mention_id = j.mention_r
+    WHERE j.at_time >= (SELECT max(started_at) FROM resolution_runs)
+"""
+
+
+def _reclustered(main: Store, threshold: float) -> list[str] | None:
+    """The visible mentions a view must re-cluster (temp table ``_vm`` holds the visible ones),
+    or None when only a full re-run gives the right answer (a visible mention the main store
+    has not resolved yet: it must be scored).
+
+    Clustering is local to a connected component (over strong Person edges, key groups and
+    judgements), and the guards and key anchors look at the whole component. So every component
+    that holds no hidden mention clusters in the view exactly as in the main store, and its
+    entities are copied; the components that do are re-clustered whole, on their visible
+    mentions. Main entities are connected inside, so components are found entity by entity.
+    """
+    unresolved = main.query_one(
+        "SELECT count(*) FROM _vm WHERE id NOT IN (SELECT mention_id FROM entity_mentions)"
+    )[0]
+    if unresolved:
+        return None
+    ties: dict[str, list[str]] = {}
+    for a, b in main.query(_CROSS_SQL, [threshold]):
+        ties.setdefault(a, []).append(b)
+        ties.setdefault(b, []).append(a)
+    reached = {r[0] for r in main.query(_SEEDS_SQL)}
+    frontier = list(reached)
+    while frontier:
+        for other in ties.get(frontier.pop(), ()):
+            if other not in reached:
+                reached.add(other)
+                frontier.append(other)
+    main.execute("CREATE OR REPLACE TEMP TABLE _reached (entity_id VARCHAR)")
+    if reached:
+        main.connection.register("_reached_frame", pd.DataFrame({"entity_id": sorted(reached)}))
+        main.execute("INSERT INTO _reached SELECT entity_id FROM _reached_frame")
+        main.connection.unregister("_reached_frame")
+    rows = main.query(
+        "SELECT mention_id FROM entity_mentions WHERE entity_id IN (SELECT entity_id FROM _reached) "
+        "AND mention_id IN (SELECT id FROM _vm) ORDER BY 1"
+    )
+    main.execute("DROP TABLE _reached")
+    return [r[0] for r in rows]
+
+
+def build_view(
+    main: Store, target: Path | str, source_ids: Iterable[str], *, full: bool = False
+) -> BuildReport:
     """Write the view of ``source_ids`` to ``target`` (atomically: a temp file, then a rename).
 
     ``main`` must be open writable: a read-only DuckDB connection can only ATTACH read-only, and a
     second connection in this process cannot open the main file while ``main`` holds it — so the
     copy runs on ``main``'s own connection, attaching the new view file.
+
+    By default only the components a hidden record touches are re-clustered (``_reclustered``);
+    ``full`` re-clusters every visible mention, as the fast build must equal.
     """
+    from eslabon.resolve.pipeline import DEFAULT_THRESHOLD, last_threshold, latest_model
+
     if main.read_only:
         raise EslabonError(
             "building a view needs the main workspace open for writing",
@@ -178,6 +257,15 @@ def build_view(main: Store, target: Path | str, source_ids: Iterable[str]) -> Bu
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     ids = sorted(source_ids)
+    resolved = bool(main.query_one("SELECT count(*) FROM resolution_runs")[0])
+    analysed = bool(
+        main.query_one("SELECT count(*) FROM network_runs WHERE finished_at IS NOT NULL")[0]
+    )
+    # The threshold the main store's entities were clustered at, for both kinds of build.
+    model = latest_model(main)
+    threshold = last_threshold(main)
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLD if model is None else model[2]
     try:
         open_store(tmp).close()  # the schema, by the migrations
         con = main.connection
@@ -187,21 +275,26 @@ def build_view(main: Store, target: Path | str, source_ids: Iterable[str]) -> Bu
             "WHERE source_id IN (SELECT id FROM _vs)"
         )
         path_sql = str(tmp).replace("'", "''")
-        con.execute(f"ATTACH '{path_sql}' AS {VIEW_CATALOG}")
         try:
-            with main.transaction():
-                for sql in _copy_sql(VIEW_CATALOG):
-                    con.execute(sql)
+            reclustered = None if full or not resolved else _reclustered(main, threshold)
+            con.execute(f"ATTACH '{path_sql}' AS {VIEW_CATALOG}")
+            try:
+                with main.transaction():
+                    for sql in _copy_sql(VIEW_CATALOG, keep_entities=reclustered is not None):
+                        con.execute(sql)
+            finally:
+                con.execute(f"DETACH {VIEW_CATALOG}")
         finally:
-            con.execute(f"DETACH {VIEW_CATALOG}")
             con.execute("DROP TABLE IF EXISTS _vs")
             con.execute("DROP TABLE IF EXISTS _vm")
-        resolved = bool(main.query_one("SELECT count(*) FROM resolution_runs")[0])
-        analysed = bool(
-            main.query_one("SELECT count(*) FROM network_runs WHERE finished_at IS NOT NULL")[0]
-        )
         with open_store(tmp) as view:
-            _derive(view, resolved=resolved, analysed=analysed)
+            _derive(
+                view,
+                resolved=resolved,
+                analysed=analysed,
+                threshold=threshold,
+                reclustered=reclustered,
+            )
             counts = view.query_one(
                 "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM mentions), "
                 "(SELECT count(*) FROM entities)"
@@ -212,13 +305,23 @@ def build_view(main: Store, target: Path | str, source_ids: Iterable[str]) -> Bu
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
         raise
-    return BuildReport(target, *counts, time.perf_counter() - t0, resolved, analysed)
+    seconds = time.perf_counter() - t0
+    n = None if reclustered is None else len(reclustered)
+    return BuildReport(target, *counts, seconds, resolved, analysed, n)
 
 
-def _derive(view: Store, *, resolved: bool, analysed: bool) -> None:
-    """Re-run the derived stages on the view's data, as far as the main store has run them."""
+def _derive(
+    view: Store,
+    *,
+    resolved: bool,
+    analysed: bool,
+    threshold: float,
+    reclustered: list[str] | None,
+) -> None:
+    """Re-run the derived stages on the view's data, as far as the main store has run them:
+    resolution of every visible mention, or only of ``reclustered`` (the rest was copied)."""
     from eslabon.network.analyse import run_network
-    from eslabon.resolve.pipeline import run_resolve
+    from eslabon.resolve.pipeline import recluster_subset, run_resolve
 
     if resolved:
         # run_resolve trains only when no model is stored. With the main store's model copied and
@@ -235,7 +338,10 @@ def _derive(view: Store, *, resolved: bool, analysed: bool) -> None:
                 file=str(view.path),
                 hint="run `eslabon resolve` on the main store",
             )
-        run_resolve(view)
+        if reclustered is None:
+            run_resolve(view, threshold=threshold)
+        else:
+            recluster_subset(view, reclustered, threshold=threshold)
     if analysed:
         run_network(view)
     # A 'split' row would reveal that hidden evidence joined two records; the placeholder rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -110,16 +110,33 @@ def _write_kind(
     clusters: dict[str, list[str]],
     run_id: str,
     report: RunReport,
+    subset: str | None = None,
 ) -> None:
-    """Assign stable ids and replace the kind's entity_mentions, entities and history."""
+    """Assign stable ids and replace the kind's entity_mentions, entities and history.
+
+    With ``subset`` (a table of ``mention_id``s closed under the kind's clustering: whole
+    components, see ``recluster_subset``) only those mentions' entities are replaced; every
+    other entity keeps its id and row, exactly as a full rewrite would give them back.
+    """
+    only = f" AND mention_id IN (SELECT mention_id FROM {subset})" if subset else ""
     previous = dict(
-        store.query("SELECT mention_id, entity_id FROM entity_mentions WHERE kind = ?", [kind])
+        store.query(
+            f"SELECT mention_id, entity_id FROM entity_mentions WHERE kind = ?{only}", [kind]
+        )
     )
     taken = {r[0] for r in store.query("SELECT DISTINCT old_id FROM entity_history")}
     taken |= {r[0] for r in store.query("SELECT entity_id FROM entities WHERE kind <> ?", [kind])}
+    old_ids = set(previous.values())
+    if subset:
+        # The untouched entities inherit their own ids in a full rewrite: never minted again.
+        taken |= {
+            r[0]
+            for r in store.query("SELECT entity_id FROM entities WHERE kind = ?", [kind])
+            if r[0] not in old_ids
+        }
     ids, history = assign_ids(kind, clusters, previous, taken)
     rows = [(m, ids[key], kind) for key, members in clusters.items() for m in members]
-    store.execute("DELETE FROM entity_mentions WHERE kind = ?", [kind])
+    store.execute(f"DELETE FROM entity_mentions WHERE kind = ?{only}", [kind])
     _insert_frame(
         store, "entity_mentions", pd.DataFrame(rows, columns=["mention_id", "entity_id", "kind"])
     )
@@ -141,7 +158,17 @@ def _write_kind(
     first_run = dict(
         store.query("SELECT entity_id, first_run FROM entities WHERE kind = ?", [kind])
     )
-    store.execute("DELETE FROM entities WHERE kind = ?", [kind])
+    written = ""  # which entity rows are rewritten: the kind's, or the subset's old and new ids
+    if subset:
+        store.execute("CREATE OR REPLACE TEMP TABLE _written (entity_id VARCHAR)")
+        _insert_frame(
+            store,
+            "_written",
+            pd.DataFrame(sorted(old_ids | set(ids.values())), columns=["entity_id"]),
+        )
+        written = " AND entity_id IN (SELECT entity_id FROM _written)"
+        first_run = {k: v for k, v in first_run.items() if k in old_ids}
+    store.execute(f"DELETE FROM entities WHERE kind = ?{written}", [kind])
     store.execute(
         """
         INSERT INTO entities (entity_id, kind, caption, names, identifiers, mention_count,
@@ -162,9 +189,9 @@ def _write_kind(
             ], lambda e: len(e.v) > 0))),
             count(*), NULL, ?
         FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
-        WHERE em.kind = ?
+        WHERE em.kind = ?/*written*/
         GROUP BY em.entity_id
-        """,
+        """.replace("/*written*/", written.replace("entity_id", "em.entity_id", 1)),
         [kind, run_id, kind],
     )
     if first_run:
@@ -181,7 +208,7 @@ def _write_kind(
     # Persons: aliases are name variants too.
     if kind == "Person":
         store.execute(
-            """
+            f"""
             UPDATE entities SET names = to_json(list_distinct(list_concat(
                 CAST(from_json(entities.names, '["VARCHAR"]') AS VARCHAR[]), a.aliases)))
             FROM (
@@ -189,14 +216,25 @@ def _write_kind(
                        AS VARCHAR[]))) AS aliases
                 FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
                 WHERE em.kind = 'Person' AND (m.props->'aliases') IS NOT NULL
+                      {written.replace("entity_id", "em.entity_id", 1)}
                 GROUP BY 1
             ) a WHERE entities.entity_id = a.entity_id
             """
         )
-    report.entities[kind] = len(clusters)
+    if subset:
+        store.execute("DROP TABLE IF EXISTS _written")
+        report.entities[kind] = int(
+            store.query_one("SELECT count(*) FROM entities WHERE kind = ?", [kind])[0]
+        )
+    else:
+        report.entities[kind] = len(clusters)
 
 
-def _resolve_keys(store: Store, kind: str, run_id: str, report: RunReport) -> None:
+def _resolve_keys(
+    store: Store, kind: str, run_id: str, report: RunReport, subset: str | None = None
+) -> None:
+    """Key edges and clusters of the kind's ``_current_mentions`` (with ``subset``, they hold
+    only the subset's mentions, and only its edges and entities are replaced)."""
     nodes = [
         r[0]
         for r in store.query(
@@ -205,7 +243,8 @@ def _resolve_keys(store: Store, kind: str, run_id: str, report: RunReport) -> No
     ]
     report.mentions[kind] = len(nodes)
     edges = store.query(keys.key_edges_sql(kind))
-    store.execute("DELETE FROM match_edges WHERE kind = ?", [kind])
+    only = f" AND mention_l IN (SELECT mention_id FROM {subset})" if subset else ""
+    store.execute(f"DELETE FROM match_edges WHERE kind = ?{only}", [kind])
     _insert_frame(
         store,
         "match_edges",
@@ -234,7 +273,7 @@ def _resolve_keys(store: Store, kind: str, run_id: str, report: RunReport) -> No
     )
     for reason, n in result.refused.items():
         report.refused[f"{kind}:{reason}"] = n
-    _write_kind(store, kind, result.clusters(), run_id, report)
+    _write_kind(store, kind, result.clusters(), run_id, report, subset)
 
 
 def _store_person_edges(store: Store, frame: pd.DataFrame, run_id: str) -> None:
@@ -411,17 +450,26 @@ def _write_persons(
         "DELETE FROM match_explanations x WHERE NOT EXISTS (SELECT 1 FROM match_edges e "
         "WHERE e.mention_l = x.mention_l AND e.mention_r = x.mention_r AND e.method = 'splink')"
     )
+    _cluster_persons(store, plan.threshold, run_id, report)
+    report.timings["person_cluster_s"] = time.perf_counter() - t1
+
+
+def _cluster_persons(
+    store: Store, threshold: float, run_id: str, report: RunReport, subset: str | None = None
+) -> None:
+    """Cluster the mentions of ``_person_input`` over the stored edges and write entities."""
     nodes = [r[0] for r in store.query("SELECT unique_id FROM _person_input ORDER BY 1")]
+    only = " AND mention_l IN (SELECT unique_id FROM _person_input)" if subset else ""
     edges = store.query(
         "SELECT mention_l, mention_r, match_probability FROM match_edges "
-        "WHERE kind = 'Person' AND match_probability >= ?",
-        [plan.threshold],
+        f"WHERE kind = 'Person' AND match_probability >= ?{only}",
+        [threshold],
     )
     must, cannot = judgements(store)
     result = cluster(
         nodes,
         edges,
-        threshold=plan.threshold,
+        threshold=threshold,
         hard_values=_hard_values(store, PERSON_HARD_SQL),
         must_link=must,
         cannot_link=cannot,
@@ -437,8 +485,7 @@ def _write_persons(
     )
     for reason, count in result.refused.items():
         report.refused[f"Person:{reason}"] = count
-    _write_kind(store, "Person", result.clusters(), run_id, report)
-    report.timings["person_cluster_s"] = time.perf_counter() - t1
+    _write_kind(store, "Person", result.clusters(), run_id, report, subset)
 
 
 def run_resolve(
@@ -497,10 +544,126 @@ def run_resolve(
                 report.candidate_pairs,
                 int(store.query_one("SELECT count(*) FROM match_edges")[0]),
                 sum(report.entities.values()),
-                json.dumps({"refused": report.refused, "timings": report.timings}),
+                json.dumps(
+                    {
+                        "refused": report.refused,
+                        "timings": report.timings,
+                        "threshold": plan.threshold,
+                    }
+                ),
             ],
         )
     store.execute("DROP TABLE IF EXISTS _current_mentions")
     store.execute("DROP TABLE IF EXISTS _person_input")
     store.execute(f"DROP TABLE IF EXISTS {splink_engine.EXPLAIN_TABLE}")
+    return report
+
+
+def last_threshold(store: Store) -> float | None:
+    """The person threshold the latest run clustered at (None: no run, or a run from before
+    runs recorded it — it then was the stored model's)."""
+    row = store.query_one(
+        "SELECT CAST(stats->>'threshold' AS DOUBLE) FROM resolution_runs "
+        "ORDER BY started_at DESC LIMIT 1"
+    )
+    return None if row is None or row[0] is None else float(row[0])
+
+
+def recluster_subset(
+    store: Store,
+    mentions: Iterable[str],
+    *,
+    threshold: float | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Re-cluster only ``mentions`` from the stored edges and model; keep every other entity.
+
+    What ``run_resolve`` does when no mention is new (no training, no scoring), restricted to a
+    part of the store: a per-clearance view re-clusters just the components a hidden record
+    touched (docs/access.md, "Views"). The result equals a full re-cluster only when
+    ``mentions`` is a union of whole components — over Person edges at ``threshold`` or above,
+    key groups of the other kinds, and judgements — and every other entity is what clustering
+    its component gives: the guards and key anchors look at whole components. Every mention
+    must already belong to an entity (it was resolved before). One transaction.
+    """
+    progress = progress or (lambda _msg: None)
+    started = _now()
+    run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
+    report = RunReport(run_id=run_id, mode="incremental")
+    t0 = time.perf_counter()
+    stored = latest_model(store)
+    report.model_id = None if stored is None else stored[0]
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLD if stored is None else stored[2]
+    subset = "_recluster"
+    store.execute(f"CREATE OR REPLACE TEMP TABLE {subset} (mention_id VARCHAR)")
+    _insert_frame(store, subset, pd.DataFrame(sorted(set(mentions)), columns=["mention_id"]))
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE _current_mentions AS SELECT m.* FROM mentions m "
+        "JOIN sources s ON s.source_id = m.source_id WHERE s.superseded_by IS NULL "
+        f"AND m.mention_id IN (SELECT mention_id FROM {subset})"
+    )
+    kinds = sorted(r[0] for r in store.query("SELECT DISTINCT kind FROM _current_mentions"))
+    if "Person" in kinds:
+        progress("persons: building the input table")
+        splink_engine.build_input(store, where=f"m.mention_id IN (SELECT mention_id FROM {subset})")
+        report.timings["person_input_s"] = time.perf_counter() - t0
+    with store.transaction():
+        for kind in kinds:
+            if kind == "Person":
+                continue
+            progress(f"{kind}: deterministic keys")
+            if kind in keys.KEYS:
+                _resolve_keys(store, kind, run_id, report, subset)
+            else:
+                nodes = [
+                    r[0]
+                    for r in store.query(
+                        "SELECT mention_id FROM _current_mentions WHERE kind = ?", [kind]
+                    )
+                ]
+                report.mentions[kind] = len(nodes)
+                _write_kind(store, kind, {n: [n] for n in nodes}, run_id, report, subset)
+        if "Person" in kinds:
+            progress("persons: clustering")
+            t1 = time.perf_counter()
+            report.mentions["Person"] = int(
+                store.query_one("SELECT count(*) FROM _person_input")[0]
+            )
+            _cluster_persons(store, threshold, run_id, report, subset)
+            report.timings["person_cluster_s"] = time.perf_counter() - t1
+        # As a full rewrite leaves them: every entity and key edge written by this run.
+        store.execute("UPDATE entities SET last_run = ?", [run_id])
+        store.execute("UPDATE match_edges SET run_id = ? WHERE method LIKE 'key:%'", [run_id])
+        report.timings["total_s"] = time.perf_counter() - t0
+        totals = store.query_one(
+            "SELECT (SELECT count(*) FROM mentions m JOIN sources s USING (source_id) "
+            "        WHERE s.superseded_by IS NULL), "
+            "(SELECT count(*) FROM match_edges), (SELECT count(*) FROM entities)"
+        )
+        store.execute(
+            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id,
+                report.mode,
+                started,
+                _now(),
+                report.model_id,
+                int(totals[0]),
+                0,
+                0,
+                int(totals[1]),
+                int(totals[2]),
+                json.dumps(
+                    {
+                        "refused": report.refused,
+                        "timings": report.timings,
+                        "threshold": threshold,
+                        "reclustered": sum(report.mentions.values()),
+                    }
+                ),
+            ],
+        )
+    for table in ("_current_mentions", "_person_input", subset):
+        store.execute(f"DROP TABLE IF EXISTS {table}")
     return report

@@ -62,9 +62,10 @@ class Store:
         self._in_tx = False
         if not read_only:
             self.migrate()
-        elif self.version() < LATEST_VERSION:
+        elif (found := self.version()) < LATEST_VERSION:
+            self._con.close()  # a connection left open would block opening the file to upgrade
             raise EslabonError(
-                f"workspace schema is version {self.version()}, this eslabon needs "
+                f"workspace schema is version {found}, this eslabon needs "
                 f"{LATEST_VERSION}",
                 file=str(self.path),
                 hint="open it once without read-only access to upgrade it",
@@ -178,6 +179,26 @@ class Store:
                     "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
                 )
         return self.version()
+
+
+def upgrade_if_needed(path: Path | str) -> None:
+    """Bring an older workspace to this eslabon's schema before it is read (reads open the file
+    read-only, which cannot migrate it)."""
+    path = Path(path)
+    if not path.exists():
+        return
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        has = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'migrations'"
+        ).fetchone()[0]
+        version = con.execute("SELECT max(version) FROM migrations").fetchone()[0] if has else 0
+    except duckdb.Error:
+        version = LATEST_VERSION  # not ours to judge here: opening it will say what is wrong
+    finally:
+        con.close()
+    if (version or 0) < LATEST_VERSION:
+        Store(path).close()
 
 
 def open_store(path: Path | str, *, read_only: bool = False) -> Store:

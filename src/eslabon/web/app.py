@@ -56,12 +56,14 @@ LANG_COOKIE = "eslabon_lang"
 HERE = Path(__file__).parent
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": models.Problem, "description": "a request the workspace cannot answer"},
+    401: {"model": models.Problem, "description": "no valid session: sign in first"},
+    403: {"model": models.Problem, "description": "not for this role, or awaiting release"},
     404: {"model": models.Problem, "description": "no such entity, mention or job"},
     503: {"model": models.Problem, "description": "another eslabon command holds the workspace"},
 }
 WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
-    403: {"model": models.Problem, "description": "this server is read-only"},
+    403: {"model": models.Problem, "description": "not for this role, or a read-only server"},
 }
 
 
