@@ -237,6 +237,7 @@ def main() -> None:
         else:
             store = build_world(tmp)
         urls = url_sets(store, random.Random(7))
+        seen = primed(store, args.warm)  # read before the server holds the file
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = subprocess.Popen(
@@ -249,7 +250,6 @@ def main() -> None:
             warm = wait_warm(base)  # only what the server itself builds at start
             warm_s = time.perf_counter() - t0
             load_before = os.getloadavg()
-            seen = primed(store, args.warm)
             result = asyncio.run(load(base, urls, args.clients, args.seconds, seen))
             load_after = os.getloadavg()
             ranked = sorted(u.split("=", 1)[1] for u in seen if u.startswith("/api/trace?"))

@@ -65,8 +65,7 @@ class Store:
         elif (found := self.version()) < LATEST_VERSION:
             self._con.close()  # a connection left open would block opening the file to upgrade
             raise EslabonError(
-                f"workspace schema is version {found}, this eslabon needs "
-                f"{LATEST_VERSION}",
+                f"workspace schema is version {found}, this eslabon needs {LATEST_VERSION}",
                 file=str(self.path),
                 hint="open it once without read-only access to upgrade it",
             )
