@@ -165,11 +165,19 @@ def summary(xs: list[float]) -> dict[str, Any]:
 
 
 async def load(
-    base: str, urls: dict[str, list[str]], clients: int, seconds: float, seen: set[str]
+    base: str,
+    urls: dict[str, list[str]],
+    clients: int,
+    seconds: float,
+    seen: set[str],
+    *,
+    headers: dict[str, str] | None = None,
+    keep_samples: bool = False,
 ) -> dict:
     """``clients`` loops, each cycling through the pages (a random URL of each), until
     ``seconds`` have passed. ``seen``: URLs already built (the server's warm-up); a request for
-    a URL not in it is a first visit."""
+    a URL not in it is a first visit. ``headers`` go with every request (a session token);
+    ``keep_samples`` keeps each page's latencies (``_samples``) for pooling."""
     samples: dict[str, list[tuple[float, bool]]] = {k: [] for k in urls}  # (ms, first visit)
     errors: dict[str, int] = {k: 0 for k in urls}
     examples: list[str] = []
@@ -180,7 +188,9 @@ async def load(
         rng = random.Random(i)
         kinds = list(urls)
         n = i
-        async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
+        async with httpx.AsyncClient(
+            base_url=base, timeout=30, limits=limits, headers=headers or {}
+        ) as http:
             while time.monotonic() < stop:
                 kind = kinds[n % len(kinds)]
                 n += 1
@@ -208,6 +218,8 @@ async def load(
             "first_visit": summary([ms for ms, first in xs if first]),
             "repeat": summary([ms for ms, first in xs if not first]),
         }
+        if keep_samples:
+            pages[kind]["_samples"] = [ms for ms, _ in xs]
     return {"pages": pages, "error_examples": examples}
 
 

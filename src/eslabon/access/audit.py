@@ -867,6 +867,8 @@ class GroupAppender:
         self._closed = False
         self._close_lock = threading.Lock()
         self.batches = 0  # how many transactions were written (for benchmarks and tests)
+        self._unchecked = 0  # entries written since checkpoint_if_due was last asked
+        self._checked_at = float("-inf")  # the first batch asks at once
         self._thread = threading.Thread(target=self._run, name="eslabon-audit", daemon=True)
         self._thread.start()
 
@@ -911,6 +913,9 @@ class GroupAppender:
                     break
                 batch.append(more)
             self._write(batch)
+        if self._unchecked:  # the server stops: cover what it wrote with a checkpoint
+            with contextlib.suppress(Exception), self._writer() as st:
+                checkpoint_if_due(st, force=True, key_path=self._key_path)
 
     def _write(self, batch: list[tuple[Entry, Future[int]]]) -> None:
         try:
@@ -920,7 +925,15 @@ class GroupAppender:
                 for (_, fut), seq in zip(batch, seqs, strict=True):
                     with contextlib.suppress(InvalidStateError):  # the caller cancelled it
                         fut.set_result(seq)
-                checkpoint_if_due(st, key_path=self._key_path)
+                # Asked only when it may be due (the store's answer is the same otherwise):
+                # a request waiting behind the next batch should not pay for the question.
+                self._unchecked += len(batch)
+                if (
+                    self._unchecked >= CHECKPOINT_EVERY
+                    or time.monotonic() - self._checked_at >= CHECKPOINT_SECONDS
+                ):
+                    checkpoint_if_due(st, key_path=self._key_path)
+                    self._unchecked, self._checked_at = 0, time.monotonic()
         except BaseException as err:  # the thread lives on; each waiting request gets the error
             for _, fut in batch:
                 if not fut.done():

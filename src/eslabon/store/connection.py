@@ -1,7 +1,8 @@
-"""The one seam every read and write of the workspace passes through.
+"""The one place the workspace file is opened: every read and write goes through ``Store``.
 
-A workspace is a single DuckDB file. Later access control (compartments, audit) hooks into
-``Store.query``/``Store.execute``: no other module opens the file itself.
+A workspace is a single DuckDB file. Who may read what is decided one level up, in
+``eslabon.access.seam``: a user's reads get the Store of their clearance's view (docs/access.md),
+and the audit tables accept only appends through here.
 """
 
 from __future__ import annotations
