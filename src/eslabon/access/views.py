@@ -112,11 +112,21 @@ _BY_SOURCE = ("sources", "source_rows", "mentions", "row_flags", "quarantine")
 
 def _copy_sql(v: str, *, keep_entities: bool = False) -> list[str]:
     """The copy statements, main → attached view ``v`` (temp tables _vs, _vm hold the visible
-    source ids and mention ids). ``keep_entities`` copies whole entity rows (the fast build keeps
-    every entity no hidden record touches as it is), else only their ids and first runs."""
-    entity_values = (
-        "caption, names, identifiers, mention_count" if keep_entities else "NULL, NULL, NULL, 0"
-    )
+    source ids and mention ids).
+
+    ``keep_entities`` (a fast build: temp table _reached holds the main entities it re-clusters)
+    copies every other entity row whole — all its mentions are visible, so are its names and
+    identifiers. A re-clustered entity's names never reach the file, not even as rows deleted
+    later (their bytes could stay in the file's blocks).
+    """
+    if keep_entities:
+        kept = "entity_id NOT IN (SELECT entity_id FROM _reached)"
+        entity_values = ", ".join(
+            [f"CASE WHEN {kept} THEN {c} END" for c in ("caption", "names", "identifiers")]
+            + [f"CASE WHEN {kept} THEN mention_count ELSE 0 END"]
+        )
+    else:
+        entity_values = "NULL, NULL, NULL, 0"
     both = "mention_l IN (SELECT id FROM _vm) AND mention_r IN (SELECT id FROM _vm)"
     stmts = [
         f"INSERT INTO {v}.{t} SELECT * FROM {t} WHERE source_id IN (SELECT id FROM _vs)"
@@ -136,7 +146,8 @@ def _copy_sql(v: str, *, keep_entities: bool = False) -> list[str]:
         f"INSERT INTO {v}.review_judgements SELECT * FROM review_judgements WHERE {both}",
         f"""INSERT INTO {v}.entity_mentions SELECT * FROM entity_mentions
             WHERE mention_id IN (SELECT id FROM _vm)""",
-        # only the ids and first runs: names and identifiers are recomputed from visible mentions
+        # the ids and first runs (and the rows a fast build keeps): names and identifiers of
+        # re-clustered entities are recomputed from visible mentions
         f"""INSERT INTO {v}.entities (entity_id, kind, caption, names, identifiers, mention_count,
                                      first_run, last_run)
             SELECT entity_id, kind, {entity_values}, first_run, last_run FROM entities
@@ -191,9 +202,10 @@ _SEEDS_SQL = """
 
 
 def _reclustered(main: Store, threshold: float) -> list[str] | None:
-    """The visible mentions a view must re-cluster (temp table ``_vm`` holds the visible ones),
-    or None when only a full re-run gives the right answer (a visible mention the main store
-    has not resolved yet: it must be scored).
+    """The visible mentions a view must re-cluster (temp table ``_vm`` holds the visible ones;
+    temp table ``_reached`` is left holding the main entities they belong to), or None when only
+    a full re-run gives the right answer (a visible mention the main store has not resolved
+    yet: it must be scored).
 
     Clustering is local to a connected component (over strong Person edges, key groups and
     judgements), and the guards and key anchors look at the whole component. So every component
@@ -226,7 +238,6 @@ def _reclustered(main: Store, threshold: float) -> list[str] | None:
         "SELECT mention_id FROM entity_mentions WHERE entity_id IN (SELECT entity_id FROM _reached) "
         "AND mention_id IN (SELECT id FROM _vm) ORDER BY 1"
     )
-    main.execute("DROP TABLE _reached")
     return [r[0] for r in rows]
 
 
@@ -285,8 +296,8 @@ def build_view(
             finally:
                 con.execute(f"DETACH {VIEW_CATALOG}")
         finally:
-            con.execute("DROP TABLE IF EXISTS _vs")
-            con.execute("DROP TABLE IF EXISTS _vm")
+            for table in ("_vs", "_vm", "_reached"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
         with open_store(tmp) as view:
             _derive(
                 view,
@@ -342,7 +353,9 @@ def _derive(
             run_resolve(view, threshold=threshold)
         else:
             recluster_subset(view, reclustered, threshold=threshold)
-    if analysed:
+    # A clearance that sees nothing resolved (no visible source, or none with entities) gets an
+    # empty view: its pages say so, rather than the network stage refusing to run.
+    if analysed and view.query_one("SELECT count(*) FROM entities")[0]:
         run_network(view)
     # A 'split' row would reveal that hidden evidence joined two records; the placeholder rows
     # that kept main ids from being minted again go too.

@@ -6,6 +6,8 @@ One run, one transaction. Per kind:
   everything (new × new, new × existing) and re-clusters from the stored edges, which is cheap.
 - other kinds: deterministic keys (``resolve.keys``).
 Review judgements act as must-link / cannot-link constraints in clustering.
+``recluster_subset`` re-clusters only some whole components from the stored edges (what a
+per-clearance view needs when a hidden record touched them; ``access/views.py``).
 """
 
 from __future__ import annotations
@@ -70,7 +72,12 @@ def latest_model(store: Store, kind: str = "Person") -> tuple[str, dict[str, Any
         "ORDER BY trained_at DESC LIMIT 1",
         [kind],
     )
-    return None if row is None else (row[0], json.loads(row[1]), float(row[2]))
+    if row is None:
+        return None
+    # Models stored before blocking on a shared phone alone named the `code_phone` key; its
+    # place in the input table is `phone_keys` now (the rule it stood for is the same or wider).
+    settings = json.loads(row[1].replace("code_phone", "phone_keys"))
+    return row[0], settings, float(row[2])
 
 
 def judgements(store: Store) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
