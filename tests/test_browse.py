@@ -3,7 +3,6 @@ bound on how many queries a first visit to an entity page costs."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import math
 from collections import defaultdict
@@ -16,21 +15,14 @@ from eslabon import browse
 from eslabon.errors import EslabonError
 from eslabon.resolve.merges import merge_forest
 from eslabon.store import Store, open_store
-from eslabon.store.connection import LATEST_VERSION
 from tests.web.conftest import _build
+from tests.worlds import shared
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The web tests' small analysed world (seed 7, scale 0.05), built once and shared."""
-    root = tmp_path_factory.getbasetemp().parent / f"eslabon-web-world-v{LATEST_VERSION}"
-    root.mkdir(exist_ok=True)
-    with (root / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _build(root)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return shared(tmp_path_factory, "web-world", _build)
 
 
 @pytest.fixture(scope="module")

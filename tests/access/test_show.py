@@ -14,7 +14,7 @@ from tests.conftest import run_cli
 
 @pytest.fixture(scope="module")
 def main(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    world = views_world(tmp_path_factory.getbasetemp().parent)
+    world = views_world(tmp_path_factory)
     return copy_world(world, tmp_path_factory.mktemp("show"))
 
 

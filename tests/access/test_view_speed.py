@@ -46,7 +46,7 @@ TABLES = {
 
 @pytest.fixture(scope="module")
 def world_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return views_world(tmp_path_factory.getbasetemp().parent)
+    return views_world(tmp_path_factory)
 
 
 def _main(world_file: Path, folder: Path) -> Path:

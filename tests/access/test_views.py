@@ -29,7 +29,7 @@ from tests.conftest import write_source
 
 @pytest.fixture(scope="module")
 def world_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return views_world(tmp_path_factory.getbasetemp().parent)
+    return views_world(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

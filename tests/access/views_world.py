@@ -8,20 +8,15 @@ both. The main store therefore has one vehicle; a Mexican reader's view must hav
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 from pathlib import Path
 
-from eslabon.access.identity import load_accounts
-from eslabon.ingest.load import ingest
-from eslabon.network.analyse import run_network
+import pytest
+
 from eslabon.normalize.identifiers import make_vin
-from eslabon.resolve.pipeline import run_resolve
-from eslabon.store import open_store
-from eslabon.store.connection import LATEST_VERSION
-from eslabon.synth.world import generate
 from tests.conftest import write_source
+from tests.worlds import analysed_world, shared
 
 SCALE = 0.05
 PLATE = "ABC1234"
@@ -59,34 +54,13 @@ def add_bridge(world: Path) -> None:
 
 
 def _build(folder: Path) -> Path:
-    store = folder / "views.duckdb"
-    if store.exists():
-        return store
-    world = folder / "world"
-    generate(world, seed=7, scale=SCALE, force=True)
-    add_bridge(world)
-    tmp = folder / "building.duckdb"
-    tmp.unlink(missing_ok=True)
     os.environ.setdefault("ESLABON_ARGON2_FAST", "1")
-    with open_store(tmp) as st:
-        ingest(st, world)
-        run_resolve(st, seed=7)
-        run_network(st)
-        load_accounts(st, world / "accounts.yaml", by="test")
-    tmp.rename(store)
-    return store
+    return analysed_world(folder, "views.duckdb", scale=SCALE, accounts=True, edit=add_bridge)
 
 
-def views_world(base: Path) -> Path:
+def views_world(factory: pytest.TempPathFactory) -> Path:
     """The built workspace (read it through copies: views are written beside it)."""
-    root = base / f"eslabon-views-world-v{LATEST_VERSION}"
-    root.mkdir(exist_ok=True)
-    with (root / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _build(root)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return shared(factory, "views-world", _build)
 
 
 def copy_world(src: Path, folder: Path) -> Path:

@@ -4,7 +4,6 @@ Playwright pointed at Debian's Chromium."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import socket
@@ -17,12 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from eslabon.ingest.load import ingest
-from eslabon.network.analyse import run_network
-from eslabon.resolve.pipeline import run_resolve
-from eslabon.store import open_store
-from eslabon.store.connection import LATEST_VERSION
-from eslabon.synth.world import generate
+from tests.worlds import analysed_world, shared
 
 SCALE = 0.05
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
@@ -31,33 +25,13 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 def _build(folder: Path) -> Path:
     """Synthesise, ingest, resolve and analyse the small world; returns the workspace file."""
-    store = folder / "world.duckdb"
-    if store.exists():
-        return store
-    world = folder / "world"
-    generate(world, seed=7, scale=SCALE)
-    tmp = folder / "building.duckdb"
-    with open_store(tmp) as st:
-        ingest(st, world)
-        run_resolve(st, seed=7)
-        run_network(st)
-    tmp.rename(store)
-    return store
+    return analysed_world(folder, "world.duckdb", scale=SCALE)
 
 
 @pytest.fixture(scope="session")
 def world_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shared built workspace (read it only through copies)."""
-    # Keyed by schema version: outside xdist this folder outlives the session, and a world
-    # built by an older eslabon (no stored explanations, say) must not be reused.
-    root = tmp_path_factory.getbasetemp().parent / f"eslabon-web-world-v{LATEST_VERSION}"
-    root.mkdir(exist_ok=True)
-    with (root / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            return _build(root)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+    return shared(tmp_path_factory, "web-world", _build)
 
 
 def copy_store(src: Path, folder: Path) -> Path:

@@ -14,7 +14,8 @@ from rich.table import Table
 from eslabon.access import audit
 from eslabon.access.labels import caveat_text, parse_label, stored_labels, write_label
 from eslabon.access.principal import cli_origin
-from eslabon.cli.app import StoreOption, app, console, store_path
+from eslabon.access.views import visible_sources
+from eslabon.cli.app import StoreOption, acting_principal, app, console, store_path
 from eslabon.cli.views import acting
 from eslabon.errors import EslabonError
 from eslabon.ingest.mapping import _LineLoader
@@ -34,10 +35,24 @@ def list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     store: StoreOption = None,
 ) -> None:
-    """Every source with its label, who set it and how."""
-    with open_store(store_path(store), read_only=True) as st:
+    """Every source you may see with its label, who set it and how (administrators: every
+    source). A source's name is itself a statement: others' sources are not listed."""
+    path = store_path(store)
+    with open_store(path) as st:
+        principal = acting_principal(st)
+        if not (principal.can("labels") or principal.can("read")):
+            audit.record(st, principal, "label.list", "denied", remote=cli_origin())
+            principal.require("read")
         labels = stored_labels(st)
         names = [r[0] for r in st.query("SELECT DISTINCT name FROM sources ORDER BY 1")]
+        if not principal.can("labels"):
+            seen = set(visible_sources(st, principal))
+            names = sorted({r[0] for r in st.query(
+                "SELECT name FROM sources WHERE list_contains(?, source_id)", [sorted(seen)])})  # fmt: skip
+            labels = {n: v for n, v in labels.items() if n in names}
+        audit.record(st, principal, "label.list", "ok", remote=cli_origin(),
+                     detail={"sources": len(set(names) | set(labels))})  # fmt: skip
+        audit.checkpoint_if_due(st, force=True)
     rows = []
     for name in sorted(set(names) | set(labels)):
         s = labels.get(name)

@@ -28,7 +28,11 @@ def cli_reference() -> str:
         "Generated from the CLI by `python -m eslabon.cli.reference > docs/cli.md`;",
         "a test fails when this file and the CLI disagree.",
         "",
+        "## Options of every command",
+        "",
     ]
+    lines.extend(_param_line(p) for p in group.params if p.name != "help")
+    lines.append("")
 
     def document(prefix: str, commands: dict) -> None:
         for name, command in commands.items():

@@ -495,6 +495,33 @@ def _cluster_persons(
     _write_kind(store, "Person", result.clusters(), run_id, report, subset)
 
 
+def _resolve_other_kinds(
+    store: Store,
+    kinds: list[str],
+    run_id: str,
+    report: RunReport,
+    progress: Progress,
+    subset: str | None = None,
+) -> None:
+    """Every kind but Person: deterministic keys where the kind has them, else one entity per
+    mention (only the mentions of ``subset``, when given)."""
+    for kind in kinds:
+        if kind == "Person":
+            continue
+        progress(f"{kind}: deterministic keys")
+        if kind in keys.KEYS:
+            _resolve_keys(store, kind, run_id, report, subset)
+        else:
+            nodes = [
+                r[0]
+                for r in store.query(
+                    "SELECT mention_id FROM _current_mentions WHERE kind = ?", [kind]
+                )
+            ]
+            report.mentions[kind] = len(nodes)
+            _write_kind(store, kind, {n: [n] for n in nodes}, run_id, report, subset)
+
+
 def run_resolve(
     store: Store,
     *,
@@ -521,21 +548,7 @@ def run_resolve(
             for r in store.query("SELECT DISTINCT kind FROM entity_mentions")
             if r[0] not in kinds
         ]
-        for kind in sorted(kinds):
-            if kind == "Person":
-                continue
-            progress(f"{kind}: deterministic keys")
-            if kind in keys.KEYS:
-                _resolve_keys(store, kind, run_id, report)
-            else:
-                nodes = [
-                    r[0]
-                    for r in store.query(
-                        "SELECT mention_id FROM _current_mentions WHERE kind = ?", [kind]
-                    )
-                ]
-                report.mentions[kind] = len(nodes)
-                _write_kind(store, kind, {n: [n] for n in nodes}, run_id, report)
+        _resolve_other_kinds(store, sorted(kinds), run_id, report, progress)
         _write_persons(store, plan, run_id, report, seed=seed, progress=progress)
         report.timings["total_s"] = time.perf_counter() - t0
         store.execute(
@@ -616,21 +629,7 @@ def recluster_subset(
         splink_engine.build_input(store, where=f"m.mention_id IN (SELECT mention_id FROM {subset})")
         report.timings["person_input_s"] = time.perf_counter() - t0
     with store.transaction():
-        for kind in kinds:
-            if kind == "Person":
-                continue
-            progress(f"{kind}: deterministic keys")
-            if kind in keys.KEYS:
-                _resolve_keys(store, kind, run_id, report, subset)
-            else:
-                nodes = [
-                    r[0]
-                    for r in store.query(
-                        "SELECT mention_id FROM _current_mentions WHERE kind = ?", [kind]
-                    )
-                ]
-                report.mentions[kind] = len(nodes)
-                _write_kind(store, kind, {n: [n] for n in nodes}, run_id, report, subset)
+        _resolve_other_kinds(store, kinds, run_id, report, progress, subset)
         if "Person" in kinds:
             progress("persons: clustering")
             t1 = time.perf_counter()
