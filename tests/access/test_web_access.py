@@ -155,3 +155,15 @@ def test_originator_controlled_case_file_waits_for_the_originator(
     assert ok.status_code == 200 and ok.json()["status"] == "approved"
     got = client.get(f"/api/entities/{eid}/case", headers=hsi)
     assert got.status_code == 200 and "ORCON" in got.text, got.text[:500]
+
+
+def test_demo_accounts_are_served_on_loopback_only(store: Path) -> None:
+    """Demo accounts have a known password and no second factor."""
+    from typer.testing import CliRunner
+
+    from eslabon.cli import app as cli_app
+    from eslabon.errors import EslabonError
+
+    res = CliRunner().invoke(cli_app, ["serve", "--store", str(store), "--host", "0.0.0.0"])
+    assert isinstance(res.exception, EslabonError)
+    assert "demo accounts" in res.exception.message and "127.0.0.1" in res.exception.message

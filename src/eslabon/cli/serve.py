@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,6 +48,7 @@ def serve(
     path = store_path(store)
     if not path.exists():
         raise EslabonError("no workspace here yet", file=str(path), hint="run `eslabon ingest`")
+    _refuse_demo_accounts_off_loopback(path, host)
     web = create_app(path, read_only=read_only, idle_release=idle_release)
     threading.Thread(target=run_warmup, args=(web, warm), daemon=True).start()
     if node_modules() is None:
@@ -57,3 +59,24 @@ def serve(
     mode = " (read-only)" if read_only else ""
     console.print(f"eslabon workspace{mode}: [bold]http://{host}:{port}/[/]  (Ctrl+C stops)")
     uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _refuse_demo_accounts_off_loopback(path: Path, host: str) -> None:
+    """Demo accounts have a known password and no second factor: they are for `make demo` on
+    this machine, so a workspace holding any is served on loopback only."""
+    from eslabon.store import open_store
+
+    if host in LOOPBACK:
+        return
+    with open_store(path, read_only=True) as st:
+        demo = [r[0] for r in st.query(
+            "SELECT username FROM users WHERE demo AND locked_at IS NULL ORDER BY 1")]  # fmt: skip
+    if demo:
+        raise EslabonError(
+            f"this workspace has demo accounts without a second factor ({', '.join(demo[:5])}"
+            f"{', …' if len(demo) > 5 else ''}): it is served on 127.0.0.1 only",
+            hint="lock them (`eslabon users lock NAME --reason …`) or serve on --host 127.0.0.1",
+        )
