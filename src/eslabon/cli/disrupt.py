@@ -105,11 +105,14 @@ def _store_mode(
 
 
 def _print_targets(report: dict[str, Any]) -> None:
+    several = len({t["network"] for t in report["targets"]}) > 1
     table = Table(
         title=f"prosecution targets ({len(report['targets'])}), best first",
         caption="victims are never ranked; each actor is scored on the network left after "
-        "removing those ranked above",
-    )
+        "removing those of the same network ranked above"
+        + ("; across networks: every network's first target, then every network's second, …"
+           if several else ""),
+    )  # fmt: skip
     for column in ("#", "actor", "role", "network", "score", "evidence", "why"):
         table.add_column(column, overflow="fold")
     for i, t in enumerate(report["targets"], start=1):

@@ -1112,8 +1112,8 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 job.done += 1
                 job.message = " ".join(str(a) for a in args)[:120]
 
-            with main.writer() as st:
-                reports = ingest(st, folder, progress=progress)
+            with main.writer() as st:  # the sources' labels are signed by who ingested them
+                reports = ingest(st, folder, progress=progress, principal=who.principal)
             return {
                 "sources": [
                     {k: v for k, v in r.__dict__.items() if isinstance(v, str | int | float)}
