@@ -147,9 +147,9 @@ def main() -> None:
          str(world / "accounts.yaml"), "--store", str(store))  # fmt: skip
     entity = contrasted_entity(store)
     if entity:
-        for user, who in (("cbp-analyst", "a CBP analyst (USA)"),
-                          ("fgr-investigator", "an FGR investigator (MEX)")):  # fmt: skip
-            step(f"12. the same actor as {who} sees it", "--as", user, "show", entity,
+        for n, (user, who) in enumerate((("cbp-analyst", "a CBP analyst (USA)"),
+                                         ("fgr-investigator", "an FGR investigator (MEX)")), 1):  # fmt: skip
+            step(f"12.{n} the same actor as {who} sees it", "--as", user, "show", entity,
                  "--store", str(store))  # fmt: skip
     step("13. the audit trail is intact (as the auditor)", "--as", "auditor", "audit", "verify",
          "--store", str(store))  # fmt: skip

@@ -495,6 +495,34 @@ def _cluster_persons(
     _write_kind(store, "Person", result.clusters(), run_id, report, subset)
 
 
+def _record_run(
+    store: Store,
+    report: RunReport,
+    started: datetime,
+    *,
+    mentions: int,
+    new_mentions: int,
+    pairs: int,
+    edges: int,
+    entities: int,
+    threshold: float | None,
+    reclustered: int | None = None,
+) -> None:
+    """One row of ``resolution_runs``: what the run saw, wrote and refused, and its threshold."""
+    stats: dict[str, Any] = {
+        "refused": report.refused,
+        "timings": report.timings,
+        "threshold": threshold,
+    }
+    if reclustered is not None:
+        stats["reclustered"] = reclustered
+    store.execute(
+        "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [report.run_id, report.mode, started, _now(), report.model_id, mentions, new_mentions,
+         pairs, edges, entities, json.dumps(stats)],
+    )  # fmt: skip
+
+
 def _resolve_other_kinds(
     store: Store,
     kinds: list[str],
@@ -551,27 +579,16 @@ def run_resolve(
         _resolve_other_kinds(store, sorted(kinds), run_id, report, progress)
         _write_persons(store, plan, run_id, report, seed=seed, progress=progress)
         report.timings["total_s"] = time.perf_counter() - t0
-        store.execute(
-            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                report.mode,
-                started,
-                _now(),
-                report.model_id,
-                sum(report.mentions.values()),
-                report.new_mentions,
-                report.candidate_pairs,
-                int(store.query_one("SELECT count(*) FROM match_edges")[0]),
-                sum(report.entities.values()),
-                json.dumps(
-                    {
-                        "refused": report.refused,
-                        "timings": report.timings,
-                        "threshold": plan.threshold,
-                    }
-                ),
-            ],
+        _record_run(
+            store,
+            report,
+            started,
+            mentions=sum(report.mentions.values()),
+            new_mentions=report.new_mentions,
+            pairs=report.candidate_pairs,
+            edges=int(store.query_one("SELECT count(*) FROM match_edges")[0]),
+            entities=sum(report.entities.values()),
+            threshold=plan.threshold,
         )
     store.execute("DROP TABLE IF EXISTS _current_mentions")
     store.execute("DROP TABLE IF EXISTS _person_input")
@@ -647,28 +664,17 @@ def recluster_subset(
             "        WHERE s.superseded_by IS NULL), "
             "(SELECT count(*) FROM match_edges), (SELECT count(*) FROM entities)"
         )
-        store.execute(
-            "INSERT INTO resolution_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                report.mode,
-                started,
-                _now(),
-                report.model_id,
-                int(totals[0]),
-                0,
-                0,
-                int(totals[1]),
-                int(totals[2]),
-                json.dumps(
-                    {
-                        "refused": report.refused,
-                        "timings": report.timings,
-                        "threshold": threshold,
-                        "reclustered": sum(report.mentions.values()),
-                    }
-                ),
-            ],
+        _record_run(
+            store,
+            report,
+            started,
+            mentions=int(totals[0]),
+            new_mentions=0,
+            pairs=0,
+            edges=int(totals[1]),
+            entities=int(totals[2]),
+            threshold=threshold,
+            reclustered=sum(report.mentions.values()),
         )
     for table in ("_current_mentions", "_person_input", subset):
         store.execute(f"DROP TABLE IF EXISTS {table}")
