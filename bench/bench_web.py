@@ -101,7 +101,7 @@ def url_sets(store: Path, rng: random.Random) -> dict[str, list[str]]:
 
 def primed(store: Path, warm: int) -> set[str]:
     """URLs the server builds during its own warm-up (web/app.py ``prime``): networks, their
-    graphs, targets, sources, the review queue, the ranked targets' entity pages and traces and
+    graphs, targets, sources and the review queue (JSON and English pages), the ranked targets' entity pages and traces and
     the entity pages of the ``warm`` most-mentioned persons. A request for one of them is not a
     first visit."""
     with open_store(store, read_only=True) as st:
@@ -111,9 +111,10 @@ def primed(store: Path, warm: int) -> set[str]:
         top = [r[0] for r in st.query(
             "SELECT entity_id FROM entities WHERE kind = 'Person' "
             "ORDER BY mention_count DESC, entity_id LIMIT ?", [warm])]  # fmt: skip
-    urls = {"/api/targets", "/api/sources", "/api/review"}
+    urls = {"/api/targets", "/api/sources", "/api/review", "/targets", "/review", "/sources"}
     for n in networks:
-        urls |= {f"/api/graph?network={n}", f"/network?network={n}", f"/api/targets?network={n}"}
+        urls |= {f"/api/graph?network={n}", f"/network?network={n}", f"/api/targets?network={n}",
+                 f"/targets?network={n}"}  # fmt: skip
     for e in ranked + top:
         urls |= {f"/entities/{quote(e)}", f"/api/entities/{quote(e)}"}
     for e in ranked:

@@ -290,6 +290,25 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         visit.entry = views.entry(principal)
         return visit
 
+    def known_visit(request: Request, token: str | None, permission: str) -> Visit | None:
+        """``find_visit`` when everything it needs is already in memory, else None."""
+        has_accounts = main.peek("accounts-exist")
+        if has_accounts is None:
+            return None
+        if not has_accounts:
+            principal = Principal.local_operator()
+        else:
+            known = sessions.known(token) if token else None
+            if known is None:
+                return None
+            principal = known
+        entry = views.known(principal)
+        if entry is None or not principal.can(permission):
+            return None  # the slow path records the visit and refuses it
+        visit = Visit(principal, entry)
+        request.state.visit = visit
+        return visit
+
     async def need_read(
         request: Request,
         cred: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
@@ -297,7 +316,10 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     ) -> Visit:
         """Every page and API route but log-on depends on this (docs/access.md)."""
         del session  # read through request.cookies; declared for the OpenAPI schema
-        visit = await run_in_threadpool(find_visit, request, token_of(request, cred), "read")
+        token = token_of(request, cred)
+        visit = known_visit(request, token, "read")  # answered from memory: no thread hop
+        if visit is None:
+            visit = await run_in_threadpool(find_visit, request, token, "read")
         CURRENT.set(visit)
         return visit
 
@@ -1179,10 +1201,20 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         cached_json("sources", models.Sources, _sources)
         for n in [None, *(x["network_id"] for x in nets)]:
             cached_json(("targets", n), models.Targets, lambda n=n: _targets(n))
+            query = urlencode({"network": n}) if n is not None else ""
+            render("en", "/targets", query, "targets.html", {"data": _targets(n)})
             if n is not None:
                 api_graph(network=n)
                 network_page_en(n)
-        _review_done(20, 0.2, None)
+        ready = _review_done(20, 0.2, None)
+        if ready is not None:
+            render("en", "/review", "", "review.html", {"data": ready, "done": None})
+        with ws.reader() as st:
+            from eslabon.ingest.status import quarantine
+
+            rows = quarantine(st, None, 200)
+        render("en", "/sources", "", "sources.html",
+               {"data": _sources(), "rows": rows, "source": None, "job": None})  # fmt: skip
         with ws.reader() as st:
             if not queries.resolved(st):
                 return

@@ -102,6 +102,14 @@ class Sessions:
             self._known[token] = (p, now)
         return p
 
+    def known(self, token: str) -> Principal | None:
+        """The principal of ``token`` if it was checked within ``RECHECK_S`` (no store access)."""
+        with self._lock:
+            hit = self._known.get(token)
+        if hit is not None and time.monotonic() - hit[1] < RECHECK_S:
+            return hit[0]
+        return None
+
     def forget(self, token: str) -> None:
         with self._lock:
             self._known.pop(token, None)
@@ -145,6 +153,14 @@ class Views:
         made = self.make(ws)
         with self._lock:
             return self._entries.setdefault(path, made)
+
+    def known(self, principal: Principal) -> ViewEntry | None:
+        """The principal's view if it is open already (no store access), else None."""
+        path = self.main.peek(("view-of", principal))
+        if path is None:
+            return None
+        with self._lock:
+            return self._entries.get(path)
 
     def _path(self, principal: Principal) -> Path:
         from eslabon.access.views import ensure_view
