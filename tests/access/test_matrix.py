@@ -241,10 +241,13 @@ def _requests(main: Any, f: Forbidden) -> Iterator[tuple[str, str, dict[str, Any
         yield "POST", "/api/review/decisions", {
             "decisions": [{"a": a, "b": b, "verdict": "unsure"}]}  # fmt: skip
     yield "GET", "/api/jobs/nope", None
+    yield "GET", "/api/audit", None
+    yield "GET", "/audit", None
     yield "GET", "/api/releases", None
     yield "GET", "/releases", None
 
 
+AUDIT_ROUTES = ("/api/audit", "/audit")
 ECHO_KEYS = ("query", "seed", "filters", "a", "b", "focus")
 
 
@@ -296,6 +299,12 @@ def test_no_answer_reaches_beyond_clearance(
             if route:
                 asked.add(route)
             assert r.status_code < 500, (url, r.text[:300])
+            if url.split("?")[0] in AUDIT_ROUTES:
+                # The log is the auditors' material, not investigative data: what users typed
+                # and which ids they opened is what an auditor reviews. Others may not read it.
+                expected = 200 if f.principal.can("audit") else 403
+                assert r.status_code == expected, (username, url, r.status_code)
+                continue
             if not f.principal.can("read"):
                 assert r.status_code in (401, 403, 404), (username, url, r.status_code)
                 continue

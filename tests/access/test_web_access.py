@@ -167,3 +167,27 @@ def test_demo_accounts_are_served_on_loopback_only(store: Path) -> None:
     res = CliRunner().invoke(cli_app, ["serve", "--store", str(store), "--host", "0.0.0.0"])
     assert isinstance(res.exception, EslabonError)
     assert "demo accounts" in res.exception.message and "127.0.0.1" in res.exception.message
+
+
+def test_only_auditors_read_the_log_in_the_workspace(client: TestClient) -> None:
+    analyst = login(client, "hsi-analyst")
+    client.get("/api/search?q=juan", headers=analyst)
+    assert client.get("/api/audit", headers=analyst).status_code == 403
+    auditor = login(client, "auditor")
+    review = client.get("/api/audit?days=30&verify=true", headers=auditor)
+    assert review.status_code == 200, review.text
+    body = review.json()
+    assert body["verify"]["ok"] and body["entries"] > 0
+    hsi = next(u for u in body["users"] if u["username"] == "hsi-analyst")
+    assert hsi["actions"].get("search") and hsi["denied"]  # the refused /api/audit
+    page = client.get("/audit?verify=true", headers=auditor)
+    assert page.status_code == 200 and 'id="audit-verdict"' in page.text
+    form = client.post(
+        "/login",
+        data={"username": "auditor", "password": "demo-auditor"},
+        follow_redirects=False,
+    )
+    assert form.headers["location"] == "/audit"  # auditors land on the log, not on data
+    client.app.state.audit.close()
+    reads = entries(client, username="auditor", action="audit.read")
+    assert len(reads) == 2 and all(e["outcome"] == "ok" for e in reads)

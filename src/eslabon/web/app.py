@@ -325,6 +325,34 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
     r = APIRouter(dependencies=[Depends(need_read)])
 
+    def find_auditor(request: Request, token: str | None) -> Visit:
+        """Auditors read the log and nothing of the investigative data: no view to open."""
+        if not accounts():
+            principal = Principal.local_operator()
+        else:
+            found = sessions.principal(token) if token else None
+            if found is None:
+                raise LoginRequired()
+            principal = found
+        visit = Visit(principal)
+        request.state.visit = visit
+        if not principal.can("audit"):
+            raise Denied("audit")
+        return visit
+
+    async def need_audit(
+        request: Request,
+        cred: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+        session: Annotated[str | None, Security(cookie)],
+    ) -> Visit:
+        """The audit pages depend on this: auditors only (docs/access.md)."""
+        del session
+        visit = await run_in_threadpool(find_auditor, request, token_of(request, cred))
+        CURRENT.set(visit)
+        return visit
+
+    ra = APIRouter(dependencies=[Depends(need_audit)])
+
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     dist = node_modules()
@@ -494,13 +522,15 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         return RedirectResponse("/search", status_code=303)
 
     # -- log-on ------------------------------------------------------------------------------
-    def _login(username: str, password: str, code: str | None, remote: str | None) -> str:
+    def _login(
+        username: str, password: str, code: str | None, remote: str | None
+    ) -> tuple[str, Principal]:
         """Check the credentials (every attempt is audited by identity) and open a session."""
         from eslabon.access.identity import authenticate, start_session
 
         with main.writer(invalidate=False) as st:
             principal = authenticate(st, username, password, code or None, remote=remote)
-            return start_session(st, principal.username, remote=remote)
+            return start_session(st, principal.username, remote=remote), principal
 
     def _safe_next(target: str) -> str:
         return target if target.startswith("/") and not target.startswith("//") else "/search"
@@ -524,7 +554,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
         remote = request.client.host if request.client else None
         try:
-            token = _login(username, password, code, remote)
+            token, principal = _login(username, password, code, remote)
         except AuthError as err:
             lang = request_lang(request)
             return templates.TemplateResponse(
@@ -533,7 +563,10 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 _ctx(request, lang, next=_safe_next(next), failed=err.message),
                 status_code=401,
             )
-        resp = RedirectResponse(_safe_next(next), status_code=303)
+        target = _safe_next(next)
+        if not principal.can("read") and principal.can("audit"):
+            target = "/audit"  # auditors read the log, not the investigative data
+        resp = RedirectResponse(target, status_code=303)
         resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
         return resp
 
@@ -550,7 +583,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
         remote = request.client.host if request.client else None
         try:
-            token = _login(body.username, body.password, body.code, remote)
+            token, _principal = _login(body.username, body.password, body.code, remote)
         except AuthError as err:
             return JSONResponse({"detail": err.message}, status_code=401)
         return JSONResponse({"token": token, "username": body.username, "idle_minutes": 30})
@@ -1071,6 +1104,52 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         _decide_release(request_id, decision == "approve", reason or None, who)
         return RedirectResponse("/releases", status_code=303)
 
+    # -- the audit log (auditors only) -------------------------------------------------------
+    def _audit_review(days: int, check: bool) -> dict[str, Any]:
+        from datetime import UTC, datetime, timedelta
+
+        from eslabon.access import audit
+
+        since = (datetime.now(UTC) - timedelta(days=days)).date()
+        with main.reader() as st:
+            users = audit.report(st, since)
+            verified = audit.verify(st).to_dict() if check else None
+            size = st.query_one("SELECT count(*) FROM audit_log")[0]
+            last = st.query_one(
+                "SELECT tree_size, root_hash, at_time FROM audit_checkpoints "
+                "ORDER BY tree_size DESC LIMIT 1"
+            )
+        note_visit(since=str(since), verified=check)
+        return {
+            "since": str(since),
+            "entries": int(size),
+            "last_checkpoint": None if last is None else {
+                "tree_size": int(last[0]), "root_hash": last[1], "at_time": str(last[2])},
+            "verify": verified,
+            "users": [
+                {**u, "first": str(u["first"]), "last": str(u["last"]),
+                 "denied": [{**d, "at_time": str(d["at_time"])} for d in u["denied"]]}
+                for u in users
+            ],
+        }  # fmt: skip
+
+    @ra.get("/api/audit", response_model=models.AuditReview, responses=ERRORS, tags=["audit"])
+    def api_audit(
+        days: Annotated[int, Query(ge=1, le=366)] = 7,
+        verify: bool = False,
+    ) -> dict[str, Any]:
+        """The weekly review (who looked at whom, every denied attempt) and, with ``verify``,
+        the log checked against every signed checkpoint. Auditors only."""
+        return _audit_review(days, verify)
+
+    @ra.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+    def audit_page(
+        request: Request,
+        days: Annotated[int, Query(ge=1, le=366)] = 7,
+        verify: bool = False,
+    ) -> HTMLResponse:
+        return page(request, "audit.html", data=_audit_review(days, verify), days=days)
+
     # -- sources ---------------------------------------------------------------------------
     def _sources() -> dict[str, Any]:
         from eslabon.ingest.status import status
@@ -1245,6 +1324,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
     app.state.warm = threading.Event()
     app.state.prime = prime
     app.include_router(r)
+    app.include_router(ra)
     return app
 
 

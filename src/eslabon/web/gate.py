@@ -203,6 +203,8 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("/api/jobs", "job"),
     ("/api/releases", "release"),
     ("/releases", "release"),
+    ("/api/audit", "audit.read"),
+    ("/audit", "audit.read"),
     ("/logout", "logout"),
     ("/api/logout", "logout"),
 )

@@ -405,3 +405,40 @@ class ReleaseRequest(BaseModel):
 class ReleaseDecision(BaseModel):
     approve: bool
     reason: str | None = Field(default=None, max_length=500)
+
+
+class AuditCheckpoint(BaseModel):
+    tree_size: int
+    root_hash: str
+    at_time: str
+
+
+class AuditVerify(BaseModel):
+    ok: bool
+    entries: int
+    checkpoints: int
+    problems: list[str]
+    uncovered: int = 0
+    notes: list[str] = []
+
+
+class AuditUser(BaseModel):
+    """One user's week: actions by kind, entities looked at, statements shown, refusals."""
+
+    username: str
+    agency: str | None = None
+    entries: int
+    first: str
+    last: str
+    actions: dict[str, int]
+    entities: list[str]
+    statements: int
+    denied: list[dict[str, Any]]
+
+
+class AuditReview(BaseModel):
+    since: str
+    entries: int
+    last_checkpoint: AuditCheckpoint | None = None
+    verify: AuditVerify | None = None
+    users: list[AuditUser]
