@@ -275,7 +275,9 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             return cred.credentials
         return request.cookies.get(SESSION_COOKIE)
 
-    def find_visit(request: Request, token: str | None, permission: str) -> Visit:
+    def signed_in(request: Request, token: str | None, permission: str) -> Visit:
+        """The request's principal (setup mode: the local operator), refused without a
+        session or without ``permission``; the visit is recorded either way."""
         if not accounts():
             principal = Principal.local_operator()
         else:
@@ -287,7 +289,11 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
         request.state.visit = visit
         if not principal.can(permission):
             raise Denied(permission)
-        visit.entry = views.entry(principal)
+        return visit
+
+    def find_visit(request: Request, token: str | None, permission: str) -> Visit:
+        visit = signed_in(request, token, permission)
+        visit.entry = views.entry(visit.principal)
         return visit
 
     def known_visit(request: Request, token: str | None, permission: str) -> Visit | None:
@@ -327,18 +333,7 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
 
     def find_auditor(request: Request, token: str | None) -> Visit:
         """Auditors read the log and nothing of the investigative data: no view to open."""
-        if not accounts():
-            principal = Principal.local_operator()
-        else:
-            found = sessions.principal(token) if token else None
-            if found is None:
-                raise LoginRequired()
-            principal = found
-        visit = Visit(principal)
-        request.state.visit = visit
-        if not principal.can("audit"):
-            raise Denied("audit")
-        return visit
+        return signed_in(request, token, "audit")
 
     async def need_audit(
         request: Request,
