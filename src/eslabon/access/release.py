@@ -305,30 +305,52 @@ class ReleaseHeld(EslabonError):
         self.written = written
 
 
+def unreleased(
+    main: Store, principal: Principal, subject: str, source_ids: Iterable[str]
+) -> dict[str, list[str]]:
+    """The ORCON sources among ``source_ids`` that still need a release to ``principal`` for
+    ``subject``, by originator ({} when none do)."""
+    orcon = orcon_sources(main, principal, source_ids)
+    if orcon and approved(main, principal, subject, orcon):
+        return {}
+    return orcon
+
+
+def hold_requests(
+    main: Store,
+    principal: Principal,
+    subject: str,
+    orcon: Mapping[str, Iterable[str]],
+    purpose: str | None = None,
+    *,
+    remote: str | None = None,
+) -> list[dict[str, Any]]:
+    """The requests a held file waits on: a standing refusal, else the principal's request
+    (new, or the pending one reused) to each originator."""
+    stood = refused(main, principal, subject, orcon, purpose)
+    ids = [x["request_id"] for x in stood] or request_release(
+        main, principal, subject, orcon, purpose, remote=remote
+    )
+    return requests(main, ids)
+
+
 def _hold(r: Reading, wanted: dict[str, tuple[str, str, dict[str, list[str]]]], purpose: str | None
           ) -> list[dict[str, Any]]:  # fmt: skip
-    """Release requests (new, reused or standing refusals) for each held subject; the view is
-    closed first, as requests are written to the main store."""
+    """Release requests for each held subject; the view is closed first, as requests are
+    written to the main store."""
     if not wanted:
         return []
     main = r.main()
-    held = []
-    for what, subject, orcon in wanted.values():
-        stood = refused(main, r.principal, subject, orcon, purpose)
-        ids = [x["request_id"] for x in stood] or request_release(
-            main, r.principal, subject, orcon, purpose, remote=r.remote
-        )
-        held.append({"what": what, "subject": subject, "requests": requests(main, ids)})
-    return held
+    return [
+        {"what": what, "subject": subject,
+         "requests": hold_requests(main, r.principal, subject, orcon, purpose, remote=r.remote)}
+        for what, subject, orcon in wanted.values()
+    ]  # fmt: skip
 
 
 def _needs(r: Reading, subject: str, source_ids: Iterable[str]) -> dict[str, list[str]]:
     """The ORCON sources that still need a release for ``subject`` ({} when none do)."""
-    main = r.main_read()
-    orcon = orcon_sources(main, r.principal, source_ids)
-    if orcon and approved(main, r.principal, subject, orcon):
-        return {}
-    return orcon
+    return unreleased(r.main_read(), r.principal, subject, source_ids)
 
 
 def write_cases(

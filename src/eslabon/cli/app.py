@@ -67,21 +67,15 @@ def acting_principal(store: Any) -> Principal:
     The OS login is the CLI's credential: whoever can run eslabon on this machine can read the
     file anyway; naming the user is what puts clearance and the audit log on the CLI's reads."""
     from eslabon.access.identity import accounts_exist, principal_for
-    from eslabon.errors import EslabonError
-    from eslabon.store.connection import Store, open_store
+    from eslabon.store.connection import Store, open_store, upgrade_if_needed
 
     if isinstance(store, Store):
         return _principal_in(store, accounts_exist, principal_for)
     path = Path(store)
     if not path.exists():
         return Principal.local_operator()
-    try:
-        st = open_store(path, read_only=True)
-    except EslabonError as err:
-        if "schema is version" not in err.message:
-            raise
-        st = open_store(path)  # an older workspace: upgraded on a writable opening
-    with st:
+    upgrade_if_needed(path)  # an older workspace cannot be read before it is upgraded
+    with open_store(path, read_only=True) as st:
         return _principal_in(st, accounts_exist, principal_for)
 
 

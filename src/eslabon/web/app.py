@@ -748,16 +748,12 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
             return
         subject = f"case:{current}"
         with main.reader() as st:
-            orcon = release.orcon_sources(st, principal, cited)
-            if not orcon or release.approved(st, principal, subject, orcon):
-                return
+            orcon = release.unreleased(st, principal, subject, cited)
+        if not orcon:
+            return
         with main.writer(invalidate=False) as st:
-            stood = release.refused(st, principal, subject, orcon)
-            ids = [x["request_id"] for x in stood] or release.request_release(
-                st, principal, subject, orcon
-            )
-            held = release.requests(st, ids)
-        note_visit(held=ids)
+            held = release.hold_requests(st, principal, subject, orcon)
+        note_visit(held=[x["request_id"] for x in held])
         raise HTTPException(403, release.hold_message(f"the case file of {current}", held))
 
     @r.get(
