@@ -4,6 +4,7 @@ workers share one build through a lock file), always read through copies."""
 from __future__ import annotations
 
 import fcntl
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,3 +61,20 @@ def shared(factory: pytest.TempPathFactory, key: str, build: Callable[[Path], Pa
             return build(root)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def copy_workspace(src: Path, folder: Path, name: str = "ws.duckdb") -> Path:
+    """A private copy of a workspace with what lives beside it — the audit log's signing key
+    and witness file, and the per-clearance views — so the copy verifies and reads like the
+    original (a server holds its own file; tests never share one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    dst = folder / name
+    shutil.copyfile(src, dst)
+    for suffix in (".wal", ".audit-key", ".audit-checkpoints.jsonl"):
+        side = src.with_name(src.name + suffix)
+        if side.exists():
+            shutil.copy2(side, dst.with_name(dst.name + suffix))
+    views = src.with_name(src.name + ".views")
+    if views.is_dir():
+        shutil.copytree(views, dst.with_name(dst.name + ".views"))
+    return dst

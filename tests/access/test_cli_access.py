@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import shutil
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,33 +23,10 @@ from eslabon.normalize.text import fold
 from eslabon.store import open_store
 from tests.access.test_matrix import labelled  # noqa: F401  the shared labelled world
 from tests.conftest import run_cli, write_source
+from tests.worlds import copy_workspace
 
 US_USER = "cbp-analyst"  # CBP: sees neither Mexico-only sources nor HSI's own extractions
 MX_ONLY = ("fgr_carpetas", "cdr_telcel")
-
-
-def copy_workspace(src: Path, dest: Path) -> Path:
-    """A private copy of a workspace (with its views, audit key and witness), taken while a
-    read-only connection holds off writers so the copy is consistent."""
-    dest.mkdir(parents=True, exist_ok=True)
-    target = dest / src.name
-    for _ in range(120):
-        try:
-            holder = open_store(src, read_only=True)
-            break
-        except EslabonError:
-            time.sleep(0.5)  # another test process is writing its audit entry
-    else:
-        raise AssertionError(f"{src} stayed locked")
-    with holder:
-        for suffix in ("", ".wal", ".audit-key", ".audit-checkpoints.jsonl"):
-            f = Path(f"{src}{suffix}")
-            if f.exists():
-                shutil.copy2(f, f"{target}{suffix}")
-        views = Path(f"{src}.views")
-        if views.is_dir():
-            shutil.copytree(views, f"{target}.views", dirs_exist_ok=True)
-    return target
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from eslabon.normalize.text import fold
 from eslabon.store import open_store
 from eslabon.synth.labels import USERS
 from eslabon.web.app import create_app
-from tests.worlds import analysed_world, shared
+from tests.worlds import analysed_world, copy_workspace, shared
 
 SCALE = 0.05
 IDENTIFIER_PROPS = ("curp", "a_number", "passport", "number", "plate", "vin", "national_id",
@@ -143,20 +142,6 @@ class Forbidden:
             and not any(t in m for m in mine)
             and t not in (allow or set())
         ][:5]
-
-
-def _copy(labelled: Path, folder: Path) -> Path:
-    """A private copy of the labelled workspace and its views (a server holds its file)."""
-    dst = folder / labelled.name
-    shutil.copyfile(labelled, dst)
-    for suffix in (".audit-key", ".audit-checkpoints.jsonl"):  # the log's key and witness
-        src = labelled.with_name(labelled.name + suffix)
-        if src.exists():
-            shutil.copy2(src, dst.with_name(dst.name + suffix))
-    views = labelled.with_name(labelled.name + ".views")
-    if views.is_dir():
-        shutil.copytree(views, dst.with_name(dst.name + ".views"))
-    return dst
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +269,7 @@ def test_no_answer_reaches_beyond_clearance(
     labelled: Path, forbidden: dict[str, Forbidden], username: str, tmp_path: Path
 ) -> None:
     f = forbidden[username]
-    store = _copy(labelled, tmp_path)
+    store = copy_workspace(labelled, tmp_path)
     with open_store(store, read_only=True) as main:
         requests = list(_requests(main, f))
     app = create_app(store, idle_release=30)
@@ -335,7 +320,7 @@ def test_cli_reads_stay_within_clearance(
         )
     hidden_words = [t for t in f.tokens if not re.fullmatch(r"[A-Z]-[0-9a-f]{12}", t)][:3]
     (tmp_path / "ws").mkdir()
-    store = ["--store", str(_copy(labelled, tmp_path / "ws"))]
+    store = ["--store", str(copy_workspace(labelled, tmp_path / "ws"))]
     tmp_path = tmp_path / "out"  # what the commands write, read back below
     tmp_path.mkdir()
     runs: list[list[str]] = [

@@ -20,8 +20,9 @@ from eslabon.access.principal import Principal
 from eslabon.access.release import ReleaseHeld
 from eslabon.errors import EslabonError
 from eslabon.store import open_store
-from tests.access.test_cli_access import cli, copy_workspace, log
+from tests.access.test_cli_access import cli, log
 from tests.access.test_matrix import labelled  # noqa: F401  the shared labelled world
+from tests.worlds import copy_workspace
 
 REQUESTER = "hsi-analyst"
 

@@ -24,7 +24,8 @@ from eslabon.access.identity import principal_for
 from eslabon.access.views import clearance
 from eslabon.store import open_store
 from eslabon.web.app import create_app
-from tests.access.test_matrix import _copy, labelled  # noqa: F401  (labelled: a fixture)
+from tests.access.test_matrix import labelled  # noqa: F401  (the shared world fixture)
+from tests.worlds import copy_workspace
 
 OWNER = "fgr-investigator"  # MEX law enforcement: sees Mexican sources the others may not
 PEERS = (OWNER, "cbp-analyst", "cdm-analyst")  # USA law enforcement; an NGO
@@ -87,7 +88,7 @@ def _owner_words(store: Path) -> tuple[list[str], list[str]]:
 
 @pytest.fixture(scope="module")
 def workspace(labelled: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
-    return _copy(labelled, tmp_path_factory.mktemp("schema-auth"))
+    return copy_workspace(labelled, tmp_path_factory.mktemp("schema-auth"))
 
 
 @dataclass

@@ -8,14 +8,15 @@ from pathlib import Path
 import pytest
 
 from eslabon.store import open_store
-from tests.access.views_world import HIDDEN_OWNER, PLATE, VIN, copy_world, views_world
+from tests.access.views_world import HIDDEN_OWNER, PLATE, VIN, views_world
 from tests.conftest import run_cli
+from tests.worlds import copy_workspace
 
 
 @pytest.fixture(scope="module")
 def main(tmp_path_factory: pytest.TempPathFactory) -> Path:
     world = views_world(tmp_path_factory)
-    return copy_world(world, tmp_path_factory.mktemp("show"))
+    return copy_workspace(world, tmp_path_factory.mktemp("show"))
 
 
 def _show(main: Path, user: str, query: str) -> dict:

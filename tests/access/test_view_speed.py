@@ -23,10 +23,10 @@ from tests.access.views_world import (
     PLATE,
     US_ONLY,
     _vehicle_mapping,
-    copy_world,
     views_world,
 )
 from tests.conftest import write_source
+from tests.worlds import copy_workspace
 
 # What a view holds that resolution and the network stage derive (captions separately: resolve
 # picks them with mode(), whose ties fall either way).
@@ -53,7 +53,7 @@ def _main(world_file: Path, folder: Path) -> Path:
     """A copy of the world, re-clustered by the code under test: the shared world is built once
     and kept between sessions, so its entities may come from an older clustering — which a fast
     build keeps for the untouched components and a full one redoes."""
-    main = copy_world(world_file, folder)
+    main = copy_workspace(world_file, folder)
     with open_store(main) as st:
         run_resolve(st)
     return main
@@ -202,7 +202,7 @@ def test_judgements_since_the_last_resolve_are_applied(world_file: Path, tmp_pat
 
 def test_unresolved_mentions_take_the_full_path(world_file: Path, tmp_path: Path) -> None:
     """A visible mention ingested after the main store's resolve must be scored: no fast path."""
-    main = copy_world(world_file, tmp_path)
+    main = copy_workspace(world_file, tmp_path)
     changed = tmp_path / "changed"
     cols = ["folio", "placa", "marca"]
     mapping = {"country": "MX", "date_convention": "ISO",

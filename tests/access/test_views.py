@@ -23,8 +23,9 @@ from eslabon.access.views import (
 from eslabon.errors import EslabonError
 from eslabon.ingest.load import ingest
 from eslabon.store import open_store
-from tests.access.views_world import HIDDEN_OWNER, PLATE, copy_world, views_world
+from tests.access.views_world import HIDDEN_OWNER, PLATE, views_world
 from tests.conftest import write_source
+from tests.worlds import copy_workspace
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def world_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def main(world_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A module-wide copy: its views are built once and read by several tests."""
-    return copy_world(world_file, tmp_path_factory.mktemp("views"))
+    return copy_workspace(world_file, tmp_path_factory.mktemp("views"))
 
 
 def _principal(main: Path, username: str) -> Principal:
@@ -215,7 +216,7 @@ def test_accounts_views_group_by_clearance(main: Path) -> None:
 
 
 def test_a_reingest_makes_views_stale(world_file: Path, tmp_path: Path) -> None:
-    main = copy_world(world_file, tmp_path)
+    main = copy_workspace(world_file, tmp_path)
     fgr = _principal(main, "fgr-investigator")
     before = seam.view_file_for(main, fgr)
     changed = tmp_path / "changed"

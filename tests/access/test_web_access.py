@@ -12,12 +12,13 @@ from fastapi.testclient import TestClient
 
 from eslabon.access import audit
 from eslabon.web.app import create_app
-from tests.access.test_matrix import _copy, labelled  # noqa: F401  (the shared world fixture)
+from tests.access.test_matrix import labelled  # noqa: F401  (the shared world fixture)
+from tests.worlds import copy_workspace
 
 
 @pytest.fixture
 def store(labelled: Path, tmp_path: Path) -> Path:  # noqa: F811
-    return _copy(labelled, tmp_path)
+    return copy_workspace(labelled, tmp_path)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ both. The main store therefore has one vehicle; a Mexican reader's view must hav
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -61,10 +60,3 @@ def _build(folder: Path) -> Path:
 def views_world(factory: pytest.TempPathFactory) -> Path:
     """The built workspace (read it through copies: views are written beside it)."""
     return shared(factory, "views-world", _build)
-
-
-def copy_world(src: Path, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    dst = folder / "ws.duckdb"
-    shutil.copyfile(src, dst)
-    return dst

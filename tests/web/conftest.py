@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.worlds import analysed_world, shared
+from tests.worlds import analysed_world, copy_workspace, shared
 
 SCALE = 0.05
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
@@ -34,17 +34,10 @@ def world_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared(tmp_path_factory, "web-world", _build)
 
 
-def copy_store(src: Path, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    dst = folder / "ws.duckdb"
-    shutil.copyfile(src, dst)
-    return dst
-
-
 @pytest.fixture(scope="session")
 def api_store(world_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace copy for in-process (TestClient, schemathesis) tests."""
-    return copy_store(world_store, tmp_path_factory.mktemp("api"))
+    return copy_workspace(world_store, tmp_path_factory.mktemp("api"))
 
 
 def _free_port() -> int:
@@ -92,7 +85,7 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(world_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(copy_store(world_store, tmp_path_factory.mktemp("served")))
+    srv = Server(copy_workspace(world_store, tmp_path_factory.mktemp("served")))
     yield srv
     srv.stop()
 
@@ -101,7 +94,7 @@ def server(world_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 def read_only_server(
     world_store: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    srv = Server(copy_store(world_store, tmp_path_factory.mktemp("served-ro")), read_only=True)
+    srv = Server(copy_workspace(world_store, tmp_path_factory.mktemp("served-ro")), read_only=True)
     yield srv
     srv.stop()
 

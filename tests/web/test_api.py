@@ -12,7 +12,7 @@ from markupsafe import escape as html_escape
 from eslabon.store import open_store
 from eslabon.web.app import create_app
 from tests.conftest import write_source
-from tests.web.conftest import copy_store
+from tests.worlds import copy_workspace
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_language_cookie_switches_every_page(client: TestClient) -> None:
 
 
 def test_read_only_refuses_every_write(api_store: Path, tmp_path: Path) -> None:
-    store = copy_store(api_store, tmp_path / "ro")
+    store = copy_workspace(api_store, tmp_path / "ro")
     with TestClient(create_app(store, read_only=True)) as c:
         pair = c.get("/api/review", params={"limit": 1}).json()["pairs"][0]
         body = {"decisions": [{"a": pair["mention_l"], "b": pair["mention_r"], "verdict": "same"}]}
@@ -178,7 +178,7 @@ def test_read_only_refuses_every_write(api_store: Path, tmp_path: Path) -> None:
 
 
 def test_ingest_a_new_folder_with_progress(api_store: Path, tmp_path: Path) -> None:
-    store = copy_store(api_store, tmp_path / "ing")
+    store = copy_workspace(api_store, tmp_path / "ing")
     folder = tmp_path / "new"
     write_source(
         folder, "tips_line", ["fecha", "nombre", "telefono"],
@@ -209,7 +209,7 @@ def test_pairs_without_a_stored_explanation_are_scored_in_the_background(
 ) -> None:
     """A workspace whose explanations were not stored (an older resolve): the waterfall is
     scored by Splink on the job thread while the page polls, and case files still build."""
-    store = copy_store(api_store, tmp_path / "unstored")
+    store = copy_workspace(api_store, tmp_path / "unstored")
     with open_store(store) as st:
         st.execute("DELETE FROM match_explanations")
     with TestClient(create_app(store)) as c:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.access.test_matrix import _copy, labelled  # noqa: F401  (the shared world fixture)
+from tests.access.test_matrix import labelled  # noqa: F401  (the shared world fixture)
 from tests.web.conftest import Server, shot
+from tests.worlds import copy_workspace
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +19,7 @@ def labelled_server(
     labelled: Path,  # noqa: F811
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Server]:
-    srv = Server(_copy(labelled, tmp_path_factory.mktemp("served-labelled")))
+    srv = Server(copy_workspace(labelled, tmp_path_factory.mktemp("served-labelled")))
     yield srv
     srv.stop()
 

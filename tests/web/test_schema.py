@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import ignored_auth, positive_data_acceptance
 
 from eslabon.web.app import create_app
-from tests.web.conftest import copy_store
+from tests.worlds import copy_workspace
 
 
 @pytest.fixture(scope="module")
 def schema(api_store: Path, tmp_path_factory: pytest.TempPathFactory):
-    store = copy_store(api_store, tmp_path_factory.mktemp("schema"))
+    store = copy_workspace(api_store, tmp_path_factory.mktemp("schema"))
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(store))
 
 
