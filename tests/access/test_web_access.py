@@ -158,13 +158,20 @@ def test_originator_controlled_case_file_waits_for_the_originator(
     assert got.status_code == 200 and "ORCON" in got.text, got.text[:500]
 
 
-def test_demo_accounts_are_served_on_loopback_only(store: Path) -> None:
+def test_demo_accounts_are_served_on_loopback_only(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Demo accounts have a known password and no second factor."""
+    import uvicorn
     from typer.testing import CliRunner
 
     from eslabon.cli import app as cli_app
     from eslabon.errors import EslabonError
 
+    def served(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("served beyond loopback with demo accounts")
+
+    monkeypatch.setattr(uvicorn, "run", served)  # a regression fails here instead of serving
     res = CliRunner().invoke(cli_app, ["serve", "--store", str(store), "--host", "0.0.0.0"])
     assert isinstance(res.exception, EslabonError)
     assert "demo accounts" in res.exception.message and "127.0.0.1" in res.exception.message
