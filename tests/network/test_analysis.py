@@ -39,8 +39,11 @@ def test_burner_swap_is_proposed_and_attributed(st) -> None:
     links = st.query_dicts("SELECT * FROM burner_links")
     pairs = {(r["phone_a"], r["phone_b"]) for r in links}
     assert ("T001", "T002") in pairs  # the coordinator's two burners
+    assert ("T005", "T006") in pairs  # the driver's, both recorded as his
     for r in links:
-        assert 0 < r["score"] <= 1 and r["shared_contacts"] >= 2 and json.loads(r["reasons"])
+        reasons = json.loads(r["reasons"])
+        assert 0 < r["score"] <= 1 and reasons
+        assert r["shared_contacts"] >= 2 or "recorded as used by" in reasons[0]
 
 
 def test_store_disrupt_never_ranks_victims(st) -> None:
