@@ -8,8 +8,8 @@ import pytest
 
 from eslabon.errors import EslabonError
 from eslabon.network.graph import PersonNetwork, Tie
-from eslabon.network.seeds import resolve_seed
-from eslabon.network.trace import TraceConfig, expand
+from eslabon.network.seeds import Seed, resolve_seed
+from eslabon.network.trace import NodeInfo, TraceConfig, expand, trace
 from eslabon.network.tracer import Tracer
 from tests.conftest import run_cli
 
@@ -50,6 +50,30 @@ def test_windows_and_hops_limit_the_trace() -> None:
         config=TraceConfig(hop_window_days=60, max_hops=2),
     )
     assert set(wide) == {0, 1, 2}  # hop limit stops before p3
+
+
+def _seed(entity: str, day: float) -> Seed:
+    from eslabon.network.graph import from_days
+
+    return Seed(entity, entity, "Person", entity, (entity,), from_days(day), "entity id")
+
+
+def test_a_crew_member_reached_backwards_turns_forward() -> None:
+    # Seed p0 stopped on day 100; the coordinator p1 called it on day 90 (reached backwards
+    # only) and ran an earlier trip (p1–p2 on day 50) and a later one (p1–p3 on day 150). p4,
+    # outside the network, called p1 on day 160 but is not walked through: p5 behind it stays
+    # out.
+    net = _net(
+        [(0, 1, (90.0,)), (1, 2, (50.0,)), (1, 3, (150.0,)), (1, 4, (160.0,)), (4, 5, (170.0,))]
+    )
+    info = NodeInfo(network={v: "NET001" for v in (0, 1, 2, 3)})
+    got = trace(net, _seed("p0", 100.0), info, TraceConfig(hop_window_days=200))
+    assert {a.entity_id for a in got.actors} == {"p0", "p1", "p2", "p3"}
+    later = next(a for a in got.actors if a.entity_id == "p3")
+    assert [s.to_id for s in later.path] == ["p1", "p3"]  # its evidence path runs via p1
+    assert later.direction == "forward"
+    strict = trace(net, _seed("p0", 100.0), info, TraceConfig(hop_window_days=200, turns=0))
+    assert "p3" not in {a.entity_id for a in strict.actors}  # without turning: time order only
 
 
 def test_seed_in_any_form_finds_the_same_entity(st) -> None:
@@ -123,3 +147,21 @@ def test_oracle_resolution_matches_the_truth(st) -> None:
         ]
         == st.query_one("SELECT count(*) FROM mentions")[0]
     )
+
+
+def test_namesakes_prefer_the_one_accused_in_a_shared_offence() -> None:
+    """Both namesakes have an enforcement record and a network: the driver stopped with others
+    is meant, not the migrant detained on her own."""
+    from datetime import datetime
+
+    from eslabon.network.seeds import SeedIndex
+
+    index = SeedIndex.__new__(SeedIndex)
+    when = datetime(2022, 1, 1)
+    index.last_seen = {"P1": (when, when), "P2": (when, when)}
+    index.in_network = {"P1", "P2"}
+    index.shared_offence = {"P2"}
+    picked = index._namesake(["P1", "P2"])
+    assert picked is not None and picked[0] == "P2"
+    index.shared_offence = set()
+    assert index._namesake(["P1", "P2"]) is None

@@ -32,21 +32,32 @@ class DetectedNetwork:
     anchors: int
 
 
-def anchor_scores(net: PersonNetwork, feats: pd.DataFrame, rules: Rules) -> dict[int, float]:
-    """Criminal-event weight per actor (0 for the background)."""
-    out: dict[int, float] = {}
+def split_anchor_scores(
+    net: PersonNetwork, feats: pd.DataFrame, rules: Rules
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Criminal-event weight per actor: (markers that stand alone, markers that need the crew).
+
+    Ordinary life produces some markers too (a legal temporary-worker hiring, one small
+    seizure): rules flag those ``needs_crew`` and they count only for people tied to the crew.
+    """
+    alone: dict[int, float] = {}
+    weak: dict[int, float] = {}
     spec = rules.anchors
     for v, eid in enumerate(net.ids):
         if eid not in feats.index:
             continue
         row = feats.loc[eid]
-        score = 0.0
         for item in spec:
             if feature_value(row, item["feature"]) >= item.get("min", 1):
-                score += float(item.get("weight", 1.0))
-        if score > 0:
-            out[v] = score
-    return out
+                out = weak if item.get("needs_crew") else alone
+                out[v] = out.get(v, 0.0) + float(item.get("weight", 1.0))
+    return alone, weak
+
+
+def anchor_scores(net: PersonNetwork, feats: pd.DataFrame, rules: Rules) -> dict[int, float]:
+    """Criminal-event weight per actor, every marker counted (0 for the background)."""
+    alone, weak = split_anchor_scores(net, feats, rules)
+    return {v: alone.get(v, 0.0) + weak.get(v, 0.0) for v in set(alone) | set(weak)}
 
 
 def pays(net: PersonNetwork, k: int, v: int) -> bool:
@@ -132,28 +143,46 @@ def _leiden(
     return [list(p) for p in parts]
 
 
+def burst(tie_times: tuple[float, ...], days: float) -> bool:
+    """Calls all within ``days`` of each other: a recruitment or a pick-up, not a friendship."""
+    return bool(tie_times) and tie_times[-1] - tie_times[0] <= days
+
+
 def grow_core(
     net: PersonNetwork,
     seeds: set[int],
     min_partners: int,
     rounds: int = 3,
+    crew: set[int] | None = None,
+    *,
+    callers: set[int] | None = None,
+    burst_days: float = 0.0,
 ) -> set[int]:
     """The criminal core, grown from anchors and burners.
 
     Others join when tied to the core through an offence event; or to several core members
-    through other channels than paying them; or when in touch with the crew *and* with a
+    through other channels than paying them; or when in touch with the *crew* and with a
     relative who pays the crew (a migrant). A member's family (who call only that member) and a
-    migrant's relatives (who only pay) stay out: the background the trace must skip.
+    migrant's relatives (who only pay, or who talk only to the migrant) stay out: the background
+    the trace must skip. ``crew`` are the seeds that stand for offenders (burners, people with
+    criminal markers of their own); people who join only through a paying relative are carried
+    by the network, not crew, so their own families do not follow them in. ``callers`` are the
+    crew whose every short burst of calls with someone recruits them (people with markers of
+    their own, such as a recruiter paid by many families): one call is how a migrant is known.
     """
+    callers = set() if callers is None else callers
     core = set(seeds)
+    crew = set(seeds) if crew is None else set(crew)
     for _ in range(rounds):
         frontier = {u for v in core for u in net.neighbours(v)} - core
         payers = {v for v in frontier if is_payer(net, v, core)}
         added = set()
         for v in frontier - payers:
             partners: set[int] = set()
+            crew_partner = False
             criminal = False
             via_payer = False
+            recruited = False
             for k in net.adjacency[v]:
                 t = net.ties[k]
                 u = t.other(v)
@@ -163,7 +192,13 @@ def grow_core(
                 criminal = criminal or t.criminal
                 if t.via != "payment" or not pays(net, k, v):
                     partners.add(u)
-            if criminal or len(partners) >= min_partners or (partners and via_payer):
+                    crew_partner = crew_partner or u in crew
+                if t.via == "call" and u in callers and burst(t.times, burst_days):
+                    recruited = True
+            if criminal or len(partners) >= min_partners:
+                added.add(v)
+                crew.add(v)
+            elif (crew_partner and via_payer) or recruited:
                 added.add(v)
         if not added:
             break
@@ -171,12 +206,32 @@ def grow_core(
     return core
 
 
+def _votes(net: PersonNetwork, people: list[int], owner: dict[int, int]) -> dict[int, int]:
+    """Which network a split-off piece serves: its direct ties, and the families that pay it.
+
+    The collectors and the coordinator may form their own community with the relatives who pay
+    them; those relatives' migrants (their remittance partners, their callers) are in the
+    network the piece works for.
+    """
+    votes: dict[int, int] = {}
+    inside = set(people)
+    for v in people:
+        for k in net.adjacency[v]:
+            u = net.ties[k].other(v)
+            if u in owner:
+                votes[owner[u]] = votes.get(owner[u], 0) + 1
+            elif net.ties[k].via == "payment" and pays(net, k, u) and u not in inside:
+                for w in {owner[x] for x in net.neighbours(u) if x in owner}:
+                    votes[w] = votes.get(w, 0) + 1
+    return votes
+
+
 def detect_networks(
     net: PersonNetwork, feats: pd.DataFrame, rules: Rules, *, seed: int = 0
 ) -> list[DetectedNetwork]:
     """Leiden over all actors → communities with enough criminal markers → their core."""
     cfg = rules.detection
-    anchors = anchor_scores(net, feats, rules)
+    own, weak = split_anchor_scores(net, feats, rules)
     burners = {
         v
         for v in range(net.n)
@@ -184,6 +239,14 @@ def detect_networks(
             net, v, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("burner_min_calls", 5))
         )
     }
+    # Markers ordinary life produces count only for people in touch with the crew.
+    crew0 = burners | set(own)
+    crew0 |= {u for v in burners for u in net.neighbours(v) if net.is_person(u)}
+    anchors = dict(own)
+    for v, w in weak.items():
+        if v in crew0 or net.neighbours(v) & crew0:
+            anchors[v] = anchors.get(v, 0.0) + w
+    own = dict(anchors)
     # People in a shared offence event (co-detained, seized together) are anchors too: once
     # per incident, not once per person caught with them.
     caught: dict[int, set[str]] = {}
@@ -193,7 +256,17 @@ def detect_networks(
                 caught.setdefault(v, set()).add(t.via_entity)
     for v, incidents in caught.items():
         anchors[v] = anchors.get(v, 0.0) + float(cfg.get("incident_weight", 1.0)) * len(incidents)
-    core = grow_core(net, set(anchors) | burners, int(cfg.get("core_min_partners", 2)))
+    # Crew: burners, people with criminal markers of their own, and those on a burner's calls.
+    crew = burners | {v for v, w in own.items() if w > 0}
+    crew |= {u for v in burners for u in net.neighbours(v) if net.is_person(u)}
+    core = grow_core(
+        net,
+        set(anchors) | burners,
+        int(cfg.get("core_min_partners", 2)),
+        crew=crew,
+        callers={v for v, w in own.items() if w >= float(cfg.get("caller_min_markers", 3))},
+        burst_days=float(cfg.get("burst_days", 60)),
+    )
     members = sorted(core)
     parts = [
         [members[i] for i in part]
@@ -205,8 +278,9 @@ def detect_networks(
         markers = sum(anchors.get(v, 0.0) for v in people) + float(
             cfg.get("burner_weight", 1.0)
         ) * sum(1 for v in people if v in burners)
-        n_person = sum(1 for v in people if net.is_person(v))
-        if n_person < int(cfg.get("min_size", 6)) or markers < float(cfg.get("min_markers", 10)):
+        # Size in actors: a phone whose user is unknown stands for a person (a crew known only
+        # by its burners — a drug network's couriers — is a network all the same).
+        if len(people) < int(cfg.get("min_size", 6)) or markers < float(cfg.get("min_markers", 10)):
             if markers >= float(cfg.get("attach_min_markers", 2)):
                 leftovers.append(people)
             continue
@@ -215,14 +289,15 @@ def detect_networks(
     # it is most tied to.
     owner = {v: i for i, (people, _m) in enumerate(found) for v in people}
     for people in leftovers:
-        votes: dict[int, int] = {}
-        for v in people:
-            for u in net.neighbours(v):
-                if u in owner:
-                    votes[owner[u]] = votes.get(owner[u], 0) + 1
+        votes = _votes(net, people, owner)
         if votes and max(votes.values()) >= 2:
             best = max(votes, key=lambda i: (votes[i], -i))
             found[best] = (sorted(found[best][0] + people), found[best][1])
+    found = [
+        (people, m)
+        for people, m in ((prune(net, people, set(own) | burners, cfg), m) for people, m in found)
+        if people
+    ]
     found.sort(key=lambda x: (-len(x[0]), x[0][0]))
     out = []
     for i, (people, n_anchor) in enumerate(found, start=1):
@@ -230,6 +305,66 @@ def detect_networks(
         kind = max(scores, key=lambda k: (scores[k], k)) if scores else "smuggling"
         out.append(DetectedNetwork(f"NET{i:03d}", kind, people, scores, int(n_anchor)))
     return out
+
+
+# Channels through which sharing an entity, undated, says family or neighbours (a residence),
+# not a trip: such a tie alone does not keep someone in a network.
+_HOME_VIA = frozenset({"address"})
+# Direct channels that are part of the scheme by themselves (a recruitment, an employment).
+_SCHEME_VIA = frozenset({"recruitment", "employment", "vehicle", "phone", "account"})
+
+
+def _keeps(net: PersonNetwork, v: int, inside: set[int], crew: set[int], cfg: dict) -> bool:
+    """Whether the evidence ties ``v`` to the network ``inside`` beyond one weak tie.
+
+    A migrant or victim is kept by one tie of the scheme itself: a shared incident, a night at
+    the same hotel, a recruitment, or a burst of calls with the crew (the recruiter's call, the
+    pick-up); a crew member by their own markers. A friend of a recruiter who talks to them now
+    and then over years, or a relative known only by a remittance, is not.
+    """
+    if v in crew:
+        return True
+    if is_payer(net, v, inside):
+        return False  # a migrant's relative: pays, and otherwise only talks to the network
+    days = float(cfg.get("burst_days", 60))
+    partners: set[int] = set()
+    for k in net.adjacency[v]:
+        t = net.ties[k]
+        u = t.other(v)
+        if u not in inside:
+            continue
+        if t.criminal or t.via == "incident":
+            return True
+        if t.via in _SCHEME_VIA or (t.via in _HOME_VIA and t.times):
+            if u in crew:
+                return True
+            partners.add(u)
+        elif t.via == "call":
+            if u in crew and burst(t.times, days):
+                return True
+            partners.add(u)
+        elif t.via == "payment":
+            if pays(net, k, u):
+                partners.add(u)  # paid by a member; paying in is what relatives do
+        else:
+            partners.add(u)
+    return len(partners) >= int(cfg.get("prune_min_partners", 2)) and bool(partners & crew)
+
+
+def prune(net: PersonNetwork, members: list[int], crew: set[int], cfg: dict) -> list[int]:
+    """Drop members a single weak tie attached to the community (repeat until stable).
+
+    Modularity happily absorbs someone with one call to a member; the trace would then walk
+    through them into their family. ``crew`` are the members with criminal markers of their
+    own and the burners.
+    """
+    inside = set(members)
+    for _ in range(int(cfg.get("prune_rounds", 3))):
+        drop = {v for v in inside if not _keeps(net, v, inside, crew, cfg)}
+        if not drop:
+            break
+        inside -= drop
+    return sorted(inside)
 
 
 def membership(networks: list[DetectedNetwork]) -> dict[int, str]:

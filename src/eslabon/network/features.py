@@ -1,15 +1,24 @@
 """Behaviour of each person as numbers: what events they appear in, on which side, money in and out.
 
-Role rules (``roles.yaml``) and network labelling read these columns, so a new link kind in the
-model becomes a feature (``<Kind>_subject`` / ``<Kind>_object``) without new code. Accounts are
-mapped to their owners, so money direction is a person's, not an account's.
+Role rules (``role_rules.yaml``) and network labelling read these columns, so a new link kind in
+the model becomes a feature (``<Kind>_subject`` / ``<Kind>_object``) without new code. Accounts
+are mapped to their owners, so money direction is a person's, not an account's. The part a record
+gives a person (detained *as guide*, accused *of smuggling*, stopped *with a group*) and the
+route stage of the places a person is recorded at are read through vocabularies kept as data in
+``role_rules.yaml`` (``record_parts``, ``places``), so an analyst can extend them.
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections import defaultdict
+from typing import Any
+
 import pandas as pd
 
 from eslabon.store.connection import Store
+
+STAGES = ("origin", "transit", "border", "destination")
 
 OWNERS = """
     SELECT subject_entity AS holder, subject_entity AS person FROM net_edges
@@ -20,8 +29,105 @@ OWNERS = """
 """
 
 
-def person_features(store: Store) -> pd.DataFrame:
-    """One row per person entity in the network, indexed by entity id; missing counts are 0."""
+def fold(text: str) -> str:
+    """Upper case without accents: how places are written across agencies."""
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in plain if not unicodedata.combining(c)).upper()
+
+
+def _part_sql(name: str, spec: dict[str, Any]) -> str:
+    """One ``count(*) FILTER`` column for a record part (kind, field, in|contains|min)."""
+    kinds = spec["kind"] if isinstance(spec["kind"], list) else [spec["kind"]]
+    kinds_sql = ", ".join("'" + k.replace("'", "''") + "'" for k in kinds)
+    field = spec["field"].replace("'", "")
+    value = f"props->>'{field}'"
+    if "in" in spec:
+        values = ", ".join("'" + fold(str(v)).replace("'", "''") + "'" for v in spec["in"])
+        cond = f"upper({value}) IN ({values})"
+    elif "contains" in spec:
+        cond = f"contains(upper({value}), '{fold(str(spec['contains'])).replace(chr(39), '')}')"
+    else:
+        cond = f"TRY_CAST({value} AS DOUBLE) >= {float(spec['min'])}"
+    return f'count(*) FILTER (WHERE kind IN ({kinds_sql}) AND {cond}) AS "{name}"'
+
+
+def record_part_features(store: Store, parts: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """Counts of the records that give a person a telling part (subject side only)."""
+    if not parts:
+        return pd.DataFrame(index=pd.Index([], name="person"))
+    cols = ",\n".join(_part_sql(n, s) for n, s in parts.items())
+    sql = f"""
+        SELECT subject_entity AS person, {cols}
+        FROM net_edges WHERE subject_kind = 'Person' GROUP BY 1
+    """
+    return store.connection.execute(sql).df().set_index("person")
+
+
+def stage_of(text: str, towns: list[tuple[str, str]], *, skip_first: bool) -> str | None:
+    """The stage of the first town that a part of ``text`` names (``EL PASO AREA`` names El Paso).
+
+    Parts are split on commas and slashes; an address's first part is its street, which often
+    carries a town's or a hero's name (*Hidalgo 1027*), so it is skipped.
+    """
+    parts = [p.strip() for p in fold(text).replace("/", ",").split(",")]
+    if skip_first:
+        parts = parts[1:]
+    for part in parts:
+        for stage, town in towns:
+            if part == town or part.startswith(town + " "):
+                return stage
+    return None
+
+
+def place_features(store: Store, places: dict[str, list[str]]) -> pd.DataFrame:
+    """Share of a person's placed records (homes, events) in each route stage.
+
+    A place is an address's caption or an event's ``place``; it belongs to a stage when it names
+    one of that stage's towns. Records with no known town do not count.
+    """
+    towns = [(stage, fold(t)) for stage in STAGES for t in places.get(stage, [])]
+    if not towns:
+        return pd.DataFrame(index=pd.Index([], name="person"))
+    rows = store.query(
+        """
+        SELECT e.subject_entity, a.caption, e.props->>'place' AS place
+        FROM net_edges e LEFT JOIN entities a
+          ON a.entity_id = e.object_entity AND e.object_kind = 'Address'
+        WHERE e.subject_kind = 'Person'
+          AND (e.object_kind = 'Address' OR e.props->>'place' IS NOT NULL)
+        """
+    )
+    counts: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(STAGES, 0.0))
+    cache: dict[tuple[str, bool], str | None] = {}
+    for person, address, place in rows:
+        text, is_address = (address, True) if address else (place, False)
+        if not text:
+            continue
+        key = (text, is_address)
+        if key not in cache:
+            cache[key] = stage_of(text, towns, skip_first=is_address)
+        stage = cache[key]
+        if stage:
+            counts[person][stage] += 1
+    frame = pd.DataFrame.from_dict(counts, orient="index")
+    if frame.empty:
+        return pd.DataFrame(index=pd.Index([], name="person"))
+    total = frame.sum(axis=1)
+    out = frame.div(total, axis=0).add_prefix("at_")
+    out.index.name = "person"
+    return out
+
+
+def person_features(store: Store, role_rules: dict[str, Any] | None = None) -> pd.DataFrame:
+    """One row per person entity in the network, indexed by entity id; missing counts are 0.
+
+    ``role_rules`` is the parsed ``role_rules.yaml`` (its ``record_parts`` and ``places``);
+    the shipped file when not given.
+    """
+    if role_rules is None:
+        from eslabon.network.rules import load_role_rules_data
+
+        role_rules = load_role_rules_data()
     con = store.connection
     sides = store.query_df(
         """
@@ -91,6 +197,27 @@ def person_features(store: Store) -> pd.DataFrame:
         SELECT x.person, max(g.n) - 1 AS crossed_with, count(DISTINCT x.vehicle) AS crossed_vehicles
         FROM x JOIN g USING (vehicle, d) GROUP BY 1
         """,
+        # crossings at a port of entry driving a vehicle the person owns (a courier's load car)
+        """
+        SELECT c.subject_entity AS person, count(*) AS own_vehicle_crossings
+        FROM net_edges c JOIN net_edges o
+          ON o.kind = 'Ownership' AND o.subject_entity = c.subject_entity
+         AND o.object_entity = c.object_entity
+        WHERE c.kind = 'Crossing' AND c.subject_kind = 'Person' AND c.object_kind = 'Vehicle'
+        GROUP BY 1
+        """,
+        # stops: the most people ever found in the vehicle the person drove
+        """
+        SELECT subject_entity AS person,
+               max(TRY_CAST(props->>'passengers' AS DOUBLE)) AS max_passengers
+        FROM net_edges WHERE kind = 'Stop' AND subject_kind = 'Person' GROUP BY 1
+        """,
+        # hotel nights registered for a group (guests) rather than alone
+        """
+        SELECT subject_entity AS person,
+               max(TRY_CAST(props->>'guests' AS DOUBLE)) AS max_guests
+        FROM net_edges WHERE kind = 'Lodging' AND subject_kind = 'Person' GROUP BY 1
+        """,
         # vehicles the person owns
         """
         SELECT subject_entity AS person, count(DISTINCT object_entity) AS owns_vehicles
@@ -108,6 +235,12 @@ def person_features(store: Store) -> pd.DataFrame:
     for sql in extra:
         part = con.execute(sql).df().set_index("person")
         frame = frame.join(part, how="outer")
+    for part in (
+        record_part_features(store, role_rules.get("record_parts") or {}),
+        place_features(store, role_rules.get("places") or {}),
+    ):
+        if not part.empty:
+            frame = frame.join(part, how="outer")
     numeric = [c for c in frame.columns if c != "nationality"]
     frame[numeric] = frame[numeric].fillna(0)
     if "nationality" not in frame.columns:

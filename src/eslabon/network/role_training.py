@@ -1,9 +1,11 @@
-"""Learn the role rules from synthetic worlds and write them into the rules file as plain data.
+"""Learn the role rules from synthetic worlds and write them into ``role_rules.yaml`` as plain data.
 
 A shallow decision tree is fitted on the behaviour of the members eslabon detected in *training*
 worlds (never the evaluation seeds), labelled with their true roles; each leaf becomes one
 readable rule (`when: [{feature, min|max}]`). The runtime needs no learning library: it reads the
-YAML like hand-written rules. Run: ``python -m eslabon.network.role_training OUT.yaml WS:TRUTH ...``.
+YAML like hand-written rules. Run:
+``python -m eslabon.network.role_training src/eslabon/network/role_rules.yaml WS:TRUTH ...``
+with workspaces of training seeds 101–120 (perfect resolution, `eslabon network` run).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
         networks, _roles, _info = load_results(st, net)
         rows = []
         for n in networks:
-            pos = network_features(net, n)
+            pos = network_features(net, n, feats)
             for v in n.members:
                 if not net.is_person(v):
                     continue
@@ -55,26 +57,45 @@ def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
     return frame.drop(columns=["person_id"])
 
 
-def fit_rules(frame: pd.DataFrame, *, max_depth: int = 7, min_leaf: int = 2) -> list[dict]:
-    """Decision-tree leaves as ordered role rules (purest, largest leaves first)."""
+# Crew roles are learned apart for networks that move people and for drug networks: a guide has
+# no place in a fentanyl network, nor a lab operator on a smuggling route.
+KIND_GROUPS = (("smuggling", "labour_trafficking"), ("drugs",))
+
+
+def _features(frame: pd.DataFrame) -> list[str]:
+    return sorted(
+        c
+        for c in frame.columns
+        if c not in ("entity_id", "role", "nationality", "seed")
+        and pd.api.types.is_numeric_dtype(frame[c])
+    )
+
+
+def tree_leaves(
+    frame: pd.DataFrame,
+    labels: pd.Series,
+    features: list[str],
+    *,
+    max_depth: int,
+    min_leaf: int,
+    balanced: bool,
+) -> list[dict]:
+    """Each leaf of a decision tree as a rule: role, conditions on the path, why."""
     try:
         from sklearn.tree import DecisionTreeClassifier
     except ImportError:  # pragma: no cover - training only
         raise EslabonError(
             "training role rules needs scikit-learn", hint="pip install scikit-learn"
         ) from None
-    features = sorted(
-        c
-        for c in frame.columns
-        if c not in ("entity_id", "role", "nationality") and pd.api.types.is_numeric_dtype(frame[c])
-    )
     x = frame[features].fillna(0.0).to_numpy()
-    y = frame["role"].to_numpy()
     tree = DecisionTreeClassifier(
-        max_depth=max_depth, min_samples_leaf=min_leaf, class_weight="balanced", random_state=0
-    ).fit(x, y)
+        max_depth=max_depth,
+        min_samples_leaf=min_leaf,
+        class_weight="balanced" if balanced else None,
+        random_state=0,
+    ).fit(x, labels.to_numpy())
     t = tree.tree_
-    rules: list[tuple[float, int, dict]] = []
+    leaves: list[dict] = []
 
     def walk(node: int, conds: list[dict]) -> None:
         if t.children_left[node] == -1:
@@ -82,18 +103,16 @@ def fit_rules(frame: pd.DataFrame, *, max_depth: int = 7, min_leaf: int = 2) -> 
             best = int(counts.argmax())
             purity = float(counts[best] / counts.sum()) if counts.sum() else 0.0
             role = str(tree.classes_[best])
-            rules.append(
-                (
-                    purity,
-                    int(t.n_node_samples[node]),
-                    {
-                        "role": role,
-                        "learned": True,
-                        "when": conds,
-                        "why": f"learned: behaves like the {role.replace('_', ' ')}s of the "
-                        f"training worlds ({t.n_node_samples[node]} alike, purity {purity:.2f})",
-                    },
-                )
+            n = int(t.n_node_samples[node])
+            leaves.append(
+                {
+                    "role": role,
+                    "learned": True,
+                    "when": conds,
+                    "why": f"learned: behaves like the {role.replace('_', ' ')}s of the "
+                    f"training worlds ({n} alike, purity {purity:.2f})",
+                    "n": n,
+                }
             )
             return
         name, thr = features[t.feature[node]], round(float(t.threshold[node]), 4)
@@ -104,9 +123,61 @@ def fit_rules(frame: pd.DataFrame, *, max_depth: int = 7, min_leaf: int = 2) -> 
         )
 
     walk(0, [])
-    # leaves are disjoint, so their order only matters for readability
-    rules.sort(key=lambda r: (r[2]["role"] in VICTIM_ROLES, -r[1]))
-    return [r[2] for r in rules]
+    leaves.sort(key=lambda r: -r["n"])
+    for leaf in leaves:
+        del leaf["n"]
+    return leaves
+
+
+def fit_rules(
+    frame: pd.DataFrame,
+    *,
+    max_depth: int = 10,
+    min_leaf: int = 2,
+    moved_depth: int = 6,
+    balanced: bool = True,
+) -> list[dict]:
+    """Role rules in two readable steps, each a shallow decision tree.
+
+    First, who is one of the people moved (migrant, victim) rather than crew: its leaves that say
+    migrant or victim become the first rules. Then, among the crew only, which role: every leaf
+    becomes a rule, so each crew member gets one. Splitting the steps keeps the hundreds of
+    migrants from drowning the handful of forgers and coordinators. Crew rules are learned per
+    group of network kinds (``KIND_GROUPS``) and say so in ``kinds``.
+    """
+    features = _features(frame)
+    moved_label = frame["role"].where(frame["role"].isin(VICTIM_ROLES), "crew")
+    moved = [
+        r
+        for r in tree_leaves(
+            frame,
+            moved_label,
+            features,
+            max_depth=moved_depth,
+            min_leaf=min_leaf,
+            balanced=False,
+        )
+        if r["role"] != "crew"
+    ]
+    crew_rows = frame[~frame["role"].isin(VICTIM_ROLES)]
+    crew: list[dict] = []
+    known = any(f"kind_{k}" in crew_rows.columns for ks in KIND_GROUPS for k in ks)
+    for kinds in KIND_GROUPS if known else ((),):
+        cols = [f"kind_{k}" for k in kinds if f"kind_{k}" in crew_rows.columns]
+        rows = crew_rows[(crew_rows[cols].fillna(0) > 0).any(axis=1)] if kinds else crew_rows
+        if rows.empty:
+            continue
+        for rule in tree_leaves(
+            rows,
+            rows["role"],
+            features,
+            max_depth=max_depth,
+            min_leaf=min_leaf,
+            balanced=balanced,
+        ):
+            role = rule.pop("role")
+            crew.append({"role": role, **({"kinds": list(kinds)} if kinds else {}), **rule})
+    return moved + crew
 
 
 def main(argv: list[str]) -> None:
@@ -124,7 +195,7 @@ def main(argv: list[str]) -> None:
     # Hand-written domain rules (events the training worlds may lack) stay first.
     kept = [r for r in data.get("roles", []) if not r.get("learned")]
     text = out.read_text(encoding="utf-8")
-    head = text[: text.index("roles:\n")] if "roles:\n" in text else text
+    head = text[: text.index("\nroles:\n") + 1] if "\nroles:\n" in text else text
     tail_keys = {k: v for k, v in data.items() if k in ("default_role", "coerced", "stages")}
     body = yaml.dump(
         {"roles": kept + rules}, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100

@@ -1,4 +1,4 @@
-"""Infer each network member's role from behaviour, by the rules in ``rules.yaml``.
+"""Infer each network member's role from behaviour, by the rules in ``role_rules.yaml``.
 
 Behaviour = event counts by side (features.py) plus position in the member's own network:
 partners, brokerage between Leiden segments, call partners inside the network. Background
@@ -8,6 +8,7 @@ recruiter) is flagged for a human decision rather than silently called either.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,27 +33,101 @@ class RoleAssignment:
     reasons: list[str] = field(default_factory=list)
 
 
-def network_features(net: PersonNetwork, network: DetectedNetwork) -> pd.DataFrame:
-    """Position of each member inside its network (igraph on the induced subgraph)."""
+MOVED_MARKS = ("detained_as_migrant", "Recruitment_object", "Employment_subject")
+GROUP_WINDOW_DAYS = 0.5  # calls this long before a group's detention count as around the move
+
+
+def moved_members(feats: pd.DataFrame | None, ids: list[str], members: list[int]) -> set[int]:
+    """Members recorded as the people moved: detained as migrants, recruited, employed."""
+    if feats is None or feats.empty:
+        return set()
+    marks = [c for c in MOVED_MARKS if c in feats.columns]
+    if not marks:
+        return set()
+    moved = feats.index[(feats[marks].fillna(0) > 0).any(axis=1)]
+    keep = set(moved)
+    return {v for v in members if ids[v] in keep}
+
+
+def network_features(
+    net: PersonNetwork, network: DetectedNetwork, feats: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Position of each member inside its network (igraph on the induced subgraph).
+
+    Beyond degree and brokerage: ties to the people the network moves (by channel), money to and
+    from other members (direction from the payer>payee tie), and calls in the hours before a
+    group of moved people was detained — the timing of a guide, lookout or driver.
+    """
     g = net.graph(network.members)
     n = g.vcount()
     btw = g.betweenness(directed=False) if n > 2 else [0.0] * n
     top = max(btw, default=0.0) or 1.0
     inside = set(network.members)
+    moved = moved_members(feats, net.ids, network.members)
+    moments = sorted(
+        {
+            t
+            for v in moved
+            for k in net.adjacency[v]
+            if net.ties[k].via == "incident"
+            for t in net.ties[k].times
+        }
+    )
+    local = {v: i for i, v in enumerate(g.vs["idx"])}
+    share = [b / top for b in btw]
+    broker = g.vs["idx"][max(range(n), key=lambda i: btw[i])] if n else -1
     rows = {}
     for i, v in enumerate(g.vs["idx"]):
-        calls = {
-            net.ties[k].other(v)
-            for k in net.adjacency[v]
-            if net.ties[k].via == "call" and net.ties[k].other(v) in inside
-        }
+        calls: set[int] = set()
+        by_via: dict[str, set[int]] = {}
+        pay_in: set[int] = set()
+        pay_out: set[int] = set()
+        phone_partners: set[int] = set()
+        around_moves = 0
+        for k in net.adjacency[v]:
+            t = net.ties[k]
+            w = t.other(v)
+            if w not in inside or w == v:
+                continue
+            if w in moved:
+                by_via.setdefault(t.via, set()).add(w)
+            if t.via == "call":
+                calls.add(w)
+                if not net.is_person(w):
+                    phone_partners.add(w)
+                around_moves += sum(1 for x in t.times if _before_a_move(x, moments))
+            elif t.via == "payment":
+                payer = t.via_entity.split(">", 1)[0]
+                (pay_out if payer == net.ids[v] else pay_in).add(w)
+        moved_ties = set().union(*by_via.values()) if by_via else set()
+        partners = [g.vs[j]["idx"] for j in g.neighbors(i)]
+        partner_btw = [share[local[w]] for w in partners]
         rows[net.ids[v]] = {
             "net_partners": g.degree(i),
             "net_betweenness": btw[i] / top,
             "net_call_partners": len(calls),
+            "net_phone_partners": len(phone_partners),
             "net_size": n,
+            "net_moved_ties": len(moved_ties),
+            "net_moved_share": len(moved_ties) / g.degree(i) if g.degree(i) else 0.0,
+            "net_moved_incident": len(by_via.get("incident", ())),
+            "net_moved_calls": len(by_via.get("call", ())),
+            "net_moved_payments": len(by_via.get("payment", ())),
+            "net_pay_in_members": len(pay_in),
+            "net_pay_out_members": len(pay_out),
+            "net_calls_before_moves": around_moves,
+            "is_moved": 1.0 if v in moved else 0.0,
+            # who the person deals with: brokers (a forger, a lab) or the crowd (a recruiter)
+            "net_partner_brokerage": sum(partner_btw) / len(partner_btw) if partner_btw else 0.0,
+            "net_calls_top_broker": 1.0 if broker in calls and broker != v else 0.0,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _before_a_move(t: float, moments: list[float]) -> bool:
+    """Whether ``t`` falls in the hours before one of the sorted ``moments``."""
+    j = bisect.bisect_left(moments, t)
+    return j < len(moments) and moments[j] - t <= GROUP_WINDOW_DAYS
 
 
 def infer_roles(
@@ -61,7 +136,7 @@ def infer_roles(
     """One assignment per person member of a detected network."""
     out: list[RoleAssignment] = []
     for network in networks:
-        pos = network_features(net, network)
+        pos = network_features(net, network, feats)
         for v in network.members:
             eid = net.ids[v]
             if not net.is_person(v):

@@ -1,8 +1,9 @@
-"""Network rules as data (``rules.yaml``): anchors, tie weights, network kinds, roles, stages.
+"""Network rules as data: ``rules.yaml`` (anchors, tie weights, network kinds) and
+``role_rules.yaml`` (record parts, route-stage places, roles, stages, coerced).
 
 Kept out of code so an analyst can read why someone was called a stash-house keeper, and so a
-rule changes by editing one file. The file was written from domain knowledge (domain.md §6) and
-checked on several synthetic worlds — never fitted to one.
+rule changes by editing one file. The files were written from domain knowledge (domain.md §6)
+and, for the learned role rules, fitted on synthetic training worlds — never on an evaluation one.
 """
 
 from __future__ import annotations
@@ -98,11 +99,11 @@ def _fail(path: str, message: str) -> EslabonError:
     return EslabonError(message, file=path, hint="see the comments at the top of the rules file")
 
 
-def load_rules(path: Path | str | None = None) -> Rules:
-    """Read the rules file (default: the one shipped with eslabon)."""
+def _read_yaml(path: Path | str | None, default: str) -> tuple[dict[str, Any], str]:
+    """Parsed YAML and the name to report it by (a shipped file when ``path`` is None)."""
     if path is None:
-        text = resources.files("eslabon.network").joinpath("rules.yaml").read_text("utf-8")
-        where = "eslabon/network/rules.yaml"
+        text = resources.files("eslabon.network").joinpath(default).read_text("utf-8")
+        where = f"eslabon/network/{default}"
     else:
         where = str(path)
         try:
@@ -113,9 +114,26 @@ def load_rules(path: Path | str | None = None) -> Rules:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as err:
         raise _fail(where, f"not valid YAML: {err}") from None
-    for key in ("anchors", "tie_weights", "kinds", "roles", "stages"):
+    if not isinstance(data, dict):
+        raise _fail(where, "expected a mapping of sections")
+    return data, where
+
+
+def load_role_rules_data(path: Path | str | None = None) -> dict[str, Any]:
+    """The role rules file as data (default: the shipped ``role_rules.yaml``)."""
+    data, where = _read_yaml(path, "role_rules.yaml")
+    for key in ("roles", "stages"):
         if key not in data:
             raise _fail(where, f"missing section '{key}'")
+    for name, spec in (data.get("record_parts") or {}).items():
+        if not isinstance(spec, dict) or "kind" not in spec or "field" not in spec:
+            raise _fail(where, f"record part '{name}' needs kind and field")
+        if not any(op in spec for op in ("in", "contains", "min")):
+            raise _fail(where, f"record part '{name}' needs one of in, contains, min")
+    return data
+
+
+def _role_rules(data: dict[str, Any], where: str) -> list[RoleRule]:
     roles = []
     for i, r in enumerate(data["roles"]):
         if "role" not in r:
@@ -132,15 +150,35 @@ def load_rules(path: Path | str | None = None) -> Rules:
                 r.get("why", r["role"]),
             )
         )
+    return roles
+
+
+def load_rules(path: Path | str | None = None, role_path: Path | str | None = None) -> Rules:
+    """Read the network rules and the role rules (default: the files shipped with eslabon).
+
+    A network rules file that carries its own ``roles`` section (an older single-file layout)
+    keeps using it; otherwise the roles come from ``role_path`` or the shipped role rules.
+    """
+    data, where = _read_yaml(path, "rules.yaml")
+    for key in ("anchors", "tie_weights", "kinds"):
+        if key not in data:
+            raise _fail(where, f"missing section '{key}'")
+    if "roles" in data and role_path is None:
+        if "stages" not in data:
+            raise _fail(where, "missing section 'stages'")
+        role_data, role_where = data, where
+    else:
+        role_data = load_role_rules_data(role_path)
+        role_where = str(role_path) if role_path else "eslabon/network/role_rules.yaml"
     return Rules(
         anchors=list(data["anchors"]),
         tie_weights={k: float(v) for k, v in data["tie_weights"].items()},
         criminal_factor=float(data.get("criminal_factor", 3.0)),
         detection=dict(data.get("detection", {})),
         kinds={k: dict(v) for k, v in data["kinds"].items()},
-        roles=roles,
-        default_role=dict(data.get("default_role", {})),
-        stages=dict(data["stages"]),
-        coerced=list(data.get("coerced", [])),
+        roles=_role_rules(role_data, role_where),
+        default_role=dict(role_data.get("default_role", {})),
+        stages=dict(role_data["stages"]),
+        coerced=list(role_data.get("coerced", [])),
         path=where,
     )

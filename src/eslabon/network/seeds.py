@@ -17,6 +17,8 @@ from eslabon.normalize.text import fold
 from eslabon.store.connection import Store
 
 ENFORCEMENT_KINDS = ("Detention", "Arrest", "Seizure", "Stop")
+# Enforcement events that accuse their subject (a migration detention records a migrant).
+OFFENCE_KINDS = ("Arrest", "Seizure", "Stop")
 _PLATE_CHARS = re.compile(r"[^A-Z0-9]")
 
 
@@ -256,6 +258,28 @@ class SeedIndex:
             self.last_seen[entity] = (enforced, any_time)
             if moments:
                 self.moments[entity] = tuple(moments)
+        # Persons in an offence event shared with others (the driver stopped with migrants, the
+        # courier seized with a partner): of two namesakes, the one an analyst means. A
+        # migration detention (the migrant's own record) is not an offence of the detainee.
+        self.shared_offence: set[str] = {
+            r[0]
+            for r in store.query(
+                f"""
+                WITH ev AS (
+                    SELECT subject_entity AS p, kind, props->>'incident' AS incident
+                    FROM net_edges WHERE subject_kind = 'Person'
+                    UNION ALL
+                    SELECT object_entity, kind, props->>'incident' FROM net_edges
+                    WHERE object_kind = 'Person'
+                )
+                SELECT DISTINCT a.p FROM ev a JOIN ev b ON b.incident = a.incident AND b.p <> a.p
+                WHERE a.kind IN ({",".join(f"'{k}'" for k in OFFENCE_KINDS)})
+                  AND a.incident IS NOT NULL AND a.incident <> ''
+                """
+            )
+        }
+        # Entities in a detected network (set by the Tracer): they break ties between namesakes.
+        self.in_network: set[str] = set()
         self.names = [(e, fold(c)) for e, (k, c) in self.entities.items() if k == "Person"]
         self.tokens: dict[str, set[str]] = {}
         for e, name in self.names:
@@ -283,7 +307,37 @@ class SeedIndex:
         found = sorted(set.intersection(*hits)) if hits and all(hits) else []
         if not found:
             found = sorted(e for e, name in self.names if all(w in name for w in words))
+        if len(found) > 1:
+            picked = self._namesake(found)
+            if picked is not None:
+                return picked
         return _one_by_name(query, found, lambda e: self.entities[e][1])
+
+    def _namesake(self, found: list[str]) -> tuple[str, str] | None:
+        """Of several namesakes, the one a chain trace means, when the records single one out.
+
+        A name is typed from the record of an enforcement event (the stop, the arrest) and the
+        trace is after a criminal network: the only namesake with such an event who is also in a
+        detected network; else the only one accused in an offence event shared with others (the
+        driver stopped with migrants, rather than a migrant detained); else the only one with
+        any enforcement event, or the only one in a network.
+        """
+        enforced = {e for e in found if self.last_seen.get(e, (None, None))[0] is not None}
+        member = {e for e in found if e in self.in_network}
+        shared = {e for e in found if e in self.shared_offence}
+        for why, pool in (
+            ("has an enforcement record and is in a detected network", enforced & member),
+            (
+                "is in an offence event shared with others and in a detected network",
+                shared & member,
+            ),
+            ("has an enforcement record", enforced),
+            ("is in an offence event shared with others", shared),
+            ("is in a detected network", member),
+        ):
+            if len(pool) == 1:
+                return next(iter(pool)), f"name (the only one of {len(found)} namesakes who {why})"
+        return None
 
     def seed(self, query: str) -> Seed:
         """The seed, its persons and its moment — same rules as `resolve_seed`."""

@@ -53,11 +53,12 @@ class TraceConfig:
     """Limits and windows of the time-respecting expansion (days)."""
 
     max_hops: int = 10
-    hop_window_days: float = 365.0
+    hop_window_days: float = 730.0
     slack_days: float = 2.0
     horizon_days: float = 1100.0
     min_outside_ties: int = 3
     anchor_days: float = 30.0  # ties this close to an enforcement event make it the anchor
+    turns: int = 2  # times a network member reached one way may start a path the other way
     top: int | None = None
 
 
@@ -116,16 +117,29 @@ def expand(
     backward: bool,
     walkable: set[int] | None,
     config: TraceConfig,
+    start: dict[int, Label] | None = None,
 ) -> dict[int, Label]:
-    """Label-correcting, hop-bounded search; backwards a later label is better, forwards earlier."""
-    labels: dict[int, Label] = {s: Label(anchor, 0, None, None, None) for s in seeds}
+    """Label-correcting, hop-bounded search; backwards a later label is better, forwards earlier.
+
+    With ``start`` (the labels of an earlier search) the search goes on from ``seeds`` at the
+    moments those labels give them, and leaves every earlier label as it was: this is how a crew
+    member reached backwards starts a forward path of their own.
+    """
+    if start is None:
+        labels: dict[int, Label] = {s: Label(anchor, 0, None, None, None) for s in seeds}
+        fixed: set[int] = set()
+    else:
+        labels = dict(start)
+        fixed = set(start)
     frontier = list(seeds)
     lo_limit = -math.inf if anchor is None else anchor - config.horizon_days
     hi_limit = math.inf if anchor is None else anchor + config.horizon_days
-    for hop in range(1, config.max_hops + 1):
+    for _round in range(config.max_hops):
         changed: list[int] = []
         for v in frontier:
             lab = labels[v]
+            if lab.hops >= config.max_hops:
+                continue
             tau = lab.time
             for k in net.adjacency[v]:
                 tie = net.ties[k]
@@ -144,6 +158,8 @@ def expand(
                     new_time, at = (tie.times[-1] if backward else tie.times[0]), None
                 else:
                     new_time, at = tau, None
+                if u in fixed:
+                    continue
                 old = labels.get(u)
                 better = old is None or (
                     new_time is not None
@@ -152,13 +168,30 @@ def expand(
                     and old.hops > 0
                 )
                 if better:
-                    labels[u] = Label(new_time, hop, v, k, at)
+                    labels[u] = Label(new_time, lab.hops + 1, v, k, at)
                     if walkable is None or u in walkable:
                         changed.append(u)
         frontier = changed
         if not frontier:
             break
     return labels
+
+
+def _merge(own: dict[int, Label], turned: dict[int, Label], other: dict[int, Label]) -> set[int]:
+    """Add to ``own`` the labels a turned search found; return the actors it newly reached.
+
+    ``turned`` started from a copy of ``other`` (the opposite direction), so the paths of its
+    new labels run back through ``other``'s; those ancestors are copied too, so every path can be
+    rebuilt from ``own`` alone (they do not count as reached this way).
+    """
+    new = {v for v in turned if v not in other and v not in own}
+    for v in new:
+        own[v] = turned[v]
+        u = turned[v].pred
+        while u is not None and u not in own:
+            own[u] = turned[u]
+            u = turned[u].pred
+    return new
 
 
 def _path(
@@ -255,10 +288,23 @@ def trace(
     if len(seed.moments) > 1:
         # Of the seed's enforcement events, the one its ties crowd around (the stop with the
         # migrants aboard, not a later citation) is the moment the chain turns on.
+        # Ties through an offence event shared with others (the migrants aboard) count first.
         times = [t for s in seeds for k in net.adjacency[s] for t in net.ties[k].times]
+        shared = [
+            t
+            for s in seeds
+            for k in net.adjacency[s]
+            if net.ties[k].criminal
+            for t in net.ties[k].times
+        ]
 
-        def busy(m: float) -> tuple[int, float]:
-            return (sum(1 for t in times if abs(t - m) <= config.anchor_days), m)
+        def busy(m: float) -> tuple[int, int, float]:
+            near = config.anchor_days
+            return (
+                sum(1 for t in shared if abs(t - m) <= near),
+                sum(1 for t in times if abs(t - m) <= near),
+                m,
+            )
 
         anchor = max((to_days(m) for m in seed.moments), key=busy)  # type: ignore[arg-type]
     seed_nets = {info.network[s] for s in seeds if s in info.network}
@@ -275,6 +321,29 @@ def trace(
     walkable = set().union(*(info.members_of(n) for n in seed_nets)) | set(seeds)
     back = expand(net, seeds, anchor, backward=True, walkable=walkable, config=config)
     fwd = expand(net, seeds, anchor, backward=False, walkable=walkable, config=config)
+    # A crew member reached backwards (the coordinator who called before the stop) also ran
+    # the trips after that moment, and one reached forwards those before: each turns the
+    # direction once, from their own moment. Only members of the seed's network turn.
+    went_b, went_f = set(back), set(fwd)
+    turned_f, turned_b = set(seeds), set(seeds)
+    for _ in range(config.turns):
+        turn_f = sorted(v for v in went_b - turned_f if v in walkable)
+        turn_b = sorted(v for v in went_f - turned_b if v in walkable)
+        turned_f.update(turn_f)
+        turned_b.update(turn_b)
+        n_before = len(went_b) + len(went_f)
+        if turn_f:
+            found = expand(
+                net, turn_f, anchor, backward=False, walkable=walkable, config=config, start=back
+            )
+            went_f |= _merge(fwd, found, back)
+        if turn_b:
+            found = expand(
+                net, turn_b, anchor, backward=True, walkable=walkable, config=config, start=fwd
+            )
+            went_b |= _merge(back, found, fwd)
+        if len(went_b) + len(went_f) == n_before:
+            break
     reached = set(back) | set(fwd)
     chain = {v for v in reached if v in walkable}
     # Outsiders: only with several distinct strong ties into the chain.
@@ -313,7 +382,7 @@ def trace(
     actors: list[Actor] = []
     memo: dict[tuple[int, int], list[Step]] = {}
     for v in chain:
-        in_b, in_f = v in back, v in fwd
+        in_b, in_f = v in went_b, v in went_f
         if v in seeds:
             direction, labels = "seed", back
         elif in_b and in_f:

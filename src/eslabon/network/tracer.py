@@ -24,6 +24,7 @@ class Tracer:
         self.net = load_network(store)
         self.networks, self.roles, self.info = load_results(store, self.net)
         self.seeds = SeedIndex(store)
+        self.seeds.in_network = {self.net.ids[v] for v in self.info.network}
         self.captions = dict(zip(self.net.ids, self.net.captions, strict=True))
         # Provenance of every link, in memory: enriching a trace is then a lookup, not a scan.
         self.sources = {

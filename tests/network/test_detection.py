@@ -1,0 +1,99 @@
+"""Network detection on small in-memory person networks (no store needed: detection is pure)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from eslabon.network.communities import (
+    _votes,
+    detect_networks,
+    grow_core,
+    prune,
+    split_anchor_scores,
+)
+from eslabon.network.graph import PersonNetwork, Tie
+from eslabon.network.rules import load_rules
+
+
+def _crew_known_by_burners(n_phones: int) -> PersonNetwork:
+    """One caller (a person) and ``n_phones`` prepaid phones nobody is recorded using, calling
+    each other in a ring, busy for two months: a drug crew known only by its burners."""
+    ids = ["P1", *[f"PH{i}" for i in range(n_phones)]]
+    kinds = ["Person", *["Phone"] * n_phones]
+    ties = []
+    for i in range(n_phones):
+        a, b = 1 + i, 1 + (i + 1) % n_phones
+        times = tuple(19000.0 + 10 * j + i for j in range(6))
+        ties.append(Tie(min(a, b), max(a, b), "call", f"c{i}", times, (f"l{i}",), False))
+    ties.append(Tie(0, 1, "call", "c-p", (19001.0, 19020.0), ("lp",), False))
+    return PersonNetwork(ids, ids, ties, kinds)
+
+
+def test_a_crew_known_only_by_its_burners_is_a_network() -> None:
+    rules = load_rules()
+    net = _crew_known_by_burners(12)
+    found = detect_networks(net, pd.DataFrame(), rules)
+    assert len(found) == 1
+    # sized in actors: twelve burners stand for the crew although one person is known
+    assert {f"PH{i}" for i in range(12)} <= {net.ids[v] for v in found[0].members}
+
+
+def test_a_few_short_lived_phones_are_not_a_network() -> None:
+    rules = load_rules()
+    net = _crew_known_by_burners(4)  # too few markers and actors
+    assert detect_networks(net, pd.DataFrame(), rules) == []
+
+
+def _tie(a: int, b: int, via: str, times: tuple[float, ...], entity: str = "") -> Tie:
+    return Tie(
+        min(a, b), max(a, b), via, entity or f"{via}{a}-{b}", times, ("l",) * len(times), False
+    )
+
+
+def test_prune_keeps_recruits_and_drops_friends_and_relatives() -> None:
+    """Crew 0-1; 2 got one burst of recruiter calls; 3 talks to the recruiter now and then over
+    years; 4 only pays the crew (a relative); 5 shares a hotel night with a crew member."""
+    ids = [f"P{i}" for i in range(6)]
+    ties = [
+        _tie(0, 1, "call", (100.0, 101.0, 400.0)),
+        _tie(0, 2, "call", (200.0, 201.5)),
+        _tie(0, 3, "call", (10.0, 300.0, 700.0, 1000.0)),
+        Tie(1, 4, "payment", "P4>P1", (210.0,), ("p",), False),
+        _tie(1, 5, "address", (220.0, 221.0)),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    kept = prune(net, list(range(6)), {0, 1}, {"burst_days": 60})
+    assert kept == [0, 1, 2, 5]
+
+
+def test_markers_of_ordinary_life_need_the_crew() -> None:
+    """A legal temporary-worker hire counts only for someone in touch with the crew."""
+    rules = load_rules()
+    ids = ["P0", "P1", "P2"]
+    net = PersonNetwork(ids, ids, [_tie(0, 1, "call", (5.0,))])
+    feats = pd.DataFrame({"Recruitment_object": [1, 1, 0], "pay_in_parties": [0, 0, 9]}, index=ids)
+    alone, weak = split_anchor_scores(net, feats, rules)
+    assert set(alone) == {2} and set(weak) == {0, 1}
+
+
+def test_a_split_off_piece_joins_the_network_its_payers_belong_to() -> None:
+    """Collectors (0, 1) are paid by relatives (2, 3) whose migrants (4, 5) are in network 0."""
+    ids = [f"P{i}" for i in range(6)]
+    ties = [
+        Tie(0, 2, "payment", "P2>P0", (1.0,), ("a",), False),
+        Tie(1, 3, "payment", "P3>P1", (1.0,), ("b",), False),
+        Tie(2, 4, "payment", "P2>P4", (1.0,), ("c",), False),
+        Tie(3, 5, "payment", "P3>P5", (1.0,), ("d",), False),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    assert _votes(net, [0, 1], {4: 0, 5: 0}) == {0: 2}
+    assert _votes(net, [0, 1], {}) == {}
+
+
+def test_one_burst_of_calls_with_a_marked_recruiter_recruits() -> None:
+    ids = ["R", "M", "F"]
+    ties = [_tie(0, 1, "call", (50.0, 52.0)), _tie(0, 2, "call", (10.0, 400.0))]
+    net = PersonNetwork(ids, ids, ties)
+    core = grow_core(net, {0}, 3, callers={0}, burst_days=60)
+    assert core == {0, 1}
+    assert grow_core(net, {0}, 3, callers=set(), burst_days=60) == {0}

@@ -1,0 +1,187 @@
+"""Role features, role rules as data and the role-rule training, on real DuckDB stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from eslabon.errors import EslabonError
+from eslabon.network.analyse import load_results
+from eslabon.network.features import person_features, stage_of
+from eslabon.network.graph import load_network
+from eslabon.network.roles import network_features
+from eslabon.network.rules import load_role_rules_data, load_rules
+from eslabon.store import open_store
+
+PLACES = {
+    "origin": ["Tapachula", "Oaxaca"],
+    "border": ["Nuevo Laredo", "Laredo", "El Paso", "Hidalgo"],
+    "destination": ["Houston"],
+}
+
+
+def _towns() -> list[tuple[str, str]]:
+    return [(stage, t.upper()) for stage, towns in PLACES.items() for t in towns]
+
+
+def test_a_place_belongs_to_the_stage_of_the_town_it_names() -> None:
+    towns = _towns()
+    assert stage_of("EL PASO AREA", towns, skip_first=False) == "border"
+    assert stage_of("Tapachula", towns, skip_first=False) == "origin"
+    assert stage_of("HIDALGO/PHARR", towns, skip_first=False) == "border"
+    # a street named after a hero is not the town; the city part of the address is
+    addr = "Hidalgo 1027, Col. Centro, Oaxaca de Juárez, Oaxaca, C.P. 68000"
+    assert stage_of(addr, towns, skip_first=True) == "origin"
+    assert stage_of("4085 Nolana Ave, Houston, TX 77020", towns, skip_first=True) == "destination"
+    assert stage_of("Calle Juárez 12, Monterrey", towns, skip_first=True) is None
+
+
+def _edge(store, n: int, kind: str, subj: str, obj: str | None, okind: str | None, **props) -> None:
+    store.execute(
+        "INSERT INTO net_edges VALUES (?, ?, ?, 'Person', ?, ?, ?, NULL, ?, 'test@1', ?)",
+        [f"L{n}", kind, subj, obj, okind, "2024-03-01 08:00", json.dumps(props), n],
+    )
+
+
+@pytest.fixture
+def parts_store(tmp_path: Path):
+    """A store whose net_edges hold a guide, a driver, a courier and a bystander by hand."""
+    with open_store(tmp_path / "parts.duckdb") as store:
+        store.execute(
+            "INSERT INTO entities (entity_id, kind, caption, mention_count) VALUES "
+            "('A1', 'Address', '12 Elm St, Laredo, TX 78040', 1), "
+            "('A2', 'Address', 'Hidalgo 5, Col. Centro, Tapachula, Chiapas', 1)"
+        )
+        _edge(store, 1, "Detention", "G", None, None, status="GUIDE", place="EL PASO AREA")
+        _edge(store, 2, "Detention", "M", None, None, status="SUBJECT", place="EL PASO AREA")
+        _edge(store, 3, "Stop", "D", "V1", "Vehicle", passengers=7, place="NUEVO LAREDO")
+        _edge(store, 4, "Stop", "B", "V2", "Vehicle", passengers=1, place="TAPACHULA")
+        _edge(store, 5, "Arrest", "D", None, None, charge="SMUGGLING OF PERSONS")
+        _edge(store, 6, "Ownership", "C", "V3", "Vehicle")
+        for i in range(4):
+            _edge(store, 10 + i, "Crossing", "C", "V3", "Vehicle", port="LAREDO")
+        _edge(store, 20, "Crossing", "B", "V3", "Vehicle", port="LAREDO")
+        _edge(store, 21, "Residence", "B", "A2", "Address")
+        _edge(store, 22, "Residence", "D", "A1", "Address")
+        _edge(store, 23, "Lodging", "G", "H1", "Organization", guests=5)
+        yield store
+
+
+def test_record_parts_places_and_vehicles_become_features(parts_store) -> None:
+    f = person_features(parts_store, load_role_rules_data())
+    assert f.loc["G", "detained_as_guide"] == 1 and f.loc["M", "detained_as_guide"] == 0
+    assert f.loc["M", "detained_as_migrant"] == 1
+    assert f.loc["D", "stopped_with_group"] == 1 and f.loc["B", "stopped_with_group"] == 0
+    assert f.loc["D", "accused_of_smuggling"] == 1 and f.loc["D", "max_passengers"] == 7
+    assert f.loc["G", "lodged_with_group"] == 1 and f.loc["G", "max_guests"] == 5
+    # crossings in the person's own car count; someone else's car does not
+    assert f.loc["C", "own_vehicle_crossings"] == 4 and f.loc["B", "own_vehicle_crossings"] == 0
+    # route stage shares: B's stop and home are both in Tapachula; D at Nuevo Laredo and Laredo
+    assert f.loc["B", "at_origin"] == 1.0
+    assert f.loc["D", "at_border"] == 1.0 and f.loc["D", "at_origin"] == 0.0
+    assert f.loc["G", "at_border"] == 1.0
+
+
+def test_record_parts_come_from_the_rules_data(parts_store) -> None:
+    data = {
+        "record_parts": {
+            "calls_himself_guide": {"kind": "Detention", "field": "status", "in": ["guide"]}
+        }
+    }
+    f = person_features(parts_store, data)
+    assert f.loc["G", "calls_himself_guide"] == 1  # case folded
+    assert "detained_as_guide" not in f.columns
+
+
+def test_network_features_read_ties_to_the_people_moved(built: Path) -> None:
+    with open_store(built, read_only=True) as store:
+        net = load_network(store)
+        feats = person_features(store)
+        networks, _roles, _info = load_results(store, net)
+        pos = network_features(net, networks[0], feats)
+    # the recruiter recruited all eight migrants; the first driver sits in the incident with two
+    assert pos.loc["P002", "net_moved_ties"] == 8
+    assert pos.loc["P004", "net_moved_incident"] == 2
+    assert pos.loc["P005", "net_moved_incident"] == 0
+    assert pos.loc["P100", "is_moved"] == 1 and pos.loc["P004", "is_moved"] == 0
+    # money goes up: the collector pays the coordinator
+    assert pos.loc["P001", "net_pay_in_members"] >= 1
+    assert pos.loc["P007", "net_pay_out_members"] >= 1
+    assert pos.loc["P001", "net_pay_out_members"] == 0
+
+
+def test_role_rules_live_in_their_own_file(tmp_path: Path) -> None:
+    rules = load_rules()
+    assert rules.roles and rules.path.endswith("rules.yaml")
+    assert {"migrant", "victim", "driver"} <= set(rules.stages)
+    mine = tmp_path / "roles.yaml"
+    mine.write_text(
+        "roles:\n- role: lookout\n  when: [{feature: at_border, min: 0.5}]\nstages: {lookout: border}\n"
+    )
+    custom = load_rules(role_path=mine)
+    assert [r.role for r in custom.roles] == ["lookout"]
+    assert custom.role_of({"at_border": 1.0}, "smuggling")[0] == "lookout"
+
+
+def test_bad_role_rules_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "roles.yaml"
+    bad.write_text("roles: []\n")
+    with pytest.raises(EslabonError, match="missing section 'stages'") as err:
+        load_rules(role_path=bad)
+    assert str(bad) in str(err.value)
+    bad.write_text("roles: []\nstages: {}\nrecord_parts:\n  odd: {kind: Stop, field: x}\n")
+    with pytest.raises(EslabonError, match="record part 'odd'"):
+        load_rules(role_path=bad)
+
+
+def test_training_writes_moved_rules_first_and_covers_every_crew_member() -> None:
+    from eslabon.network.role_training import fit_rules
+    from eslabon.network.rules import RoleRule, holds
+
+    rows = []
+    for i in range(30):
+        rows.append(
+            {
+                "entity_id": f"m{i}",
+                "role": "migrant",
+                "detained_as_migrant": 1,
+                "max_passengers": 0,
+                "lodged_with_group": 0,
+            }
+        )
+        rows.append(
+            {
+                "entity_id": f"d{i}",
+                "role": "driver",
+                "detained_as_migrant": 0,
+                "max_passengers": 5 + i % 3,
+                "lodged_with_group": 0,
+            }
+        )
+        rows.append(
+            {
+                "entity_id": f"g{i}",
+                "role": "guide",
+                "detained_as_migrant": 0,
+                "max_passengers": 0,
+                "lodged_with_group": 1 + i % 2,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    rules = fit_rules(frame, max_depth=3, min_leaf=2)
+    assert rules[0]["role"] == "migrant" and all(r["learned"] for r in rules)
+    assert all(r["role"] != "migrant" for r in rules[1:])
+    # with the network kind known, crew rules are learned per kind and say so
+    frame["kind_smuggling"] = 1.0
+    frame["kind_drugs"] = 0.0
+    by_kind = fit_rules(frame, max_depth=3, min_leaf=2)
+    assert all(r.get("kinds") == ["smuggling", "labour_trafficking"] for r in by_kind[1:])
+    parsed = [RoleRule(r["role"], (), r["when"], [], r["why"]) for r in rules]
+    for row in rows:
+        first = next(r.role for r in parsed if r.matches(row, "smuggling"))
+        assert first == row["role"]
+        crew = [r for r in parsed[1:] if all(holds(row, c) for c in r.when)]
+        assert row["role"] == "migrant" or len(crew) == 1
