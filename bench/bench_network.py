@@ -34,7 +34,9 @@ from eslabon.network.tracer import Tracer
 from eslabon.store import open_store
 from measure import eslabon, measure, write_result
 
-SEEDS = {"default": 7, "unseen": 20261129}
+# "unseen": a seed chosen for session 3's final figures and never looked at while the network
+# stage was tuned (tuning used seeds 7, 11, 12, 13 and training seeds 101–120).
+SEEDS = {"default": 7, "unseen": 31415}
 TARGET_MENTIONS = 1_000_000
 LATENCY_TRACES = 200
 
@@ -94,6 +96,8 @@ def figures(store_path: Path, truth: Path) -> dict:
                         "eslabon_better",
                         "eslabon_curve",
                         "degree_curve",
+                        "eslabon_curve_area",
+                        "degree_curve_area",
                         "skipped",
                     )
                 }

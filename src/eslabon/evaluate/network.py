@@ -184,11 +184,31 @@ def roles_report(store: Store, truth_dir: Path) -> dict[str, Any]:
         fn = sum(1 for a, g in pairs if a == role and g != role)
         per_role[role] = {**_prf(tp, fp, fn), "support": tp + fn}
     macro = sum(v["f1"] for v in per_role.values()) / len(per_role) if per_role else 0.0
+    # Role inference apart from network detection: true members placed in some network only.
+    placed = [
+        (a, g)
+        for p, (a, g) in zip(sorted(universe), pairs, strict=True)
+        if p in truth and p in pred
+    ]
+    placed_roles = sorted({a for a, _g in placed})
+    placed_f1 = [
+        _prf(
+            sum(1 for a, g in placed if a == r == g),
+            sum(1 for a, g in placed if a != r and g == r),
+            sum(1 for a, g in placed if a == r and g != r),
+        )["f1"]
+        for r in placed_roles
+    ]
     return {
         "macro_f1": round(macro, 4),
         "per_role": per_role,
         "confusion": {a: dict(c) for a, c in sorted(confusion.items())},
         "judged_people": len(universe),
+        "placed_members": {
+            "macro_f1": round(sum(placed_f1) / len(placed_f1), 4) if placed_f1 else 0.0,
+            "accuracy": round(sum(a == g for a, g in placed) / len(placed), 4) if placed else 0.0,
+            "people": len(placed),
+        },
     }
 
 
@@ -287,12 +307,15 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
 
     Both orders come from what eslabon sees (its detected network and inferred roles; degree
     skips people eslabon calls victims or holds for review, as eslabon does). The damage is
-    measured on the *true* network — true members, true roles — after same-role recovery.
+    measured on the *true* network — true members, true roles, burners standing for their true
+    users — after recovery: members of the same role take over and newcomers fill replaceable
+    roles (``route_flow``, ``recovery.yaml``).
     """
     from eslabon.network.analyse import load_results, role_tuples
     from eslabon.network.graph import load_network
     from eslabon.network.recovery import RecoveryConfig, simulate_recovery
-    from eslabon.network.store_disrupt import network_graph, rank_network, route_capacity
+    from eslabon.network.route_flow import replacement_odds, route_capacity
+    from eslabon.network.store_disrupt import network_graph, owners_graph, rank_network
 
     if not _has_network(store):
         return dict(SKIPPED)
@@ -330,7 +353,17 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
             )
             for v in member_idx
         }
-        truth_graph = network_graph(net, member_idx, true_tuple)
+        # burners stand for their true users: the crew's contacts as they are in life
+        owner_of = {
+            net.index[e]: [
+                net.index[x] for o in who for x in from_truth.get(o, []) if x in net.index
+            ]
+            for ph, who in phone_owner.items()
+            if who & true_people
+            for e in from_truth.get(ph, [])
+            if e in net.index
+        }
+        truth_graph = owners_graph(net, member_idx, true_tuple, owner_of)
         # the detected network that overlaps this true one most
         best = max(networks, key=lambda n: len(set(n.members) & set(member_idx)), default=None)
         if best is None or not set(best.members) & set(member_idx):
@@ -349,8 +382,10 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
             )
             if seen.vs[i]["name"] not in blocked
         ][:k]
-        cap = route_capacity(kind)
-        config = RecoveryConfig(runs=20, measure_efficiency=False, seed=0)
+        cap = route_capacity(kind, {r for rs in true_tuple.values() for r in rs})
+        config = RecoveryConfig(
+            runs=50, measure_efficiency=False, seed=0, replacement=replacement_odds()
+        )
         names = set(truth_graph.vs["name"])
 
         def surviving(

@@ -16,7 +16,7 @@ recruiter → stash keeper); the store-backed code will pass a route-specific on
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -97,6 +97,8 @@ class RecoveryConfig:
     seed: int = 0
     measure_efficiency: bool = True
     exact_limit: int = EXACT_LIMIT
+    # role → chance a newcomer is found when no member takes over (None: nobody new joins).
+    replacement: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,41 @@ def simulate_recovery(
     successors: dict[str, dict[str, float]] = {names[v]: {} for v in gone}
     results: list[Measures] = []
     rng = random.Random(config.seed)
-    runs = max(1, config.runs) if candidates_of else 1
+    runs = max(1, config.runs) if candidates_of or config.replacement else 1
+
+    def take_over(
+        v: int,
+        added: list[tuple[int, int]],
+        extra: dict[int, set[int]],
+        neighbours: Callable[[int], set[int]],
+    ) -> bool:
+        """The best holder of ``v``'s role within reach takes over some of its ties (or not)."""
+        pool = candidates_of.get(v)
+        if not pool:
+            return False
+        orphans = [new_index[u] for u in simple.neighbors(v) if u in new_index]
+        if config.reach == "two_hops":
+            region = set(orphans)
+            frontier = set(orphans)
+            for _hop in range(2):
+                frontier = {w for u in frontier for w in neighbours(u)} - region
+                region |= frontier
+            pool = [u for u in pool if u in region]
+        if not pool:
+            return False
+        best = max(pool, key=lambda u: (len(neighbours(u)), -u))
+        if rng.random() >= config.takeover_probability:
+            return False
+        takeovers[names[v]] += 1
+        heir = names[keep[best]]
+        successors[names[v]][heir] = successors[names[v]].get(heir, 0) + 1
+        for u in orphans:
+            if u != best and u not in neighbours(best) and rng.random() < config.tie_fraction:
+                extra.setdefault(u, set()).add(best)
+                extra.setdefault(best, set()).add(u)
+                added.append((u, best))
+        return True
+
     for _ in range(runs):
         extra: dict[int, set[int]] = {}
 
@@ -262,34 +298,19 @@ def simulate_recovery(
             return base_adj(u) | extra.get(u, set())
 
         added: list[tuple[int, int]] = []
+        newcomers: list[tuple[str, tuple[str, ...], list[int]]] = []
         for v in gone:
-            pool = candidates_of.get(v)
-            if not pool:
-                continue
-            orphans = [new_index[u] for u in simple.neighbors(v) if u in new_index]
-            if config.reach == "two_hops":
-                region = set(orphans)
-                frontier = set(orphans)
-                for _hop in range(2):
-                    frontier = {w for u in frontier for w in neighbours(u)} - region
-                    region |= frontier
-                pool = [u for u in pool if u in region]
-            if not pool:
-                continue
-            best = max(pool, key=lambda u: (len(neighbours(u)), -u))
-            if rng.random() >= config.takeover_probability:
-                continue
-            takeovers[names[v]] += 1
-            heir = names[keep[best]]
-            successors[names[v]][heir] = successors[names[v]].get(heir, 0) + 1
-            for u in orphans:
-                if u != best and u not in neighbours(best) and rng.random() < config.tie_fraction:
-                    extra.setdefault(u, set()).add(best)
-                    extra.setdefault(best, set()).add(u)
-                    added.append((u, best))
-        if added:
+            if not take_over(v, added, extra, neighbours):
+                newcomer = _newcomer(v, simple, new_index, names, roles, config, rng)
+                if newcomer:
+                    newcomers.append(newcomer)
+        if added or newcomers:
             recovered = residual.copy()
             recovered.add_edges(added)
+            for name, own, ties in newcomers:
+                recovered.add_vertex(name=name, roles=own)
+                fresh = recovered.vcount() - 1
+                recovered.add_edges([(u, fresh) for u in ties])
             results.append(measure(recovered, False))
         else:
             results.append(after_removal)
@@ -312,3 +333,30 @@ def simulate_recovery(
         runs=runs,
         notes=notes,
     )
+
+
+def _newcomer(
+    v: int,
+    simple: ig.Graph,
+    new_index: dict[int, int],
+    names: list[str],
+    roles: list[tuple[str, ...]],
+    config: RecoveryConfig,
+    rng: random.Random,
+) -> tuple[str, tuple[str, ...], list[int]] | None:
+    """Someone new recruited into ``v``'s role, tied to part of ``v``'s remaining contacts.
+
+    Drawn only when ``config.replacement`` is set: the chance is the role's (the most replaceable
+    of the actor's roles); the newcomer keeps at least one contact, or could not be told of the job.
+    """
+    if not config.replacement:
+        return None
+    own = tuple(r for r in roles[v] if r not in NON_TARGET_ROLES)
+    odds = max((config.replacement.get(r, 0.0) for r in own), default=0.0)
+    if not own or rng.random() >= odds:
+        return None
+    orphans = [new_index[u] for u in simple.neighbors(v) if u in new_index]
+    if not orphans:
+        return None
+    kept = [u for u in orphans if rng.random() < config.tie_fraction] or [rng.choice(orphans)]
+    return f"new:{names[v]}", own, kept

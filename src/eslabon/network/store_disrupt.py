@@ -2,16 +2,16 @@
 
 The graph is the network's person view; phones whose user is unknown are collapsed (their
 contacts joined pairwise) because nobody can prosecute a phone. Capacity is the route's: how many
-migrants (or, for drugs, distributors) are still connected to every stage of the route —
-"migrants moved end to end" — so removing a replaceable driver costs little and removing the only
-forger or the coordinator who joins the segments costs a lot.
+groups can still pass every stage of the route (``route_flow``) after the others of the same role
+take over and newcomers are found for the replaceable roles (``recovery.yaml``) — so removing a
+replaceable driver costs little and removing the coordinator or the only forger costs a lot.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from itertools import combinations
 from typing import Any
@@ -21,55 +21,9 @@ import igraph as ig
 from eslabon.network.disrupt_rank import DisruptionRanking, Evidence, rank_for_disruption
 from eslabon.network.evidence import evidence_for, evidence_summary
 from eslabon.network.graph import PersonNetwork
-from eslabon.network.recovery import Capacity, RecoveryConfig
+from eslabon.network.recovery import RecoveryConfig
+from eslabon.network.route_flow import replacement_odds, route_capacity
 from eslabon.store.connection import Store
-
-# The people a route moves (never targets, and no part of its future capacity) and the stages
-# a new group must pass, first to last, per network kind.
-CARRIED = frozenset({"migrant", "victim"})
-STAGES = {
-    "smuggling": ("recruiter", "guide", "driver", "stash_keeper"),
-    "labour_trafficking": ("fraudulent_recruiter", "recruiter", "driver", "stash_keeper"),
-    "drugs": ("importer", "lab_operator", "courier", "distributor"),
-}
-
-
-def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> Capacity:
-    """How many new groups the crew could still move end to end.
-
-    Over the crew alone (the people carried are past cargo, not future routes): in each
-    component, (first-stage holders) × (last-stage holders) × (share of the middle stages
-    present). Stages nobody holds in the network are left out, so the measure fits what the
-    records show.
-    """
-    stages = tuple(
-        x
-        for x in STAGES.get(kind, STAGES["smuggling"])
-        if present_roles is None or x in present_roles
-    )
-
-    def capacity(graph: ig.Graph) -> float:
-        if graph.vcount() == 0 or len(stages) < 2:
-            return 0.0
-        crew = [i for i, rs in enumerate(graph.vs["roles"]) if not CARRIED.intersection(rs)]
-        sub = graph.induced_subgraph(crew)
-        membership = sub.connected_components().membership
-        first: dict[int, int] = {}
-        last: dict[int, int] = {}
-        middle: dict[int, set[str]] = {}
-        for c, rs in zip(membership, sub.vs["roles"], strict=True):
-            first[c] = first.get(c, 0) + (stages[0] in rs)
-            last[c] = last.get(c, 0) + (stages[-1] in rs)
-            middle.setdefault(c, set()).update(x for x in rs if x in stages[1:-1])
-        inner = max(1, len(stages) - 2)
-        return float(
-            sum(
-                first[c] * last[c] * (len(middle[c]) / inner if len(stages) > 2 else 1.0)
-                for c in first
-            )
-        )
-
-    return capacity
 
 
 def network_graph(
@@ -99,6 +53,41 @@ def network_graph(
     return g
 
 
+def owners_graph(
+    net: PersonNetwork,
+    members: list[int],
+    roles: dict[str, tuple[str, ...]],
+    owner_of: Mapping[int, Collection[int]],
+) -> ig.Graph:
+    """Persons of ``members`` tied as in life: each phone stands for its users (``owner_of``).
+
+    For a network whose burner users are known (the evaluation's true network): two people are
+    in contact when their phones called each other, not merely when both touched the same web
+    of burners. A phone with no known user among ``members`` is left out.
+    """
+    people = sorted(v for v in members if net.is_person(v))
+    local = {v: i for i, v in enumerate(people)}
+
+    def users(v: int) -> list[int]:
+        return [v] if v in local else [u for u in owner_of.get(v, ()) if u in local]
+
+    inside = set(members)
+    pairs: set[tuple[int, int]] = set()
+    for k in {k for v in members for k in net.adjacency[v]}:
+        t = net.ties[k]
+        if t.a not in inside or t.b not in inside:
+            continue
+        for x in users(t.a):
+            for y in users(t.b):
+                if x != y:
+                    pairs.add((min(local[x], local[y]), max(local[x], local[y])))
+    g = ig.Graph(n=len(people), edges=sorted(pairs), directed=False)
+    g.vs["name"] = [net.ids[v] for v in people]
+    g.vs["idx"] = people
+    g.vs["roles"] = [roles.get(net.ids[v], ()) for v in people]
+    return g
+
+
 def rank_network(
     store: Store,
     net: PersonNetwork,
@@ -121,10 +110,12 @@ def rank_network(
         top=top,
         evidence=evidence,
         capacity=route_capacity(kind, present),
-        capacity_name=f"{kind} route: carried people still connected to every stage",
+        capacity_name=f"{kind} route: groups that can pass every stage (max-flow)",
         # A network's route is short: the best dozen candidates per round and five recovery
         # runs each keep a whole workspace's ranking within seconds.
-        recovery=RecoveryConfig(runs=5, measure_efficiency=False, seed=seed),
+        recovery=RecoveryConfig(
+            runs=5, measure_efficiency=False, seed=seed, replacement=replacement_odds()
+        ),
         pool=max(8, top),
         seed=seed,
     )

@@ -1,0 +1,123 @@
+"""Route capacity as a max-flow through the stages, recovery by newcomers, burners as their users."""
+
+from __future__ import annotations
+
+import igraph as ig
+import pytest
+
+from eslabon.network.graph import PersonNetwork, Tie
+from eslabon.network.recovery import RecoveryConfig, simulate_recovery
+from eslabon.network.route_flow import replacement_odds, route_capacity, route_flow
+from eslabon.network.store_disrupt import owners_graph
+
+STAGES = ("recruiter", "guide", "driver", "stash_keeper")
+
+
+def crew(people: dict[str, tuple[str, ...]], ties: list[tuple[str, str]]) -> ig.Graph:
+    names = list(people)
+    g = ig.Graph(n=len(names), edges=[(names.index(a), names.index(b)) for a, b in ties])
+    g.vs["name"] = names
+    g.vs["roles"] = [people[n] for n in names]
+    return g
+
+
+def two_lanes() -> ig.Graph:
+    """Two separate recruiter→guide→driver→keeper lanes, one coordinator joined to both."""
+    people = {"co": ("coordinator",)}
+    ties = []
+    for lane in "ab":
+        for i, stage in enumerate(STAGES):
+            people[f"{stage}{lane}"] = (stage,)
+            if i:
+                ties.append((f"{STAGES[i - 1]}{lane}", f"{stage}{lane}"))
+        ties.append(("co", f"recruiter{lane}"))
+    return crew(people, ties)
+
+
+def test_flow_counts_disjoint_lanes_and_stops_at_a_missing_stage() -> None:
+    g = two_lanes()
+    assert route_flow(g, STAGES, organised=True) == 2.0
+    g.delete_vertices([g.vs.find(name="drivera").index])
+    assert route_flow(g, STAGES, organised=True) == 1.0
+    g.delete_vertices([g.vs.find(name="driverb").index])
+    assert route_flow(g, STAGES, organised=True) == 0.0
+
+
+def test_a_broker_arranges_hand_offs_and_its_loss_cuts_them() -> None:
+    # guide and driver never met: the hand-off runs through the broker they both call
+    people = {
+        "r": ("recruiter",),
+        "g": ("guide",),
+        "broker": ("lookout",),
+        "d": ("driver",),
+        "k": ("stash_keeper",),
+    }
+    g = crew(people, [("r", "g"), ("g", "broker"), ("broker", "d"), ("d", "k")])
+    assert route_flow(g, STAGES, organised=False) == 1.0
+    g.delete_vertices([g.vs.find(name="broker").index])
+    assert route_flow(g, STAGES, organised=False) == 0.0
+
+
+def test_shared_migrants_are_not_contact_and_an_organised_crew_needs_its_organiser() -> None:
+    people = {s: (s,) for s in STAGES} | {"m": ("migrant",), "co": ("coordinator",)}
+    g = crew(
+        people,
+        [("recruiter", "m"), ("m", "guide"), ("guide", "driver"), ("driver", "stash_keeper")],
+    )
+    g.add_edges([(g.vs.find(name="co").index, g.vs.find(name="guide").index)])
+    assert route_flow(g, STAGES, organised=False) == 0.0  # recruiter only shares a migrant
+    g.add_edges([(g.vs.find(name="recruiter").index, g.vs.find(name="guide").index)])
+    assert route_flow(g, STAGES, organised=True) == 1.0
+    g.delete_vertices([g.vs.find(name="co").index])
+    assert route_flow(g, STAGES, organised=True) == 0.0
+    assert route_flow(g, STAGES, organised=False) == 1.0
+
+
+def test_route_capacity_keeps_only_recorded_stages_and_the_organiser_rule() -> None:
+    g = two_lanes()
+    g.delete_vertices([v.index for v in g.vs if v["roles"] == ("guide",)])
+    g.add_edges([(g.vs.find(name=f"recruiter{x}"), g.vs.find(name=f"driver{x}")) for x in "ab"])
+    present = {r for rs in g.vs["roles"] for r in rs}
+    # no guide was ever recorded: the route is judged on the stages the records show
+    assert route_capacity("smuggling", present)(g) == 2.0
+    assert route_capacity("smuggling")(g) == 0.0
+
+
+def test_newcomers_fill_replaceable_roles_only() -> None:
+    g = two_lanes()
+    cap = route_capacity("smuggling", {r for rs in g.vs["roles"] for r in rs})
+    cfg = RecoveryConfig(runs=40, measure_efficiency=False, seed=1)
+    gone = ["drivera", "driverb"]
+    # nobody else drives and nobody new joins: the route stops
+    assert simulate_recovery(g, gone, capacity=cap, config=cfg).after_recovery.capacity == 0.0
+    hired = RecoveryConfig(
+        runs=40, measure_efficiency=False, seed=1, replacement={"driver": 1.0}, tie_fraction=1.0
+    )
+    out = simulate_recovery(g, gone, capacity=cap, config=hired)
+    assert out.after_recovery.capacity == 2.0
+    # the coordinator is scarce: with the shipped odds its loss is rarely made good
+    odds = replacement_odds()
+    assert odds["coordinator"] < odds["driver"]
+    scarce = RecoveryConfig(runs=40, measure_efficiency=False, seed=1, replacement=odds)
+    lost_co = simulate_recovery(g, ["co"], capacity=cap, config=scarce).after_recovery.capacity
+    lost_driver = simulate_recovery(g, ["drivera"], capacity=cap, config=scarce)
+    assert lost_co < 0.5
+    assert lost_driver.after_recovery.capacity > 1.0  # lane b intact, lane a often re-staffed
+
+
+@pytest.mark.parametrize("via_phone_web", [True, False])
+def test_owners_graph_ties_people_whose_phones_called_each_other(via_phone_web: bool) -> None:
+    # p0, p1, p2 persons; b0 b1 burners of p0 and p1; x a phone nobody is known to use
+    ids = ["p0", "p1", "p2", "b0", "b1", "x"]
+    kinds = ["Person"] * 3 + ["Phone"] * 3
+
+    def tie(a: int, b: int) -> Tie:
+        return Tie(a, b, "call", "", (), (), True)
+
+    ties = [tie(3, 4), tie(2, 5), tie(0, 5)] if via_phone_web else [tie(2, 5), tie(0, 5)]
+    net = PersonNetwork(ids=ids, captions=ids, ties=ties, kinds=kinds)
+    g = owners_graph(net, list(range(6)), {"p0": ("guide",)}, {3: [0], 4: [1]})
+    pairs = {tuple(sorted((g.vs[e.source]["name"], g.vs[e.target]["name"]))) for e in g.es}
+    # calling the same unknown phone is not contact; burner to burner is
+    assert pairs == ({("p0", "p1")} if via_phone_web else set())
+    assert g.vs.find(name="p0")["roles"] == ("guide",)
