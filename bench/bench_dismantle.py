@@ -1,20 +1,34 @@
-"""Benchmark: eslabon's removal order against degree, betweenness and CI_2 on segmented networks.
+"""Benchmark: eslabon's removal order against degree, betweenness and CI_2.
 
-Synthetic (seeded) networks shaped as domain.md §6 describes: chains of small cliques (one role
-per clique, following the route's stages) joined by a few brokers with scarce roles, migrants
-hanging off guides and drivers, and random background noise. Writes
-``bench/results/dismantle.json`` with AUCs (lower = faster dismantling) and timings for 1k, 10k
-and 100k nodes. Large graphs use approximations (sampled efficiency and betweenness, batched
-adaptive rounds, a smaller recovery simulation); each result records which.
+Two kinds of input:
 
-Run: ``.venv/bin/python bench/bench_dismantle.py``
+- edge lists exported from synthetic worlds (``--stores``: workspaces after ``eslabon network``):
+  every detected network's person view and all of them together, written by
+  ``graph_io.export_person_networks`` and read back as ``eslabon disrupt --edges --roles`` reads
+  them, then compared exactly as that command does (``compare_with_baselines``) at the default
+  budget (10) and at every targetable actor (at most 50);
+- generated (seeded) networks shaped as domain.md §6 describes: chains of small cliques (one role
+  per clique, following the route's stages) joined by a few brokers with scarce roles, migrants
+  hanging off guides and drivers, and random background noise, at 1k, 10k and 100k nodes. Large
+  graphs use approximations (sampled efficiency and betweenness, batched adaptive rounds, a
+  shorter look-ahead, a smaller recovery simulation); each result records which.
+
+eslabon's order is the look-ahead one (``LookaheadConfig``). Writes
+``bench/results/dismantle.json`` with AUCs (lower = faster dismantling), whether eslabon is no
+worse than the best baseline on each curve, and timings.
+
+Run: ``.venv/bin/python bench/bench_dismantle.py --stores W1.duckdb W2.duckdb ...``
+(``--sizes 1000`` for a quick run, ``--out FILE`` to write elsewhere).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import platform
 import random
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -22,16 +36,19 @@ from typing import Any
 import igraph as ig
 
 from eslabon.network.dismantle import (
+    LookaheadConfig,
     betweenness_order,
     collective_influence_order,
     degree_order,
     dismantling_curve,
 )
-from eslabon.network.disrupt_rank import rank_for_disruption
+from eslabon.network.disrupt_rank import compare_with_baselines, rank_for_disruption
+from eslabon.network.graph_io import export_person_networks, read_edge_list
 from eslabon.network.recovery import RecoveryConfig, simulate_recovery
 
 STAGES = ("recruiter", "guide", "driver", "stash_keeper")
 BROKER_ROLES = ("coordinator", "forger", "money_collector")
+BASELINES = ("degree", "betweenness", "collective_influence")
 OUT = Path(__file__).parent / "results" / "dismantle.json"
 
 
@@ -97,6 +114,20 @@ def run_size(n: int, seed: int) -> dict[str, Any]:
         "efficiency": "exact" if n <= 1_000 else "sampled 64 sources (unbiased estimator)",
         "efficiency_points": 26 if not huge else 11,
     }
+    # Roll-outs cost a heuristic and an efficiency estimate per step: shorter and with the
+    # cheaper base orders on large graphs.
+    lookahead = (
+        LookaheadConfig(horizon=4)
+        if not large
+        else LookaheadConfig(horizon=2 if not huge else 1, heuristics=("betweenness", "degree"))
+    )
+    settings["lookahead"] = {
+        "horizon": lookahead.horizon,
+        "per_source": lookahead.per_source,
+        "heuristics": list(lookahead.heuristics),
+        "efficiency": f"exact up to {lookahead.exact_limit} nodes, else "
+        f"{lookahead.sample_sources} sampled sources",
+    }
     timings: dict[str, float] = {}
     protected = {i for i, r in enumerate(g.vs["roles"]) if "migrant" in r}
 
@@ -108,6 +139,7 @@ def run_size(n: int, seed: int) -> dict[str, Any]:
         pool=settings["ranking_pool"],
         keyplayer_k=settings["keyplayer_k"],
         recovery=RecoveryConfig(runs=settings["recovery_runs"], measure_efficiency=False),
+        lookahead=lookahead,
     )
     timings["eslabon_ranking_s"] = time.perf_counter() - t
     index = {name: i for i, name in enumerate(g.vs["name"])}
@@ -155,12 +187,92 @@ def run_size(n: int, seed: int) -> dict[str, Any]:
         "edges": g.ecount(),
         "settings": settings,
         "results": results,
+        "eslabon_vs_best_baseline": verdict(results),
         "timings_s": {key: round(v, 3) for key, v in timings.items()},
         "capacity": ranking.capacity_name,
     }
 
 
+def verdict(results: dict[str, Any]) -> dict[str, Any]:
+    """eslabon's AUCs against the best baseline's on each curve (lower is better)."""
+    out: dict[str, Any] = {}
+    for key in ("lcc_auc", "efficiency_auc"):
+        best = min(BASELINES, key=lambda m: results[m][key])
+        out[key] = {
+            "eslabon": results["eslabon"][key],
+            "best_baseline": best,
+            "best_baseline_value": results[best][key],
+            "no_worse": results["eslabon"][key] <= results[best][key] + 1e-9,
+        }
+    return out
+
+
+def run_exported(stores: list[Path]) -> dict[str, Any]:
+    """Export each world's networks as CSV, read them back and compare as `disrupt --edges`."""
+    lists: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="eslabon-dismantle-") as tmp:
+        for path in stores:
+            from eslabon.store import open_store
+
+            with open_store(path) as st:
+                written = export_person_networks(st, Path(tmp) / path.stem)
+            for w in written:
+                graph = read_edge_list(w["edges_file"], roles=w["roles_file"])
+                name = f"{path.stem}/{w['network']}"
+                entry: dict[str, Any] = {
+                    "kind": w["kind"],
+                    "nodes": w["nodes"],
+                    "edges": w["edges"],
+                }
+                for budget in ("top10", "all"):
+                    top = 10 if budget == "top10" else 50
+                    t = time.perf_counter()
+                    report = compare_with_baselines(graph, top=top)
+                    elapsed = time.perf_counter() - t
+                    results = {
+                        m: {
+                            "lcc_auc": round(c["lcc_auc"], 4),
+                            "efficiency_auc": round(c["efficiency_auc"], 4),
+                        }
+                        for m, c in report["curves"].items()
+                    }
+                    entry[budget] = {
+                        "removals": len(report["ranking"]["order"]),
+                        "results": results,
+                        "eslabon_vs_best_baseline": verdict(results),
+                        "seconds": round(elapsed, 2),
+                    }
+                lists[name] = entry
+                print(f"  {name}: {w['nodes']} nodes", flush=True)
+    tally = {
+        key: sum(
+            e[b]["eslabon_vs_best_baseline"][key]["no_worse"]
+            for e in lists.values()
+            for b in ("top10", "all")
+        )
+        for key in ("lcc_auc", "efficiency_auc")
+    }
+    return {
+        "how": "graph_io.export_person_networks → read_edge_list → compare_with_baselines "
+        "(= eslabon disrupt --edges FILE --roles FILE --top 10 | 50)",
+        "budgets": {"top10": 10, "all": "every targetable actor, at most 50"},
+        "no_worse_count": {**tally, "of": 2 * len(lists)},
+        "lists": lists,
+    }
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--stores",
+        nargs="*",
+        type=Path,
+        default=[Path(x) for x in os.environ.get("ESLABON_DISMANTLE_STORES", "").split()],
+        help="world workspaces after `eslabon network` (default: $ESLABON_DISMANTLE_STORES)",
+    )
+    parser.add_argument("--sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
     started = time.perf_counter()
     report: dict[str, Any] = {
         "benchmark": "dismantle",
@@ -169,14 +281,20 @@ def main() -> None:
         "note": "AUC = mean curve height over the removal budget; lower = faster dismantling",
         "sizes": {},
     }
-    for n, seed in ((1_000, 1), (10_000, 2), (100_000, 3)):
+    if args.stores:
+        t = time.perf_counter()
+        report["exported_worlds"] = run_exported(args.stores)
+        print(f"exported worlds: {time.perf_counter() - t:.1f}s", flush=True)
+    seeds = {1_000: 1, 10_000: 2, 100_000: 3}
+    for n in args.sizes:
+        seed = seeds.get(n, n)
         t = time.perf_counter()
         report["sizes"][str(n)] = run_size(n, seed)
         print(f"{n} nodes: {time.perf_counter() - t:.1f}s", flush=True)
     report["total_s"] = round(time.perf_counter() - started, 2)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(report, indent=2), encoding="utf-8")
-    print(f"wrote {OUT} in {report['total_s']}s")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    print(f"wrote {args.out} in {report['total_s']}s")
 
 
 if __name__ == "__main__":

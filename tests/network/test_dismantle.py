@@ -95,3 +95,43 @@ def test_auc_edges() -> None:
     assert auc([]) == 0.0
     assert auc([0.4]) == 0.4
     assert auc([1.0, 0.0]) == 0.5
+
+
+def test_lookahead_takes_the_bridge_and_respects_exclusions(barbell: ig.Graph) -> None:
+    from eslabon.network.dismantle import lookahead_order
+
+    # n8 is the only cut vertex: LCC 4/9 after it, 8/9 after any clique member.
+    assert lookahead_order(barbell, 1) == [8]
+    order = lookahead_order(barbell, 3, exclude={8})
+    assert len(order) == 3 and 8 not in order
+
+
+def test_lookahead_sees_past_the_myopic_choice() -> None:
+    """Hubs v0, v1 share ten leaves (both must go to free them); leaf v2 holds a pendant triangle
+    c = v12, v13, v14. Judged one removal ahead, v2 is best (LCC 11/15 against 14/15 for a hub),
+    then v0 (10/15), v1 (3/15). Looking ahead, v0 and v1 first leave 14/15 then 4/15, and v12
+    2/15: area (1/2 + 19/15)/3 instead of (1/2 + 22.5/15)/3.
+    """
+    from eslabon.network.dismantle import LookaheadConfig, lookahead_order
+
+    leaves = list(range(2, 12))
+    edges = [(0, v) for v in leaves] + [(1, v) for v in leaves]
+    edges += [(2, 12), (12, 13), (12, 14), (13, 14)]
+    g = ig.Graph(edges)
+    g.vs["name"] = [f"v{i}" for i in range(g.vcount())]
+    greedy = lookahead_order(g, 3, config=LookaheadConfig(horizon=0))
+    ahead = lookahead_order(g, 3)
+    assert greedy[0] == 2
+    assert ahead == [0, 1, 12]
+    c_greedy = dismantling_curve(g, greedy)
+    c_ahead = dismantling_curve(g, ahead)
+    assert c_ahead.lcc_auc == pytest.approx((0.5 + 19 / 15) / 3)
+    assert c_greedy.lcc_auc == pytest.approx((0.5 + 22.5 / 15) / 3)
+    for method, base in (
+        ("degree", degree_order(g, 3)),
+        ("betweenness", betweenness_order(g, 3)),
+        ("collective_influence", collective_influence_order(g, 3)),
+    ):
+        c = dismantling_curve(g, base, method=method)
+        assert c_ahead.lcc_auc <= c.lcc_auc + 1e-12
+        assert c_ahead.efficiency_auc <= c.efficiency_auc + 1e-12

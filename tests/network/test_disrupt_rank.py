@@ -98,4 +98,30 @@ def test_compare_with_baselines_shares_budget_and_exclusions() -> None:
         assert len(curve["removed"]) == 4
         assert "n10" not in curve["removed"]
         assert 0.0 <= curve["lcc_auc"] <= 1.0
-    assert report["curves"]["eslabon"]["removed"][0] == "n8"
+    # Dismantling order: removing hub n4 leaves LCC 5/12 ({n0–n3, n8} and {n5–n7, n9, n10}),
+    # removing the coordinator n8 leaves 7/12; the role-aware reasons are still given.
+    first = report["ranking"]["entries"][0]
+    assert first["name"] == "n4"
+    assert first["facts"]["lookahead"]["lcc_after"] == pytest.approx(5 / 12)
+    assert any(
+        r.startswith("removal leaves the largest connected group at 42%") for r in first["reasons"]
+    )
+    assert report["ranking"]["settings"]["order"] == "look-ahead dismantling"
+    curves = report["curves"]
+    for method in ("degree", "betweenness", "collective_influence"):
+        assert curves["eslabon"]["lcc_auc"] <= curves[method]["lcc_auc"] + 1e-12
+        assert curves["eslabon"]["efficiency_auc"] <= curves[method]["efficiency_auc"] + 1e-12
+
+
+def test_lookahead_batch_is_filled_by_role_score_and_store_order_is_unchanged() -> None:
+    from eslabon.network.dismantle import LookaheadConfig
+
+    g = segmented_chain()
+    # One round of 11: more than the look-ahead's candidates, so the role score fills the rest.
+    ranking = rank_for_disruption(g, top=11, batch=11, lookahead=LookaheadConfig(per_source=1))
+    assert len(ranking.order) == 11 and "n10" not in ranking.order
+    assert ranking.order[0] == "n4"  # the look-ahead's pick (LCC 5/12)
+    assert "lookahead" in ranking.entries[0].facts
+    assert "lookahead" not in ranking.entries[-1].facts
+    # Without ``lookahead`` (store mode) the role-aware order stands: the coordinator first.
+    assert rank_for_disruption(g, top=1).order == ["n8"]

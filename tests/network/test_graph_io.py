@@ -87,3 +87,32 @@ def test_bad_roles_and_missing_files(tmp_path: Path) -> None:
     latin.write_bytes("source,target\nJos\xe9,b\n".encode("latin-1"))
     with pytest.raises(EslabonError, match="not UTF-8"):
         read_edge_list(latin)
+
+
+def test_person_networks_export_round_trips_to_the_store_view(st, tmp_path: Path) -> None:
+    """Each network and ALL come out as files `disrupt --edges --roles` reads back unchanged."""
+    from eslabon.network.analyse import load_results, role_tuples
+    from eslabon.network.graph import load_network
+    from eslabon.network.graph_io import export_person_networks
+    from eslabon.network.store_disrupt import network_graph
+
+    written = export_person_networks(st, tmp_path / "out")
+    net = load_network(st)
+    networks, roles, _ = load_results(st, net)
+    assert [w["network"] for w in written] == [n.network_id for n in networks] + ["ALL"]
+    everyone: set[str] = set()
+    for w, n in zip(written, networks, strict=False):
+        direct = simple_view(network_graph(net, n.members, role_tuples(roles)))
+        back = simple_view(read_edge_list(w["edges_file"], roles=w["roles_file"]))
+        isolated = {v["name"] for v in direct.vs if v.degree() == 0}
+        # Only people with at least one tie appear in an edge list; the roles file keeps the rest.
+        assert set(back.vs["name"]) == set(direct.vs["name"]) | isolated
+        pairs = {frozenset((e.source_vertex["name"], e.target_vertex["name"])) for e in back.es}
+        assert pairs == {
+            frozenset((e.source_vertex["name"], e.target_vertex["name"])) for e in direct.es
+        }
+        want = dict(zip(direct.vs["name"], direct.vs["roles"], strict=True))
+        assert dict(zip(back.vs["name"], back.vs["roles"], strict=True)) == want
+        assert (w["nodes"], w["edges"]) == (direct.vcount(), direct.ecount())
+        everyone |= set(direct.vs["name"])
+    assert written[-1]["nodes"] == len(everyone)

@@ -391,3 +391,231 @@ def collective_influence_order(
             if u in eligible and u not in removed:
                 heapq.heappush(heap, (-ci[u], -len(adj[u]), u))
     return order
+
+
+# --------------------------------------------------------------------------- look-ahead choice
+
+BASE_HEURISTICS = ("betweenness", "degree", "collective_influence")
+
+
+@dataclass(frozen=True)
+class LookaheadConfig:
+    """How the look-ahead searches: candidates per source, horizon, and the base orders it rolls.
+
+    Efficiency is exact up to ``exact_limit`` nodes, else estimated from ``sample_sources`` fixed
+    sources (as the curves are); betweenness is sampled above ``EXACT_LIMIT`` nodes.
+    """
+
+    per_source: int = 3
+    horizon: int = 6
+    heuristics: tuple[str, ...] = BASE_HEURISTICS
+    exact_limit: int = 300
+    sample_sources: int = SAMPLE_SOURCES
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Sum of LCC and of relative efficiency over the removal and the steps that follow it."""
+
+    vertex: int
+    immediate: tuple[float, float]
+    lcc_sum: float
+    efficiency_sum: float
+    steps: int
+    heuristic: str
+
+    @property
+    def total(self) -> float:
+        return self.lcc_sum + self.efficiency_sum
+
+
+@dataclass(frozen=True)
+class LookaheadChoice:
+    """Candidates best first, what each is projected to do, and the bar they had to clear."""
+
+    ranked: list[int]
+    projections: dict[int, Projection]
+    reference: Projection | None
+    reference_heuristic: str | None
+    candidates: int
+    cleared: frozenset[int] = frozenset()
+    before: tuple[float, float] = (1.0, 1.0)
+
+
+class LookaheadState:
+    """Measures LCC and efficiency of a graph whose removed nodes have lost their edges.
+
+    Keeping every vertex (edges deleted, as ``dismantling_curve`` does) keeps indices stable
+    across copies, so a roll-out never re-maps nodes.
+    """
+
+    def __init__(self, graph: ig.Graph, config: LookaheadConfig, n_original: int) -> None:
+        self.n0 = n_original
+        self.sources = efficiency_sources(
+            n_original,
+            exact_limit=config.exact_limit,
+            sample=config.sample_sources,
+            seed=config.seed,
+        )
+        self.e0 = efficiency_value(graph, n_original, self.sources) or 1.0
+
+    def measure(self, graph: ig.Graph) -> tuple[float, float]:
+        lcc = max(graph.connected_components().sizes()) / self.n0 if self.n0 else 0.0
+        return lcc, efficiency_value(graph, self.n0, self.sources) / self.e0
+
+
+def _without(graph: ig.Graph, v: int) -> ig.Graph:
+    out = graph.copy()
+    out.delete_edges(out.incident(v))
+    return out
+
+
+def heuristic_scores(graph: ig.Graph, name: str, *, seed: int = 0) -> list[float]:
+    """Scores of one base order on the graph as it stands (higher = removed first)."""
+    if name == "degree":
+        return [float(d) for d in graph.degree()]
+    if name == "betweenness":
+        n = graph.vcount()
+        sources = None
+        if n > EXACT_LIMIT:
+            sources = random.Random(seed).sample(range(n), min(SAMPLE_SOURCES, n))
+        return graph.betweenness(directed=False, sources=sources)
+    if name == "collective_influence":
+        return [float(x) for x in collective_influence(graph)]
+    raise EslabonError(f"unknown base order {name!r}", hint=f"use one of {BASE_HEURISTICS}")
+
+
+def _top(
+    scores: Sequence[float], degree: Sequence[int], eligible: Collection[int], k: int
+) -> list[int]:
+    return sorted(eligible, key=lambda v: (-scores[v], -degree[v], v))[:k]
+
+
+def lookahead_choice(
+    graph: ig.Graph,
+    eligible: Collection[int],
+    *,
+    remaining: int,
+    state: LookaheadState,
+    config: LookaheadConfig,
+    extra: Sequence[int] = (),
+) -> LookaheadChoice:
+    """Rank this round's candidates by a roll-out of the base orders (Bertsekas' rollout).
+
+    Candidates: each base order's top ``per_source``, the top ``per_source`` by immediate fall of
+    LCC + efficiency, and ``extra`` (the role-aware top). Each candidate is removed and then each
+    base order is followed for up to ``horizon`` removals; its projection is the best of those
+    continuations. The bar is the best base order followed from here unchanged: a candidate is
+    preferred only if its projection is no worse on LCC *and* on efficiency, so the look-ahead
+    never buys one curve with the other; if none clears the bar, the base order's own pick leads.
+    ``graph`` keeps removed nodes as isolated vertices; ``eligible`` are vertex indices.
+    """
+    pool = set(eligible)
+    if not pool:
+        return LookaheadChoice([], {}, None, None, 0, before=state.measure(graph))
+    degree = graph.degree()
+    per = max(1, config.per_source)
+    candidates: set[int] = {v for v in extra if v in pool}
+    first_pick: dict[str, int] = {}
+    for name in config.heuristics:
+        top = _top(heuristic_scores(graph, name, seed=config.seed), degree, pool, per)
+        first_pick[name] = top[0]
+        candidates.update(top)
+    # Immediate damage: over everyone when few, else over the candidates found so far.
+    screened = sorted(pool) if len(pool) <= 8 * per else sorted(candidates)
+    after = {v: _without(graph, v) for v in screened}
+    immediate = {v: state.measure(g) for v, g in after.items()}
+    candidates.update(sorted(immediate, key=lambda v: (sum(immediate[v]), v))[:per])
+    horizon = max(0, min(config.horizon, remaining - 1))
+    heuristics = config.heuristics if horizon else ("none",)
+
+    def roll(v: int, name: str) -> Projection:
+        g = after[v] if v in after else _without(graph, v)
+        first = immediate[v] if v in immediate else state.measure(g)
+        lcc_sum, eff_sum, steps = first[0], first[1], 1
+        alive = pool - {v}
+        for _ in range(horizon):
+            if not alive:
+                break
+            scores = heuristic_scores(g, name, seed=config.seed)
+            nxt = _top(scores, g.degree(), alive, 1)[0]
+            alive.discard(nxt)
+            g = _without(g, nxt)
+            lcc, eff = state.measure(g)
+            lcc_sum, eff_sum, steps = lcc_sum + lcc, eff_sum + eff, steps + 1
+        return Projection(v, first, lcc_sum, eff_sum, steps, name)
+
+    projections: dict[int, Projection] = {}
+    reference: Projection | None = None
+    reference_name: str | None = None
+    rolled: dict[tuple[int, str], Projection] = {}
+    for v in sorted(candidates):
+        for name in heuristics:
+            rolled[(v, name)] = roll(v, name)
+        projections[v] = min(
+            (rolled[(v, name)] for name in heuristics),
+            key=lambda p: (p.total, p.lcc_sum, p.efficiency_sum),
+        )
+    if horizon:
+        for name in config.heuristics:
+            own = rolled[(first_pick[name], name)]
+            if reference is None or (own.total, own.lcc_sum) < (reference.total, reference.lcc_sum):
+                reference, reference_name = own, name
+    tol = 1e-12
+
+    def clears(p: Projection) -> bool:
+        if reference is None:
+            return True
+        return (
+            p.lcc_sum <= reference.lcc_sum + tol
+            and p.efficiency_sum <= reference.efficiency_sum + tol
+        )
+
+    def key(v: int) -> tuple[float, float, int]:
+        return (projections[v].total, sum(projections[v].immediate), v)
+
+    cleared = sorted((v for v in candidates if clears(projections[v])), key=key)
+    rest = sorted((v for v in candidates if v not in cleared), key=key)
+    passed = frozenset(cleared)
+    if not cleared and reference is not None:
+        cleared = [reference.vertex]
+        rest = [v for v in rest if v != reference.vertex]
+    return LookaheadChoice(
+        ranked=cleared + rest,
+        projections=projections,
+        reference=reference,
+        reference_heuristic=reference_name,
+        candidates=len(candidates),
+        cleared=passed | {cleared[0]} if cleared else passed,
+        before=state.measure(graph),
+    )
+
+
+def lookahead_order(
+    graph: ig.Graph,
+    k: int | None = None,
+    *,
+    exclude: Collection[int] = (),
+    config: LookaheadConfig | None = None,
+) -> list[int]:
+    """Removal order chosen round by round by ``lookahead_choice`` (structure only, no roles)."""
+    config = config or LookaheadConfig()
+    simple = simple_view(graph)
+    n = simple.vcount()
+    eligible = set(_eligible(n, exclude))
+    k = len(eligible) if k is None else min(k, len(eligible))
+    state = LookaheadState(simple, config, n)
+    work = simple.copy()
+    order: list[int] = []
+    while len(order) < k:
+        choice = lookahead_choice(
+            work, eligible, remaining=k - len(order), state=state, config=config
+        )
+        if not choice.ranked:
+            break
+        v = choice.ranked[0]
+        order.append(v)
+        eligible.discard(v)
+        work.delete_edges(work.incident(v))
+    return order

@@ -13,9 +13,19 @@ removed (adaptive, like the baselines it is compared with), from five signals, e
   over (``recovery.simulate_recovery``) — this is what separates a coordinator from a busy driver.
 
 Evidence strength (computed later from the store) is reported with each actor and mildly weighs the
-score: ``score × (1 − w + w × strength)``. Migrants and victims are never ranked; an actor recorded
-both as victim/migrant and in an offending role (e.g. a coerced recruiter) is held for a human
-decision, with its score on the intact network shown for context.
+score: ``score × (1 − w + w × strength)``.
+
+Migrants and victims are never ranked; an actor recorded both as victim/migrant and in an offending
+role (e.g. a coerced recruiter) is held for a human decision, with its score on the intact network
+shown for context.
+
+With ``lookahead`` (the edge-list mode and the benchmark) the *order* is chosen for dismantling
+instead: each round the role-aware top, the top of degree, betweenness and collective influence,
+and the top by immediate damage are each removed and rolled forward along those base orders
+(``dismantle.lookahead_choice``); the pick must project no worse on LCC and on efficiency than the
+best base order left unchanged. The score is then the fall of (LCC + efficiency) / 2 the removal
+itself causes; the role-aware signals are still measured for the reasons, and evidence only breaks
+ties. The store mode keeps the role-aware order and its time budget.
 """
 
 from __future__ import annotations
@@ -29,7 +39,14 @@ from typing import Any
 import igraph as ig
 
 from eslabon.errors import EslabonError
-from eslabon.network.dismantle import EXACT_LIMIT, SAMPLE_SOURCES
+from eslabon.network.dismantle import (
+    EXACT_LIMIT,
+    SAMPLE_SOURCES,
+    LookaheadChoice,
+    LookaheadConfig,
+    LookaheadState,
+    lookahead_choice,
+)
 from eslabon.network.graph_io import simple_view, vertex_names, vertex_roles
 from eslabon.network.keyplayer import KeyPlayerSet, kpp_neg
 from eslabon.network.recovery import (
@@ -257,6 +274,7 @@ def rank_for_disruption(
     keyplayer_k: int | None = None,
     exact_limit: int = EXACT_LIMIT,
     seed: int = 0,
+    lookahead: LookaheadConfig | None = None,
 ) -> DisruptionRanking:
     """Rank up to ``top`` actors for removal, adaptively, with reasons.
 
@@ -264,6 +282,7 @@ def rank_for_disruption(
     store. ``pool`` bounds how many of each round's best candidates get the (costlier) recovery
     simulation; ``batch`` > 1 takes several actors per round on large graphs; ``keyplayer_k``
     (default ``min(top, 20)``) bounds the KPP-Neg set, whose search cost grows with k.
+    ``lookahead`` orders by projected dismantling (module docstring) instead of the role score.
     """
     weights = weights or RankWeights()
     recovery = recovery or RecoveryConfig(runs=10, measure_efficiency=False, seed=seed)
@@ -302,7 +321,10 @@ def rank_for_disruption(
     removed: list[int] = []
     entries: list[RankedNode] = []
     held: list[RankedNode] = []
-    while len(entries) < min(top, len(targets)):
+    budget = min(top, len(targets))
+    state = LookaheadState(simple, lookahead, n) if lookahead is not None else None
+    work = simple.copy() if lookahead is not None else None
+    while len(entries) < budget:
         gone = set(removed)
         alive = [v for v in range(n) if v not in gone]
         local = {v: i for i, v in enumerate(alive)}
@@ -352,7 +374,28 @@ def rank_for_disruption(
             return sum(signal_weights[s] * signals[v][s] for s in SIGNALS) / weight_sum
 
         prelim = sorted(scorable, key=lambda v: (-combined(v), names[v]))
-        simulate = set(prelim[:pool_size]) | (flagged & set(scorable))
+        choice: LookaheadChoice | None = None
+        look_order: list[int] = []
+        if lookahead is not None and work is not None and state is not None:
+            pickable_set = set(pickable)
+            choice = lookahead_choice(
+                work,
+                pickable_set,
+                remaining=budget - len(entries),
+                state=state,
+                config=lookahead,
+                extra=[v for v in prelim if v in pickable_set][: lookahead.per_source],
+            )
+            # A batch larger than the candidates (huge graphs) is filled in role-score order.
+            look_order = _evidence_ties(choice, evidence, names)
+            taken = set(look_order)
+            look_order += [v for v in prelim if v in pickable_set and v not in taken]
+            # Recovery is simulated for the actors taken this round only (for their reasons).
+            simulate = set(look_order[: max(1, batch)]) | (
+                flagged & set(scorable) if not removed else set()
+            )
+        else:
+            simulate = set(prelim[:pool_size]) | (flagged & set(scorable))
         outcomes: dict[int, RecoveryOutcome] = {}
         damage: dict[int, float] = {}
         for v in sorted(simulate):
@@ -365,11 +408,16 @@ def rank_for_disruption(
             )
             outcomes[v] = out
             damage[v] = out.lasting_damage
-        damage_n = _normalise(damage)
+        damage_n = _normalise(damage) if choice is None else damage
         for v in simulate:
             signals[v]["recovery_damage"] = damage_n[v]
 
-        def final(v: int) -> float:
+        def final(v: int, choice: LookaheadChoice | None = choice) -> float:
+            if choice is not None and v in choice.projections:
+                # Fall of (LCC + efficiency) / 2 this removal causes, in shares of the intact
+                # network; the look-ahead, not this number, decides the order.
+                after = choice.projections[v].immediate
+                return max(0.0, (sum(choice.before) - sum(after)) / 2)
             score = combined(v)
             if evidence:
                 strength = evidence[names[v]].strength if names[v] in evidence else 0.0
@@ -394,15 +442,21 @@ def rank_for_disruption(
             keyplayer=keyplayer,
             flagged=flagged,
             evidence=evidence,
+            choice=choice,
         )
         if not removed:
             held = [_entry(ctx, v, None, final(v)) for v in sorted(flagged, key=lambda u: names[u])]
-        ordered = sorted(pickable, key=lambda v: (-final(v), names[v]))
+        if choice is not None:
+            ordered = look_order
+        else:
+            ordered = sorted(pickable, key=lambda v: (-final(v), names[v]))
         for v in ordered[: max(1, batch)]:
             if len(entries) >= top:
                 break
             entries.append(_entry(ctx, v, len(entries) + 1, final(v)))
             removed.append(v)
+            if work is not None:
+                work.delete_edges(work.incident(v))
 
     held.sort(key=lambda e: (-e.score, e.name))
     return DisruptionRanking(
@@ -419,6 +473,8 @@ def rank_for_disruption(
             "weights": asdict(weights),
             "segments": "caller-supplied" if segments is not None else "Louvain (seeded)",
             "seed": seed,
+            "order": "role-aware score" if lookahead is None else "look-ahead dismantling",
+            "lookahead": None if lookahead is None else asdict(lookahead),
             "note": "each actor is scored on the network left after removing those ranked above",
         },
     )
@@ -445,6 +501,28 @@ class _Round:
     keyplayer: KeyPlayerSet
     flagged: set[int]
     evidence: dict[str, Evidence]
+    choice: LookaheadChoice | None = None
+
+
+def _evidence_ties(
+    choice: LookaheadChoice, evidence: Mapping[str, Evidence], names: Sequence[str]
+) -> list[int]:
+    """The look-ahead's ranking, with exact ties (same projection) broken by evidence strength."""
+
+    def strength(v: int) -> float:
+        ev = evidence.get(names[v])
+        return ev.strength if ev is not None else 0.0
+
+    position = {v: i for i, v in enumerate(choice.ranked)}
+
+    def tie(v: int) -> tuple[float, float] | int:
+        p = choice.projections.get(v)
+        return v if p is None else (round(p.lcc_sum, 12), round(p.efficiency_sum, 12))
+
+    first_at: dict[tuple[float, float] | int, int] = {}
+    for i, v in enumerate(choice.ranked):
+        first_at.setdefault(tie(v), i)
+    return sorted(choice.ranked, key=lambda v: (first_at[tie(v)], -strength(v), position[v]))
 
 
 def _entry(ctx: _Round, v: int, rank: int | None, score: float) -> RankedNode:
@@ -476,7 +554,21 @@ def _entry(ctx: _Round, v: int, rank: int | None, score: float) -> RankedNode:
             lasting_damage=out.lasting_damage,
             unreplaceable=out.unreplaceable.get(name),
         )
+    projection = None if ctx.choice is None else ctx.choice.projections.get(v)
+    if projection is not None and ctx.choice is not None:
+        facts["lookahead"] = {
+            "lcc_after": projection.immediate[0],
+            "efficiency_after": projection.immediate[1],
+            "projected_steps": projection.steps,
+            "continued_by": projection.heuristic,
+            "projected_lcc_mean": projection.lcc_sum / projection.steps,
+            "projected_efficiency_mean": projection.efficiency_sum / projection.steps,
+            "candidates": ctx.choice.candidates,
+            "bar": ctx.choice.reference_heuristic if v in ctx.choice.cleared else None,
+        }
     reasons = _reasons(own, facts, ctx.keyplayer, ev, ctx.removed)
+    if projection is not None:
+        reasons.insert(0, _lookahead_reason(facts["lookahead"]))
     if v in ctx.flagged:
         protected = sorted(NON_TARGET_ROLES.intersection(ctx.roles[v]))
         reasons.insert(
@@ -495,6 +587,22 @@ def _entry(ctx: _Round, v: int, rank: int | None, score: float) -> RankedNode:
         evidence=ev,
         needs_human_decision=v in ctx.flagged,
     )
+
+
+def _lookahead_reason(look: dict[str, Any]) -> str:
+    """Why the look-ahead took this actor now, in the curves' own terms."""
+    text = (
+        f"removal leaves the largest connected group at {look['lcc_after']:.0%} of the network "
+        f"and global efficiency at {look['efficiency_after']:.0%}"
+    )
+    if look["projected_steps"] > 1:
+        text += (
+            f"; best of {look['candidates']} candidates over the next {look['projected_steps']} "
+            f"removals (continued by {look['continued_by'].replace('_', ' ')})"
+        )
+        if look["bar"]:
+            text += f", no worse on either curve than {look['bar'].replace('_', ' ')} alone"
+    return text
 
 
 def _reasons(
@@ -560,8 +668,12 @@ def compare_with_baselines(
     evidence: Mapping[str, Evidence] | None = None,
     capacity: Capacity | None = None,
     seed: int = 0,
+    lookahead: LookaheadConfig | None = None,
 ) -> dict[str, Any]:
     """eslabon's ranking plus dismantling curves for it and the three baselines, same budget.
+
+    eslabon's order here is the look-ahead one (``lookahead``, default ``LookaheadConfig()``):
+    the comparison is about dismantling, and its reasons still carry the role-aware signals.
 
     Baselines may not remove anyone eslabon may not (victims, migrants, actors held for review),
     so all four orders compete over the same people.
@@ -573,7 +685,14 @@ def compare_with_baselines(
         dismantling_curve,
     )
 
-    ranking = rank_for_disruption(graph, top=top, evidence=evidence, capacity=capacity, seed=seed)
+    ranking = rank_for_disruption(
+        graph,
+        top=top,
+        evidence=evidence,
+        capacity=capacity,
+        seed=seed,
+        lookahead=lookahead or LookaheadConfig(seed=seed),
+    )
     simple = simple_view(graph)
     names = vertex_names(simple)
     index = {nm: i for i, nm in enumerate(names)}

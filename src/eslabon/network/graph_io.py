@@ -12,6 +12,7 @@ import csv
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import igraph as ig
 
@@ -220,3 +221,46 @@ def simple_view(graph: ig.Graph) -> ig.Graph:
     combine = {a: ("sum" if a == "weight" else "first") for a in edge_attrs}
     view.simplify(multiple=True, loops=True, combine_edges=combine or None)
     return view
+
+
+def export_person_networks(store: Any, folder: Path | str) -> list[dict[str, Any]]:
+    """Write each detected network's person view, and all of them together (``ALL``), as the
+    ``NAME_edges.csv`` / ``NAME_roles.csv`` pair that ``eslabon disrupt --edges --roles`` reads.
+
+    The person view is the one store mode ranks (``store_disrupt.network_graph``: phones whose user
+    is unknown collapsed into ties), so a network taken out of eslabon and brought back as plain
+    files is analysed on the same graph. Returns one summary per file pair.
+    """
+    from eslabon.network.analyse import load_results, role_tuples
+    from eslabon.network.graph import load_network
+    from eslabon.network.store_disrupt import network_graph
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    net = load_network(store)
+    networks, roles, _info = load_results(store, net)
+    if not networks:
+        raise EslabonError(
+            "no criminal networks found in this workspace",
+            hint="run `eslabon network` after `eslabon resolve`",
+        )
+    tuples = role_tuples(roles)
+    groups = [(n.network_id, n.kind, list(n.members)) for n in networks]
+    groups.append(("ALL", "all", sorted({m for n in networks for m in n.members})))
+    out = []
+    for name, kind, members in groups:
+        graph = network_graph(net, members, tuples)
+        edges, role_file = folder / f"{name}_edges.csv", folder / f"{name}_roles.csv"
+        write_edge_list(graph, edges)
+        write_roles(graph, role_file)
+        out.append(
+            {
+                "network": name,
+                "kind": kind,
+                "nodes": graph.vcount(),
+                "edges": graph.ecount(),
+                "edges_file": str(edges),
+                "roles_file": str(role_file),
+            }
+        )
+    return out
