@@ -18,6 +18,7 @@ import duckdb
 
 sys.path.insert(0, str(Path(__file__).parent))
 from eslabon.ingest.load import discover_mappings
+from eslabon.ingest.parallel import Pool
 from measure import eslabon, measure, write_result
 
 TARGET_ROWS = 1_000_000
@@ -88,8 +89,12 @@ def main() -> None:
             "synth": {k: v for k, v in synth.items() if k != "stdout"},
             "ingest": {
                 "wall_s": run["wall_s"],
+                # CPU of the ingest and its normalising workers (reaped before it exits)
                 "cpu_s": round(cpu_s, 1),
+                "workers": Pool().workers,
                 "rows_per_s": round(rows / run["wall_s"]),
+                # summed over the process tree: pages a forked worker shares with the ingest
+                # process are counted once per process
                 "peak_rss_mb": run["peak_rss_mb"],
             },
             "reingest_unchanged_wall_s": rerun["wall_s"],

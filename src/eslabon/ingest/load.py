@@ -7,8 +7,10 @@ runs in one transaction, so a failure or a killed process leaves the store as it
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,12 +24,12 @@ from eslabon.errors import EslabonError
 from eslabon.ingest.ftm import default_mapping as default_ftm_mapping
 from eslabon.ingest.mapping import Mapping, load_mapping
 from eslabon.ingest.normalise import (
-    Refused,
     RowNormaliser,
     clean,
     entity_columns,
     link_columns,
 )
+from eslabon.ingest.parallel import START_BYTES, Pool
 from eslabon.ingest.readers import Batch, Reader, open_reader
 from eslabon.store import Store
 
@@ -129,10 +131,15 @@ def _sql_str(text: str) -> str:
 
 
 class _Staging:
-    """The source's readable records in a TEMP table ``raw`` (row_num, line, c0..cN as VARCHAR)."""
+    """The source's readable records in a TEMP table ``raw<tag>`` (row_num, line, c0..cN as
+    VARCHAR). The tag keeps the tables of a source being read apart from those of the source
+    being written."""
 
-    def __init__(self, store: Store, source_id: str, reader: Reader) -> None:
+    def __init__(self, store: Store, source_id: str, reader: Reader, tag: str = "") -> None:
         self.con = store.connection
+        self.tag = tag
+        self.raw = f"temp.raw{tag}"
+        self.notes = f"temp.raw_notes{tag}"
         self.source_id = source_id
         self.columns = reader.columns
         self.shaped = reader.shaped
@@ -141,14 +148,14 @@ class _Staging:
         self.col = {name: f"c{i}" for i, name in enumerate(self.columns)}
         cols = ", ".join(f"c{i} VARCHAR" for i in range(len(self.columns)))
         extra = "" if self.shaped else ", raw_json VARCHAR"
-        self.con.execute("DROP TABLE IF EXISTS temp.raw")
+        self.con.execute(f"DROP TABLE IF EXISTS {self.raw}")
         self.con.execute(
-            f"CREATE TEMP TABLE raw (row_num BIGINT, line BIGINT{', ' + cols if cols else ''}"
+            f"CREATE TEMP TABLE raw{tag} (row_num BIGINT, line BIGINT{', ' + cols if cols else ''}"
             f"{extra})"
         )
-        self.con.execute("DROP TABLE IF EXISTS temp.raw_notes")
+        self.con.execute(f"DROP TABLE IF EXISTS {self.notes}")
         self.con.execute(
-            "CREATE TEMP TABLE raw_notes (row_num BIGINT, field VARCHAR, flag VARCHAR, "
+            f"CREATE TEMP TABLE raw_notes{tag} (row_num BIGINT, field VARCHAR, flag VARCHAR, "
             "detail VARCHAR)"
         )
 
@@ -165,12 +172,12 @@ class _Staging:
                 arrays[f"c{i}"] = pa.array(by_column[i], pa.string())
             if not self.shaped:
                 arrays["raw_json"] = pa.array(batch.raw_json, pa.string())
-            _insert(con, "temp.raw", pa.table(arrays))
+            _insert(con, self.raw, pa.table(arrays))
         if batch.notes:
             notes = list(zip(*batch.notes, strict=True))
             _insert(
                 con,
-                "temp.raw_notes",
+                self.notes,
                 pa.table(
                     {
                         "row_num": pa.array(notes[0], pa.int64()),
@@ -216,19 +223,21 @@ def _insert(con, table: str, arrow: pa.Table, columns: list[str] | None = None) 
         con.unregister("_eslabon_batch")
 
 
-def _distinct(con, cols: list[str]) -> list[tuple]:
-    """The distinct value tuples of ``cols`` in ``raw`` (one empty tuple when there are none)."""
+def _distinct(con, cols: list[str], raw: str) -> tuple[list[pa.ChunkedArray], list[tuple]]:
+    """The distinct value tuples of ``cols`` in ``raw`` (one empty tuple when there are none),
+    as Arrow columns (to register again as they are) and as Python tuples (to normalise)."""
     if not cols:
-        return [()]
-    table = con.sql(f"SELECT DISTINCT {', '.join(cols)} FROM temp.raw").to_arrow_table()
-    return list(zip(*(c.to_pylist() for c in table.columns), strict=True))
+        return [], [()]
+    table = con.sql(f"SELECT DISTINCT {', '.join(cols)} FROM {raw}").to_arrow_table()
+    columns = [c.cast(pa.string()) for c in table.columns]
+    return columns, list(zip(*(c.to_pylist() for c in columns), strict=True))
 
 
 class _Projections:
     """Normalise each mapping key's distinct column tuples once; register them as TEMP tables.
 
-    ``proj_<slot>`` holds (pid, p0..pn: the raw values, ok, caption/start/end, props, rfield,
-    rreason); ``proj_flags`` holds (slot, pid, field, flag, detail). Slots are entity keys in
+    ``proj<tag>_<slot>`` holds (pid, p0..pn: the raw values, ok, caption/start/end, props,
+    rfield, rreason); ``proj_flags<tag>`` holds (slot, pid, field, flag, detail). Slots are entity keys in
     mapping order, then links: the order in which the first refusal of a row is chosen.
     """
 
@@ -240,26 +249,44 @@ class _Projections:
             ("entity", key, entity_columns(spec)) for key, spec in mapping.entities.items()
         ] + [("link", key, link_columns(spec)) for key, spec in mapping.links.items()]
         self.flags: dict[str, list] = {k: [] for k in ("slot", "pid", "field", "flag", "detail")}
+        self._raws: list[list[pa.ChunkedArray]] = []  # per slot: distinct raw tuples (pid order)
+        self._pids: list[list[int]] = []  # per slot: raw tuple -> index of its cleaned tuple
+        self._results: Callable[[], list[list[tuple]]] = list
 
-    def build(self) -> int:
-        """Create the projection tables; returns how many distinct tuples were normalised."""
+    def start(self, pool: Pool | None = None) -> int:
+        """Read each slot's distinct raw tuples, clean and deduplicate them, and start normalising
+        the distinct cleaned tuples of every slot together (in ``pool``'s workers when there are
+        many); returns how many distinct tuples are being normalised."""
         con = self.staging.con
-        normalised = 0
-        for slot, (what, key, cols) in enumerate(self.slots):
-            raw_cols = [self.staging.col[c] for c in cols]
-            tuples = _distinct(con, raw_cols)
-            data, n = (self._entities if what == "entity" else self._links)(slot, key, cols, tuples)
-            normalised += n
-            for i, values in enumerate(zip(*tuples, strict=True) if cols else []):
-                data[f"p{i}"] = pa.array(values, pa.string())
-            con.execute(f"DROP TABLE IF EXISTS temp.proj_{slot}")
+        jobs: list[tuple[str, str, list[str], list[tuple]]] = []
+        for what, key, cols in self.slots:
+            raw, tuples = _distinct(con, [self.staging.col[c] for c in cols], self.staging.raw)
+            index: dict[tuple, int] = {}
+            slot_pids = [index.setdefault(tuple(map(clean, tup)), len(index)) for tup in tuples]
+            self._raws.append(raw)
+            self._pids.append(slot_pids)
+            jobs.append((what, key, cols, list(index)))
+        self._results = (pool or _INLINE).normalise(self.normaliser, jobs)
+        return sum(len(job[3]) for job in jobs)
+
+    def finish(self) -> None:
+        """Create the projection tables from the outcomes (waiting for them if need be)."""
+        con = self.staging.con
+        tag = self.staging.tag
+        for slot, got in enumerate(self._results()):
+            what = self.slots[slot][0]
+            data = self._columns(slot, what, got, self._pids[slot])
+            for i, values in enumerate(self._raws[slot]):
+                data[f"p{i}"] = values
+            con.execute(f"DROP TABLE IF EXISTS temp.proj{tag}_{slot}")
             con.register("_eslabon_proj", pa.table(data))
             # props become JSON once per distinct tuple, not once per row that uses them
             con.execute(
-                f"CREATE TEMP TABLE proj_{slot} AS "
+                f"CREATE TEMP TABLE proj{tag}_{slot} AS "
                 "SELECT * REPLACE (CAST(props AS JSON) AS props) FROM _eslabon_proj"
             )
             con.unregister("_eslabon_proj")
+        self._raws, self._pids = [], []
         flags = pa.table(
             {
                 "slot": pa.array(self.flags["slot"], pa.int32()),
@@ -267,11 +294,35 @@ class _Projections:
                 **{k: pa.array(self.flags[k], pa.string()) for k in ("field", "flag", "detail")},
             }
         )
-        con.execute("DROP TABLE IF EXISTS temp.proj_flags")
+        con.execute(f"DROP TABLE IF EXISTS temp.proj_flags{tag}")
         con.register("_eslabon_proj", flags)
-        con.execute("CREATE TEMP TABLE proj_flags AS SELECT * FROM _eslabon_proj")
+        con.execute(f"CREATE TEMP TABLE proj_flags{tag} AS SELECT * FROM _eslabon_proj")
         con.unregister("_eslabon_proj")
-        return normalised
+
+    def _columns(self, slot: int, what: str, got: list[tuple], pids: list[int]) -> dict:
+        """Arrow columns of a slot's projection, one row per raw tuple (pid), from the outcomes
+        of its distinct cleaned tuples; the flags of each raw tuple are recorded."""
+        flagged = [i for i, g in enumerate(got) if g[-1]]
+        if flagged:
+            flagged_set = set(flagged)
+            for pid, i in enumerate(pids):
+                if i in flagged_set:
+                    self._flag(slot, pid, got[i][-1])
+        columns = list(zip(*got, strict=True)) if got else [()] * 6
+        # outcomes are per distinct cleaned tuple: spread them over the raw tuples
+        spread = [[col[i] for i in pids] for col in columns[:5]]
+        first, second, props, rfield, rreason = spread
+        data = {"pid": pa.array(range(len(pids)), pa.int64())}
+        if what == "entity":
+            data["ok"] = pa.array(first, pa.bool_())
+            data["caption"] = pa.array(second, pa.string())
+        else:
+            data["start_at"] = pa.array(first, pa.timestamp("us"))
+            data["end_at"] = pa.array(second, pa.timestamp("us"))
+        data["props"] = pa.array(props, pa.string())
+        data["rfield"] = pa.array(rfield, pa.string())
+        data["rreason"] = pa.array(rreason, pa.string())
+        return data
 
     def _flag(self, slot: int, pid: int, flags) -> None:
         f = self.flags
@@ -282,71 +333,8 @@ class _Projections:
             f["flag"].append(flag)
             f["detail"].append(detail)
 
-    def _outcomes(
-        self,
-        slot: int,
-        cols: list[str],
-        tuples: list[tuple],
-        normalise: Callable[[dict[str, str | None]], tuple[tuple, list]],
-        refused: tuple,
-    ) -> tuple[list[list], int]:
-        """Normalise each distinct cleaned tuple once: per tuple, ``normalise``'s values (or
-        ``refused`` when it refuses), then rfield and rreason, as columns; its flags are recorded.
-        Returns the columns and how many distinct tuples were normalised."""
-        outcomes = []
-        seen: dict[tuple, tuple] = {}
-        for pid, tup in enumerate(tuples):
-            cleaned = tuple(map(clean, tup))
-            got = seen.get(cleaned)
-            if got is None:
-                try:
-                    values, flags = normalise(dict(zip(cols, cleaned, strict=True)))
-                except Refused as err:
-                    got = (*refused, err.field, err.reason, ())
-                else:
-                    got = (*values, None, None, tuple(flags))
-                seen[cleaned] = got
-            outcomes.append(got)
-            if got[-1]:
-                self._flag(slot, pid, got[-1])
-        width = len(refused) + 2
-        columns = [[got[i] for got in outcomes] for i in range(width)]
-        return columns, len(seen)
 
-    def _entities(self, slot: int, key: str, cols: list[str], tuples: list[tuple]):
-        def normalise(values):
-            res = self.normaliser.entity(key, values)
-            present = res.props is not None
-            return (present, res.caption, _dumps(res.props) if present else None), res.flags
-
-        columns, n = self._outcomes(slot, cols, tuples, normalise, (False, None, None))
-        ok, caption, props, rfield, rreason = columns
-        data = {
-            "pid": pa.array(range(len(tuples)), pa.int64()),
-            "ok": pa.array(ok, pa.bool_()),
-            "caption": pa.array(caption, pa.string()),
-            "props": pa.array(props, pa.string()),
-            "rfield": pa.array(rfield, pa.string()),
-            "rreason": pa.array(rreason, pa.string()),
-        }
-        return data, n
-
-    def _links(self, slot: int, key: str, cols: list[str], tuples: list[tuple]):
-        def normalise(values):
-            res = self.normaliser.link(key, values)
-            return (res.start, res.end, _dumps(res.props)), res.flags
-
-        columns, n = self._outcomes(slot, cols, tuples, normalise, (None, None, None))
-        start, end, props, rfield, rreason = columns
-        data = {
-            "pid": pa.array(range(len(tuples)), pa.int64()),
-            "start_at": pa.array(start, pa.timestamp("us")),
-            "end_at": pa.array(end, pa.timestamp("us")),
-            "props": pa.array(props, pa.string()),
-            "rfield": pa.array(rfield, pa.string()),
-            "rreason": pa.array(rreason, pa.string()),
-        }
-        return data, n
+_INLINE = Pool(0)
 
 
 def _join_on(staging: _Staging, cols: list[str], alias: str) -> str:
@@ -372,12 +360,13 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
     """Per-row outcome by joins on the projections, then every store table in bulk."""
     con = store.connection
     mapping = proj.normaliser.mapping
+    tag = staging.tag
     slot_of = {(what, key): i for i, (what, key, _) in enumerate(proj.slots)}
     selects = ["r.row_num", "r.line"]
     joins = []
     refusal = []  # (condition, slot) in the order the first refusal is chosen
     for slot, (what, key, cols) in enumerate(proj.slots):
-        joins.append(f"JOIN temp.proj_{slot} j{slot} ON {_join_on(staging, cols, f'j{slot}')}")
+        joins.append(f"JOIN temp.proj{tag}_{slot} j{slot} ON {_join_on(staging, cols, f'j{slot}')}")
         selects.append(f"j{slot}.pid AS pid{slot}")
         if what == "entity":
             selects.append(f"j{slot}.ok AS ok{slot}")
@@ -400,7 +389,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
         selects += ["NULL AS rfield", "NULL AS rreason", "FALSE AS refused"]
     con.execute("DROP TABLE IF EXISTS temp.outcome")
     con.execute(
-        f"CREATE TEMP TABLE outcome AS SELECT {', '.join(selects)} FROM temp.raw r "
+        f"CREATE TEMP TABLE outcome AS SELECT {', '.join(selects)} FROM {staging.raw} r "
         f"{' '.join(joins)}"
     )
     params = {"sid": source_id}
@@ -408,7 +397,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
         f"""
         INSERT INTO quarantine (source_id, row_num, line, field, reason, raw)
         SELECT $sid, o.row_num, o.line, o.rfield, o.rreason, {staging.raw_json("r")}
-        FROM temp.outcome o JOIN temp.raw r USING (row_num) WHERE o.refused
+        FROM temp.outcome o JOIN {staging.raw} r USING (row_num) WHERE o.refused
         """,
         params,
     )
@@ -421,7 +410,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
         parts.append(
             f"SELECT o.row_num, {slot} AS slot, {_sql_str(key)} AS mapping_key, "
             f"{_sql_str(kind)} AS kind, o.key{slot} AS key, j.caption, j.props "
-            f"FROM temp.outcome o JOIN temp.proj_{slot} j ON o.pid{slot} = j.pid "
+            f"FROM temp.outcome o JOIN temp.proj{tag}_{slot} j ON o.pid{slot} = j.pid "
             f"WHERE NOT o.refused AND o.ok{slot}"
         )
     con.execute("DROP TABLE IF EXISTS temp.out_mentions")
@@ -449,7 +438,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
             f"{_sql_str(key)}, {_sql_str(link.kind)}, "
             f"$sid || '/' || o.row_num || '/' || {_sql_str(link.subject)}, {obj}, "
             f"j.start_at, j.end_at, j.props, {slot} AS slot "
-            f"FROM temp.outcome o JOIN temp.proj_{slot} j ON o.pid{slot} = j.pid "
+            f"FROM temp.outcome o JOIN temp.proj{tag}_{slot} j ON o.pid{slot} = j.pid "
             f"WHERE NOT o.refused AND o.ok{slot}"
         )
     if parts:
@@ -462,12 +451,12 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
             params,
         )
     # flags: the reader's notes, every entity's, and those of the links the row makes
-    parts = ["SELECT n.row_num, n.field, n.flag, n.detail FROM temp.raw_notes n"]
+    parts = [f"SELECT n.row_num, n.field, n.flag, n.detail FROM {staging.notes} n"]
     for slot, (what, _, _) in enumerate(proj.slots):
         cond = "" if what == "entity" else f" AND o.ok{slot}"
         parts.append(
             f"SELECT o.row_num, f.field, f.flag, f.detail FROM temp.outcome o "
-            f"JOIN temp.proj_flags f ON f.slot = {slot} AND f.pid = o.pid{slot} "
+            f"JOIN temp.proj_flags{tag} f ON f.slot = {slot} AND f.pid = o.pid{slot} "
             f"WHERE NOT o.refused{cond}"
         )
     con.execute(
@@ -483,7 +472,7 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
         f"""
         INSERT INTO source_rows (source_id, row_num, line, raw, norm)
         SELECT $sid, o.row_num, o.line, {staging.raw_json("r", as_json=True)}, n.norm
-        FROM temp.outcome o JOIN temp.raw r USING (row_num)
+        FROM temp.outcome o JOIN {staging.raw} r USING (row_num)
         LEFT JOIN ({_NORM_SQL}) n USING (row_num)
         WHERE NOT o.refused
         ORDER BY o.row_num
@@ -499,12 +488,26 @@ _NORM_SQL = """
                                   ',' ORDER BY slot) || '}' AS JSON) AS norm
     FROM temp.out_mentions GROUP BY row_num
 """
-_TEMP_TABLES = ("raw", "raw_notes", "outcome", "out_mentions", "proj_flags")
 
 
-def _drop_temp(store: Store, slots: int) -> None:
-    for name in (*_TEMP_TABLES, *(f"proj_{i}" for i in range(slots))):
+def _drop_temp(store: Store, tag: str, slots: int) -> None:
+    tables = ("outcome", "out_mentions", f"raw{tag}", f"raw_notes{tag}", f"proj_flags{tag}")
+    for name in (*tables, *(f"proj{tag}_{i}" for i in range(slots))):
         store.connection.execute(f"DROP TABLE IF EXISTS temp.{name}")
+
+
+@dataclass
+class _Pending:
+    """A source read and staged whose distinct tuples are being normalised: what finishing needs."""
+
+    mapping: Mapping
+    sha256: str
+    version: int
+    prev: tuple | None
+    report: SourceReport
+    staging: _Staging
+    proj: _Projections
+    progress: ProgressFn | None
 
 
 def load_source(
@@ -513,12 +516,31 @@ def load_source(
     reader: Reader,
     sha256: str,
     progress: ProgressFn | None = None,
+    pool: Pool | None = None,
 ) -> SourceReport:
     """Load one source file as a new version (inside the caller's transaction).
 
     Records are read in Python (structural checks) into a TEMP table; each mapping key's distinct
     column tuples are normalised once and joined back, so every row gets the same outcome it
     would get on its own.
+    """
+    started = _start_source(store, mapping, reader, sha256, progress, pool)
+    return started if isinstance(started, SourceReport) else _finish_source(store, started)
+
+
+def _start_source(
+    store: Store,
+    mapping: Mapping,
+    reader: Reader,
+    sha256: str,
+    progress: ProgressFn | None,
+    pool: Pool | None,
+    tag: str = "",
+) -> SourceReport | _Pending:
+    """Read and stage a source and start normalising it; an unchanged source's report at once.
+
+    Nothing is written to the store's tables here but the reader's unreadable records (to
+    quarantine, under the new version's id), so another source may be finished meanwhile.
     """
     prev = store.query_one(
         "SELECT source_id, version, sha256, mapping_sha256 FROM sources "
@@ -537,7 +559,7 @@ def load_source(
     report = SourceReport(mapping.source, source_id, str(mapping.file), "loaded")
     total_bytes = mapping.file.stat().st_size or 1
     read_chars = 0
-    staging = _Staging(store, source_id, reader)
+    staging = _Staging(store, source_id, reader, tag)
     proj = _Projections(staging, normaliser)
     for batch in reader.batches(BATCH_ROWS):
         report.rows_read += len(batch)
@@ -545,10 +567,25 @@ def load_source(
         read_chars += batch.chars
         if progress:
             progress(mapping.source, min(read_chars, total_bytes), total_bytes)
-    proj.build()
+    proj.start(pool)
+    return _Pending(mapping, sha256, version, prev, report, staging, proj, progress)
+
+
+def _finish_source(store: Store, pending: _Pending) -> SourceReport:
+    """Write a started source's rows, mentions, links, flags and refusals, and its version."""
+    mapping, sha256, version, prev = pending.mapping, pending.sha256, pending.version, pending.prev
+    report, staging, proj, progress = (
+        pending.report,
+        pending.staging,
+        pending.proj,
+        pending.progress,
+    )
+    source_id = report.source_id
+    total_bytes = mapping.file.stat().st_size or 1
+    proj.finish()
     _write(store, staging, proj, source_id)
     # on failure the command's transaction rolls back, temp tables included
-    _drop_temp(store, len(proj.slots))
+    _drop_temp(store, staging.tag, len(proj.slots))
     report.rows_loaded, report.mentions, report.links = store.query_one(
         "SELECT (SELECT count(*) FROM source_rows WHERE source_id = $sid), "
         "(SELECT count(*) FROM mentions WHERE source_id = $sid), "
@@ -639,10 +676,47 @@ def ingest(
         reader = open_reader(m, m.file)
         m.check_columns(reader.columns, m.file)
         prepared.append((m, reader, file_sha256(m.file)))
-    reports = []
-    with store.transaction():
-        for m, reader, sha in prepared:
+    reports: list[SourceReport] = []
+    with _no_gc(), Pool() as pool, store.transaction():
+        if sum(m.file.stat().st_size for m, _, _ in prepared) >= START_BYTES:
+            pool.start()
+        # one source is read while the one before it is normalised in the workers, then written
+        waiting: tuple[_Pending, Label | None] | None = None
+        for n, (m, reader, sha) in enumerate(prepared):
             previous = _declared_label(store, m.source)
-            reports.append(load_source(store, m, reader, sha, progress))
-            _record_label(store, m, previous, principal)
+            started = _start_source(store, m, reader, sha, progress, pool, tag=f"_{n % 2}")
+            if waiting is not None:
+                _finish_labelled(store, *waiting, principal, reports)
+                waiting = None
+            if isinstance(started, SourceReport):
+                reports.append(started)
+                _record_label(store, m, previous, principal)
+            else:
+                waiting = (started, previous)
+        if waiting is not None:
+            _finish_labelled(store, *waiting, principal, reports)
     return reports
+
+
+def _finish_labelled(
+    store: Store,
+    pending: _Pending,
+    previous: Label | None,
+    principal: Principal,
+    reports: list[SourceReport],
+) -> None:
+    reports.append(_finish_source(store, pending))
+    _record_label(store, pending.mapping, previous, principal)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cycle collector: ingest holds millions of small tuples and makes no cycles worth
+    collecting, and every full collection would walk all of them again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

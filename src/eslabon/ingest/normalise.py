@@ -123,7 +123,10 @@ def clean(value: str | None) -> str | None:
 def _value(spec: ValueSpec, values: dict[str, str | None]) -> str | None:
     if spec.literal is not None:
         return spec.literal
-    parts = [v for v in (clean(values.get(col)) for col in spec.columns) if v is not None]
+    columns = spec.columns
+    if len(columns) == 1:  # the common case, called for every distinct tuple: no generator
+        return clean(values.get(columns[0]))
+    parts = [v for v in (clean(values.get(col)) for col in columns) if v is not None]
     return spec.join.join(parts) if parts else None
 
 
@@ -432,6 +435,7 @@ class RowNormaliser:
         return props
 
 
+@lru_cache(maxsize=1024)
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
