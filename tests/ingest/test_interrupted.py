@@ -23,7 +23,8 @@ def test_sigkill_midway_leaves_store_unchanged_and_rerun_completes(tmp_path):
         mentions_before = st.query_one("SELECT count(*) FROM mentions")[0]
 
     big = tmp_path / "big"
-    n = 150_000
+    # big enough that a fast machine is still busy when the kill comes (4 s in)
+    n = 300_000
     rows = [
         [
             f"G{i}",
