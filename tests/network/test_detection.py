@@ -8,6 +8,7 @@ from eslabon.network.communities import (
     _votes,
     detect_networks,
     grow_core,
+    kind_scores,
     prune,
     split_anchor_scores,
 )
@@ -97,3 +98,27 @@ def test_one_burst_of_calls_with_a_marked_recruiter_recruits() -> None:
     core = grow_core(net, {0}, 3, callers={0}, burst_days=60)
     assert core == {0, 1}
     assert grow_core(net, {0}, 3, callers=set(), burst_days=60) == {0}
+
+
+def test_a_few_frequent_crossers_do_not_outvote_the_detained() -> None:
+    """Kind vote: each member counts a capped number of events of one type."""
+    rules = load_rules()
+    cap = float(rules.detection.get("kind_member_cap", 6))
+    migrants = {f"M{i}": {"Detention_subject": 1, "Lodging_subject": 1} for i in range(20)}
+    commuters = {f"C{i}": {"Crossing_subject": 60} for i in range(2)}
+    feats = pd.DataFrame.from_dict({**migrants, **commuters}, orient="index").fillna(0)
+    people = list(feats.index)
+    capped = kind_scores(feats, people, rules, cap=cap)
+    assert max(capped, key=capped.get) == "smuggling"
+    # the same members counted without a cap read as a drug network: the cap is what decides
+    uncapped = kind_scores(feats, people, rules, cap=float("inf"))
+    assert max(uncapped, key=uncapped.get) == "drugs"
+
+
+def test_a_drug_crew_with_a_few_legal_hires_stays_a_drug_network() -> None:
+    rules = load_rules()
+    couriers = {f"K{i}": {"Crossing_subject": 12, "Seizure_subject": 1} for i in range(2)}
+    hired = {f"H{i}": {"Employment_subject": 1, "Recruitment_object": 1} for i in range(3)}
+    feats = pd.DataFrame.from_dict({**couriers, **hired}, orient="index").fillna(0)
+    scores = kind_scores(feats, list(feats.index), rules, cap=6)
+    assert max(scores, key=scores.get) == "drugs"

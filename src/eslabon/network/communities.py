@@ -301,9 +301,34 @@ def detect_networks(
     found.sort(key=lambda x: (-len(x[0]), x[0][0]))
     out = []
     for i, (people, n_anchor) in enumerate(found, start=1):
-        scores = rules.kind_scores(feats, [net.ids[v] for v in people if net.ids[v] in feats.index])
+        scores = kind_scores(
+            feats,
+            [net.ids[v] for v in people if net.ids[v] in feats.index],
+            rules,
+            cap=float(cfg.get("kind_member_cap", 6)),
+        )
         kind = max(scores, key=lambda k: (scores[k], k)) if scores else "smuggling"
         out.append(DetectedNetwork(f"NET{i:03d}", kind, people, scores, int(n_anchor)))
+    return out
+
+
+def kind_scores(
+    feats: pd.DataFrame, people: list[str], rules: Rules, cap: float
+) -> dict[str, float]:
+    """Evidence per network kind: weighted feature totals, each member counted at most ``cap``.
+
+    Without the cap a few members who cross the border weekly for their own reasons outvote a
+    hundred detained migrants, and a smuggling network reads as a drug one.
+    """
+    sub = feats.loc[people]
+    out = {}
+    for kind, weights in rules.kinds.items():
+        total = 0.0
+        for feature, w in weights.items():
+            if feature in sub.columns:
+                col = pd.to_numeric(sub[feature], errors="coerce").fillna(0).clip(upper=cap)
+                total += float(w) * float(col.sum())
+        out[kind] = round(total, 3)
     return out
 
 
