@@ -121,3 +121,37 @@ def test_owners_graph_ties_people_whose_phones_called_each_other(via_phone_web: 
     # calling the same unknown phone is not contact; burner to burner is
     assert pairs == ({("p0", "p1")} if via_phone_web else set())
     assert g.vs.find(name="p0")["roles"] == ("guide",)
+
+
+def test_crew_view_drops_the_carried_but_keeps_the_coerced() -> None:
+    from eslabon.network.store_disrupt import crew_view
+
+    people = {
+        "r": ("recruiter",),
+        "m": ("migrant",),
+        "coerced": ("migrant", "recruiter"),
+        "x": (),
+    }
+    g = crew_view(crew(people, [("r", "m"), ("m", "coerced"), ("r", "x")]))
+    assert sorted(g.vs["name"]) == ["coerced", "r", "x"]
+
+
+def test_the_ranking_takes_the_organiser_first_when_others_are_replaceable() -> None:
+    from eslabon.network.disrupt_rank import rank_for_disruption
+
+    g = two_lanes()
+    # many migrants hang on the recruiters: their degree is highest, the organiser's is not
+    for lane in "ab":
+        for i in range(6):
+            g.add_vertex(name=f"m{lane}{i}", roles=("migrant",))
+            g.add_edge(f"recruiter{lane}", f"m{lane}{i}")
+    present = {r for rs in g.vs["roles"] for r in rs}
+    ranking = rank_for_disruption(
+        g,
+        top=2,
+        capacity=route_capacity("smuggling", present),
+        recovery=RecoveryConfig(
+            runs=20, measure_efficiency=False, seed=0, replacement=replacement_odds()
+        ),
+    )
+    assert ranking.entries[0].name == "co"

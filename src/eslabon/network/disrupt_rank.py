@@ -397,18 +397,31 @@ def rank_for_disruption(
         else:
             simulate = set(prelim[:pool_size]) | (flagged & set(scorable))
         outcomes: dict[int, RecoveryOutcome] = {}
-        damage: dict[int, float] = {}
-        for v in sorted(simulate):
-            out = simulate_recovery(
-                residual,
-                [local[v]],
-                capacity=capacity,
-                capacity_name=capacity_name,
-                config=recovery,
+
+        def explain(
+            v: int,
+            outcomes: dict[int, RecoveryOutcome] = outcomes,
+            residual: ig.Graph = residual,
+            local: dict[int, int] = local,
+        ) -> RecoveryOutcome:
+            """Removal of ``v`` from the network as it stands now, for the reasons."""
+            if v not in outcomes:
+                outcomes[v] = simulate_recovery(
+                    residual,
+                    [local[v]],
+                    capacity=capacity,
+                    capacity_name=capacity_name,
+                    config=recovery,
+                )
+            return outcomes[v]
+
+        if choice is None:
+            damage = _marginal_damage(
+                simple, removed, sorted(simulate), capacity, capacity_name, recovery
             )
-            outcomes[v] = out
-            damage[v] = out.lasting_damage
-        damage_n = _normalise(damage) if choice is None else damage
+            damage_n = _normalise(damage)
+        else:
+            damage = damage_n = {v: explain(v).lasting_damage for v in sorted(simulate)}
         for v in simulate:
             signals[v]["recovery_damage"] = damage_n[v]
 
@@ -445,6 +458,8 @@ def rank_for_disruption(
             choice=choice,
         )
         if not removed:
+            for v in flagged & set(scorable):
+                explain(v)
             held = [_entry(ctx, v, None, final(v)) for v in sorted(flagged, key=lambda u: names[u])]
         if choice is not None:
             ordered = look_order
@@ -453,6 +468,7 @@ def rank_for_disruption(
         for v in ordered[: max(1, batch)]:
             if len(entries) >= top:
                 break
+            explain(v)
             entries.append(_entry(ctx, v, len(entries) + 1, final(v)))
             removed.append(v)
             if work is not None:
@@ -523,6 +539,37 @@ def _evidence_ties(
     for i, v in enumerate(choice.ranked):
         first_at.setdefault(tie(v), i)
     return sorted(choice.ranked, key=lambda v: (first_at[tie(v)], -strength(v), position[v]))
+
+
+def _marginal_damage(
+    graph: ig.Graph,
+    removed: list[int],
+    candidates: list[int],
+    capacity: Capacity,
+    capacity_name: str,
+    recovery: RecoveryConfig,
+) -> dict[int, float]:
+    """Expected route capacity each candidate's removal takes, on top of those removed before.
+
+    Simulated on the intact network with everyone removed so far (their recovery included), so
+    after the coordinator is gone the next choice is whoever most reduces what a newcomer
+    coordinator could still run — not, as on the bare residual, a tie among zeros. Runs share
+    one seed, so the candidates are compared on the same draws.
+    """
+
+    def after(gone: list[int]) -> RecoveryOutcome:
+        return simulate_recovery(
+            graph, gone, capacity=capacity, capacity_name=capacity_name, config=recovery
+        )
+
+    now = after(removed) if removed else None
+    out: dict[int, float] = {}
+    for v in candidates:
+        joint = after([*removed, v])
+        base = joint.baseline.capacity
+        left = now.after_recovery.capacity if now is not None else base
+        out[v] = max(0.0, left - joint.after_recovery.capacity) / base if base > 0 else 0.0
+    return out
 
 
 def _entry(ctx: _Round, v: int, rank: int | None, score: float) -> RankedNode:

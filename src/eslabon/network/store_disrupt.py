@@ -22,7 +22,7 @@ from eslabon.network.disrupt_rank import DisruptionRanking, Evidence, rank_for_d
 from eslabon.network.evidence import evidence_for, evidence_summary
 from eslabon.network.graph import PersonNetwork
 from eslabon.network.recovery import RecoveryConfig
-from eslabon.network.route_flow import replacement_odds, route_capacity
+from eslabon.network.route_flow import CARRIED, replacement_odds, route_capacity
 from eslabon.store.connection import Store
 
 
@@ -51,6 +51,17 @@ def network_graph(
     g.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
     g.vs["roles"] = [roles.get(name, ()) for name in g.vs["name"]]
     return g
+
+
+def crew_view(graph: ig.Graph) -> ig.Graph:
+    """The network without the people it carried: they are past cargo, not its future.
+
+    Who cuts off a recruiter's migrants or brokers between two drivers' passengers says nothing
+    about the route's next trip; fragmentation, brokerage and key players are measured on the
+    crew. People recorded both as carried and in an offending role stay (held for a human).
+    """
+    keep = [v for v, rs in enumerate(graph.vs["roles"]) if not rs or set(rs) - CARRIED]
+    return graph.induced_subgraph(keep)
 
 
 def owners_graph(
@@ -100,7 +111,7 @@ def rank_network(
     seed: int = 0,
 ) -> tuple[DisruptionRanking, dict[str, Evidence]]:
     """The dismantling core's ranking for one stored network, weighed by evidence strength."""
-    g = network_graph(net, members, roles)
+    g = crew_view(network_graph(net, members, roles))
     evidence = {
         k: v for k, v in evidence_for(store, net, members).items() if k in set(g.vs["name"])
     }
