@@ -29,6 +29,7 @@ from eslabon.evaluate.network import (
     roles_report,
 )
 from eslabon.evaluate.oracle import resolve_from_truth
+from eslabon.evaluate.reach import reach_ceiling
 from eslabon.network.store_disrupt import rank_stored
 from eslabon.network.tracer import Tracer
 from eslabon.store import open_store
@@ -50,6 +51,7 @@ def figures(store_path: Path, truth: Path) -> dict:
         nets = networks_report(st, truth)
         burners = burners_report(st, truth)
         disruption = disruption_report(st, truth)
+        reach = reach_ceiling(st, truth)
     return {
         "chains": {
             "mean_recall": chains["mean_recall"],
@@ -78,6 +80,14 @@ def figures(store_path: Path, truth: Path) -> dict:
             "per_role_f1": {r: v["f1"] for r, v in roles["per_role"].items()},
         },
         "networks": nets,
+        # the most any tracer could recall on these records (evaluate/reach.py)
+        "reach_ceiling": {k: reach[k] for k in ("min_members_only", "min_via_one_outsider")}
+        | {
+            "per_network": [
+                {k: n[k] for k in ("network_id", "members_only", "via_one_outsider")}
+                for n in reach["per_network"]
+            ]
+        },
         "burners": burners,
         "disruption": {
             "eslabon_better_everywhere": disruption["eslabon_better_everywhere"],
