@@ -79,3 +79,27 @@ def test_network_before_resolution_is_a_clear_error(world: Path, tmp_path: Path)
         ingest(s, world)
         with pytest.raises(EslabonError, match="resolve"), s.transaction():
             build_network(s)
+
+
+def test_a_lone_record_on_someone_elses_phone_is_a_slip(built: Path, tmp_path: Path) -> None:
+    """Three records put P003 on phone T004; one transfer names P001 on it too: a slip, while
+    two people each on record once share the phone T008."""
+    from eslabon.network.build import SLIP_OTHER_RECORDS, _phone_users
+
+    copy = tmp_path / "copy.duckdb"
+    copy.write_bytes(built.read_bytes())
+    with open_store(copy) as st:
+        src, row = st.query_one("SELECT source_id, row_num FROM net_edges LIMIT 1")
+        extra = [(f"x{i}", "P003", "T004") for i in range(SLIP_OTHER_RECORDS)]
+        extra += [("slip", "P001", "T004"), ("shared", "P001", "T008")]
+        for lid, person, phone in extra:
+            st.execute(
+                "INSERT INTO net_edges VALUES (?, 'PhoneUse', ?, 'Person', ?, 'Phone', "
+                "NULL, NULL, '{}', ?, ?)",
+                [lid, person, phone, src, row],
+            )
+        st.execute("DELETE FROM phone_users")
+        _phone_users(st)
+        users = st.query("SELECT phone_entity, person_entity FROM phone_users")
+    assert ("T004", "P003") in users and ("T004", "P001") not in users
+    assert ("T008", "P001") in users and ("T008", "P006") in users

@@ -7,9 +7,12 @@ import pandas as pd
 from eslabon.network.communities import (
     _votes,
     detect_networks,
+    followed,
     grow_core,
+    in_touch,
     kind_scores,
     prune,
+    short_lived_phones,
     split_anchor_scores,
 )
 from eslabon.network.graph import PersonNetwork, Tie
@@ -122,3 +125,42 @@ def test_a_drug_crew_with_a_few_legal_hires_stays_a_drug_network() -> None:
     feats = pd.DataFrame.from_dict({**couriers, **hired}, orient="index").fillna(0)
     scores = kind_scores(feats, list(feats.index), rules, cap=6)
     assert max(scores, key=scores.get) == "drugs"
+
+
+def test_a_recruiter_call_recruits_only_when_a_trip_follows() -> None:
+    """R recruits (three markers); M1 is detained weeks after R's call, M2's brother pays the
+    crew's collector C after it; F, a friend, got one call from R and nothing followed."""
+    ids = ["R", "C", "M1", "M2", "B", "F"]
+    ties = [
+        _tie(0, 1, "call", (90.0, 300.0, 700.0)),
+        _tie(0, 2, "call", (100.0,)),
+        _tie(0, 3, "call", (100.0,)),
+        Tie(3, 4, "payment", "B>M2", (20.0, 400.0), ("b1", "b2"), False),
+        Tie(1, 4, "payment", "B>C", (150.0,), ("b3",), False),
+        _tie(0, 5, "call", (500.0,)),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    moves = {2: (130.0,), 5: (900.0,)}
+    core = grow_core(net, {0, 1}, 3, callers={0}, burst_days=60, moves=moves, cfg={})
+    assert core == {0, 1, 2, 3}
+    # without event times every burst recruits, as before
+    assert 5 in grow_core(net, {0, 1}, 3, callers={0}, burst_days=60)
+    assert not followed(net, 5, (500.0,), {0, 1}, moves, {"follow_days": 120})
+
+
+def test_a_bystander_with_a_small_seizure_and_one_call_is_not_crew() -> None:
+    """0 and 1 are crew; 2 has a seizure of their own and one call with 0; 3 (a victim) pays
+    0 and 1; 4 called 1 on a phone busy for two weeks only."""
+    ids = [f"P{i}" for i in range(5)]
+    ties = [
+        _tie(0, 2, "call", (5.0,)),
+        Tie(0, 3, "payment", "P3>P0", (10.0, 40.0), ("a", "b"), False),
+        Tie(1, 3, "payment", "P3>P1", (70.0,), ("c",), False),
+        Tie(1, 4, "call", "PHX~PHY", (1.0, 3.0, 5.0, 9.0), ("d",) * 4, False),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    short = short_lived_phones(net, 120, 4)
+    assert short == {"PHX", "PHY"}
+    assert not in_touch(net, 2, {0, 1}, set(), short)
+    assert in_touch(net, 3, {0, 1}, set(), short)
+    assert in_touch(net, 4, {0, 1}, set(), short)

@@ -32,6 +32,10 @@ DIRECT_KINDS = {"Associate": "associate", "Recruitment": "recruitment", "Employm
 TOGETHER_DAYS = 3
 # A call is attributed to a phone's users active within this slack of the call.
 SPAN_SLACK_DAYS = 2
+# One record naming someone as the user of a phone that another person is on record using
+# this many times is a slip (a payee's phone typed into the sender's field), not a shared phone:
+# it would join a relative who paid a collector to every call the collector makes.
+SLIP_OTHER_RECORDS = 3
 
 NET_TABLES = ("net_edges", "phone_users", "person_edges")
 
@@ -104,9 +108,12 @@ def build_network(store: Store, attribute: Callable[[Store], object] | None = No
 
 
 def _phone_users(store: Store) -> None:
-    """Who used which phone, and when: the PhoneUse span, else the span of the phone's calls."""
+    """Who used which phone, and when: the PhoneUse span, else the span of the phone's calls.
+
+    A lone record against a phone someone else uses on record is left out (SLIP_OTHER_RECORDS).
+    """
     store.execute(
-        """
+        f"""
         INSERT INTO phone_users
         WITH use AS (
             SELECT object_entity AS phone, subject_entity AS person,
@@ -121,6 +128,10 @@ def _phone_users(store: Store) -> None:
                 UNION ALL
                 SELECT object_entity, start_at FROM net_edges WHERE kind = 'Call'
             ) GROUP BY phone
+        ), kept AS (
+            SELECT * FROM use u WHERE NOT (len(u.ids) = 1 AND EXISTS (
+                SELECT 1 FROM use o WHERE o.phone = u.phone AND o.person <> u.person
+                  AND len(o.ids) >= {SLIP_OTHER_RECORDS}))
         )
         -- A phone with one recorded user (a burner seized at a stop) is theirs for all its
         -- calls; a shared phone keeps each user's recorded span.
@@ -128,8 +139,8 @@ def _phone_users(store: Store) -> None:
                CASE WHEN n.users = 1 THEN least(u.s, c.s) ELSE coalesce(u.s, c.s) END,
                CASE WHEN n.users = 1 THEN greatest(u.e, c.e) ELSE coalesce(u.e, c.e) END,
                u.ids, 'record'
-        FROM use u LEFT JOIN calls c ON c.phone = u.phone
-        JOIN (SELECT phone, count(*) AS users FROM use GROUP BY phone) n ON n.phone = u.phone
+        FROM kept u LEFT JOIN calls c ON c.phone = u.phone
+        JOIN (SELECT phone, count(*) AS users FROM kept GROUP BY phone) n ON n.phone = u.phone
         """
     )
 

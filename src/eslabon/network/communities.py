@@ -10,6 +10,7 @@ its members (rules in ``rules.yaml``).
 
 from __future__ import annotations
 
+import bisect
 import random
 from dataclasses import dataclass
 from typing import Any
@@ -117,6 +118,28 @@ def burner_like(net: PersonNetwork, v: int, max_span_days: float, min_calls: int
     return len(times) >= min_calls and max(times) - min(times) <= max_span_days
 
 
+def short_lived_phones(net: PersonNetwork, max_span_days: float, min_calls: int) -> set[str]:
+    """Phones (recorded user or not) busy for a short span only: prepaid business lines.
+
+    A personal line is used for years; a phone with a handful of calls in a few weeks is the
+    one a courier or a coordinator uses for a run. Read from the call ties' phone pairs.
+    """
+    times: dict[str, set[float]] = {}
+    for t in net.ties:
+        if t.via == "call" and "~" in t.via_entity:
+            for phone in t.via_entity.split("~"):
+                times.setdefault(phone, set()).update(t.times)
+    return {
+        p for p, ts in times.items() if len(ts) >= min_calls and max(ts) - min(ts) <= max_span_days
+    }
+
+
+def business_call(net: PersonNetwork, k: int, short: set[str]) -> bool:
+    """A call on a short-lived phone: the crew's business, not family."""
+    t = net.ties[k]
+    return t.via == "call" and any(p in short for p in t.via_entity.split("~"))
+
+
 def _leiden(
     net: PersonNetwork, rules: Rules, seed: int, resolution: float, members: list[int]
 ) -> list[list[int]]:
@@ -148,6 +171,45 @@ def burst(tie_times: tuple[float, ...], days: float) -> bool:
     return bool(tie_times) and tie_times[-1] - tie_times[0] <= days
 
 
+def followed(
+    net: PersonNetwork,
+    v: int,
+    call_times: tuple[float, ...],
+    inside: set[int],
+    moves: dict[int, tuple[float, ...]] | None,
+    cfg: dict,
+) -> bool:
+    """Whether a trip follows ``v``'s burst of calls with the crew: a recruitment, not a chat.
+
+    After a recruiter's call a migrant is on the move within weeks (a crossing, a stop, a
+    detention, a hotel night) or a relative pays the network; a friend's or a sibling's call
+    with the same recruiter is followed by neither. ``moves`` None: no event times known, every
+    burst counts.
+    """
+    if moves is None or not call_times:
+        return True
+    lo = call_times[0] - float(cfg.get("follow_slack_days", 3))
+    hi = call_times[-1] + float(cfg.get("follow_days", 120))
+    own = moves.get(v, ())
+    i = bisect.bisect_left(own, lo)
+    if i < len(own) and own[i] <= hi:
+        return True
+    for k in net.adjacency[v]:
+        t = net.ties[k]
+        u = t.other(v)
+        if t.via != "payment" or u in inside or not pays(net, k, u):
+            continue
+        # u sends v money (a relative abroad): does u pay the network in that window?
+        for k2 in net.adjacency[u]:
+            t2 = net.ties[k2]
+            w = t2.other(u)
+            if w == v or w not in inside or t2.via != "payment" or not pays(net, k2, u):
+                continue
+            if any(lo <= x <= hi for x in t2.times):
+                return True
+    return False
+
+
 def grow_core(
     net: PersonNetwork,
     seeds: set[int],
@@ -157,6 +219,8 @@ def grow_core(
     *,
     callers: set[int] | None = None,
     burst_days: float = 0.0,
+    moves: dict[int, tuple[float, ...]] | None = None,
+    cfg: dict | None = None,
 ) -> set[int]:
     """The criminal core, grown from anchors and burners.
 
@@ -168,8 +232,10 @@ def grow_core(
     criminal markers of their own); people who join only through a paying relative are carried
     by the network, not crew, so their own families do not follow them in. ``callers`` are the
     crew whose every short burst of calls with someone recruits them (people with markers of
-    their own, such as a recruiter paid by many families): one call is how a migrant is known.
+    their own, such as a recruiter paid by many families): one call is how a migrant is known,
+    when a trip follows it (``followed``).
     """
+    cfg = cfg or {}
     callers = set() if callers is None else callers
     core = set(seeds)
     crew = set(seeds) if crew is None else set(crew)
@@ -193,7 +259,12 @@ def grow_core(
                 if t.via != "payment" or not pays(net, k, v):
                     partners.add(u)
                     crew_partner = crew_partner or u in crew
-                if t.via == "call" and u in callers and burst(t.times, burst_days):
+                if (
+                    t.via == "call"
+                    and u in callers
+                    and burst(t.times, burst_days)
+                    and followed(net, v, t.times, core, moves, cfg)
+                ):
                     recruited = True
             if criminal or len(partners) >= min_partners:
                 added.add(v)
@@ -204,6 +275,31 @@ def grow_core(
             break
         core |= added
     return core
+
+
+def in_touch(
+    net: PersonNetwork, v: int, crew: set[int], burners: set[int], short: set[str]
+) -> bool:
+    """Whether ``v`` is in touch with the crew beyond what a friend or a relative is.
+
+    A shared offence event, a vehicle, phone, account or hiring, a call on a burner or on a
+    short-lived phone (``short``), or calls and payments with two of the crew count (a
+    victim paying the recruiter and the collector); one personal call, or one payment (the
+    fee a relative pays), do not: a bystander with a small seizure of their own and a call
+    with a driver is not crew.
+    """
+    partners: set[int] = set()
+    for k in net.adjacency[v]:
+        t = net.ties[k]
+        u = t.other(v)
+        if u not in crew:
+            continue
+        if t.criminal or t.via == "incident" or u in burners or business_call(net, k, short):
+            return True
+        if t.via in _SCHEME_VIA:
+            return True
+        partners.add(u)  # calls, payments, a declared associate, a shared address
+    return len(partners) >= 2
 
 
 def _votes(net: PersonNetwork, people: list[int], owner: dict[int, int]) -> dict[int, int]:
@@ -227,9 +323,18 @@ def _votes(net: PersonNetwork, people: list[int], owner: dict[int, int]) -> dict
 
 
 def detect_networks(
-    net: PersonNetwork, feats: pd.DataFrame, rules: Rules, *, seed: int = 0
+    net: PersonNetwork,
+    feats: pd.DataFrame,
+    rules: Rules,
+    *,
+    seed: int = 0,
+    moves: dict[int, tuple[float, ...]] | None = None,
 ) -> list[DetectedNetwork]:
-    """Leiden over all actors → communities with enough criminal markers → their core."""
+    """Leiden over all actors → communities with enough criminal markers → their core.
+
+    ``moves``: each person's own dated movement events (graph.person_moves); with them a
+    single burst of calls with the crew recruits only when a trip follows it.
+    """
     cfg = rules.detection
     own, weak = split_anchor_scores(net, feats, rules)
     burners = {
@@ -239,12 +344,15 @@ def detect_networks(
             net, v, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("burner_min_calls", 5))
         )
     }
+    short = short_lived_phones(
+        net, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("short_phone_min_calls", 4))
+    )
     # Markers ordinary life produces count only for people in touch with the crew.
     crew0 = burners | set(own)
     crew0 |= {u for v in burners for u in net.neighbours(v) if net.is_person(u)}
     anchors = dict(own)
     for v, w in weak.items():
-        if v in crew0 or net.neighbours(v) & crew0:
+        if v in crew0 or in_touch(net, v, crew0, burners, short):
             anchors[v] = anchors.get(v, 0.0) + w
     own = dict(anchors)
     # People in a shared offence event (co-detained, seized together) are anchors too: once
@@ -266,6 +374,8 @@ def detect_networks(
         crew=crew,
         callers={v for v, w in own.items() if w >= float(cfg.get("caller_min_markers", 3))},
         burst_days=float(cfg.get("burst_days", 60)),
+        moves=moves,
+        cfg=cfg,
     )
     members = sorted(core)
     parts = [
@@ -295,7 +405,9 @@ def detect_networks(
             found[best] = (sorted(found[best][0] + people), found[best][1])
     found = [
         (people, m)
-        for people, m in ((prune(net, people, set(own) | burners, cfg), m) for people, m in found)
+        for people, m in (
+            (prune(net, people, set(own) | burners, cfg, moves), m) for people, m in found
+        )
         if people
     ]
     found.sort(key=lambda x: (-len(x[0]), x[0][0]))
@@ -339,7 +451,14 @@ _HOME_VIA = frozenset({"address"})
 _SCHEME_VIA = frozenset({"recruitment", "employment", "vehicle", "phone", "account"})
 
 
-def _keeps(net: PersonNetwork, v: int, inside: set[int], crew: set[int], cfg: dict) -> bool:
+def _keeps(
+    net: PersonNetwork,
+    v: int,
+    inside: set[int],
+    crew: set[int],
+    cfg: dict,
+    moves: dict[int, tuple[float, ...]] | None = None,
+) -> bool:
     """Whether the evidence ties ``v`` to the network ``inside`` beyond one weak tie.
 
     A migrant or victim is kept by one tie of the scheme itself: a shared incident, a night at
@@ -365,7 +484,7 @@ def _keeps(net: PersonNetwork, v: int, inside: set[int], crew: set[int], cfg: di
                 return True
             partners.add(u)
         elif t.via == "call":
-            if u in crew and burst(t.times, days):
+            if u in crew and burst(t.times, days) and followed(net, v, t.times, inside, moves, cfg):
                 return True
             partners.add(u)
         elif t.via == "payment":
@@ -376,7 +495,13 @@ def _keeps(net: PersonNetwork, v: int, inside: set[int], crew: set[int], cfg: di
     return len(partners) >= int(cfg.get("prune_min_partners", 2)) and bool(partners & crew)
 
 
-def prune(net: PersonNetwork, members: list[int], crew: set[int], cfg: dict) -> list[int]:
+def prune(
+    net: PersonNetwork,
+    members: list[int],
+    crew: set[int],
+    cfg: dict,
+    moves: dict[int, tuple[float, ...]] | None = None,
+) -> list[int]:
     """Drop members a single weak tie attached to the community (repeat until stable).
 
     Modularity happily absorbs someone with one call to a member; the trace would then walk
@@ -385,7 +510,7 @@ def prune(net: PersonNetwork, members: list[int], crew: set[int], cfg: dict) -> 
     """
     inside = set(members)
     for _ in range(int(cfg.get("prune_rounds", 3))):
-        drop = {v for v in inside if not _keeps(net, v, inside, crew, cfg)}
+        drop = {v for v in inside if not _keeps(net, v, inside, crew, cfg, moves)}
         if not drop:
             break
         inside -= drop

@@ -152,3 +152,25 @@ def load_network(store: Store) -> PersonNetwork:
             )
         )
     return PersonNetwork(ids, captions, ties, kinds)
+
+
+# A person's own dated events that show them on the move or in the hands of the authorities:
+# what follows a recruitment (the trip), unlike a call between friends.
+MOVE_KINDS = ("Detention", "Arrest", "Crossing", "Stop", "Lodging", "Seizure", "Recruitment")
+
+
+def person_moves(store: Store, net: PersonNetwork) -> dict[int, tuple[float, ...]]:
+    """Times (days) of each person's own movement and enforcement events, sorted."""
+    kinds = ", ".join(f"'{k}'" for k in MOVE_KINDS)
+    rows = store.query(
+        f"""
+        SELECT p, list_sort(list(epoch(t) / 86400.0)) FROM (
+            SELECT subject_entity AS p, start_at AS t FROM net_edges
+            WHERE kind IN ({kinds}) AND subject_kind = 'Person' AND start_at IS NOT NULL
+            UNION ALL
+            SELECT object_entity, start_at FROM net_edges
+            WHERE kind IN ({kinds}) AND object_kind = 'Person' AND start_at IS NOT NULL
+        ) GROUP BY p
+        """
+    )
+    return {net.index[p]: tuple(float(x) for x in times) for p, times in rows if p in net.index}
