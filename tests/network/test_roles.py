@@ -185,3 +185,138 @@ def test_training_writes_moved_rules_first_and_covers_every_crew_member() -> Non
         assert first == row["role"]
         crew = [r for r in parsed[1:] if all(holds(row, c) for c in r.when)]
         assert row["role"] == "migrant" or len(crew) == 1
+
+
+def test_record_parts_read_bounds_whole_words_and_the_object_side(parts_store) -> None:
+    ins = "INSERT INTO net_edges VALUES (?, ?, ?, ?, ?, 'Person', NULL, NULL, ?, 'test@1', ?)"
+    # an agency recruits two workers: one free of fees (H-2A), one charged
+    parts_store.execute(ins, ["R1", "Recruitment", "O1", "Organization", "W1", '{"fee": "0"}', 30])
+    parts_store.execute(
+        ins, ["R2", "Recruitment", "O1", "Organization", "W2", '{"fee": "900"}', 31]
+    )
+    # a seized phone saved K as "Flaco BODEGA" and S (surname Casas) as "Beto Casas"
+    for n, who, name in ((32, "K", "Flaco BODEGA"), (33, "S", "Beto Casas")):
+        _edge(parts_store, n, "PhoneUse", who, f"PH{n}", "Phone", contact_name=name)
+    data = {
+        "record_parts": {
+            "free": {"kind": "Recruitment", "side": "object", "field": "fee", "max": 0},
+            "charged": {"kind": "Recruitment", "side": "object", "field": "fee", "min": 0.01},
+            "stash": {"kind": "PhoneUse", "field": "contact_name", "words": ["casa", "bodega"]},
+        }
+    }
+    f = person_features(parts_store, data)
+    assert f.loc["W1", "free"] == 1 and f.loc["W1", "charged"] == 0
+    assert f.loc["W2", "free"] == 0 and f.loc["W2", "charged"] == 1
+    assert "O1" not in f.index or f.loc["O1", "free"] == 0  # the agency is not the worker
+    assert f.loc["K", "stash"] == 1 and f.loc["S", "stash"] == 0  # a whole word, not Casas
+
+
+def test_training_learns_associates_as_their_own_class() -> None:
+    """Bystanders detection placed in a network are learned apart: neither crew nor moved."""
+    from eslabon.network.role_training import fit_rules
+    from eslabon.network.rules import RoleRule
+
+    rows = []
+    for i in range(40):
+        rows.append({"role": "migrant", "detained_as_migrant": 1, "net_call_partners": 0})
+        rows.append({"role": "driver", "max_passengers": 5 + i % 3, "net_call_partners": 3})
+        rows.append({"role": "associate", "max_passengers": i % 2, "net_call_partners": 1})
+    frame = pd.DataFrame(rows).fillna(0.0)
+    frame["entity_id"] = [f"x{i}" for i in range(len(frame))]
+    rules = fit_rules(frame, max_depth=3, min_leaf=2)
+    assert any(r["role"] == "associate" for r in rules)
+    parsed = [RoleRule(r["role"], (), r["when"], [], r["why"]) for r in rules]
+    for row in rows:
+        assert next(r.role for r in parsed if r.matches(row, "smuggling")) == row["role"]
+    why = next(r["why"] for r in rules if r["role"] == "associate")
+    assert why.startswith("learned: not clearly part of the crew")
+
+
+def test_members_no_rule_claims_are_associates_with_their_ties(built: Path, tmp_path: Path) -> None:
+    from eslabon.network.roles import ASSOCIATE, infer_roles
+
+    mine = tmp_path / "roles.yaml"
+    mine.write_text(
+        "roles:\n- role: migrant\n  when: [{feature: is_moved, min: 1}]\n"
+        "stages: {migrant: origin}\n"
+        "coerced:\n- when: [{feature: Recruitment_object, min: 1}]\n"
+        "- when: [{feature: net_partners, min: 0}]\n"
+    )
+    rules = load_rules(role_path=mine)
+    with open_store(built, read_only=True) as store:
+        net = load_network(store)
+        feats = person_features(store)
+        networks, _roles, _info = load_results(store, net)
+        out = infer_roles(net, feats, networks, rules)
+    people = [r for r in out if net.is_person(net.index[r.entity_id])]
+    assoc = [r for r in people if r.role == ASSOCIATE]
+    assert assoc and any(r.role == "migrant" for r in people)
+    for r in assoc:
+        # no stage, never flagged as coerced (there is no offending role to weigh)
+        assert r.stage is None and not r.coerced
+        assert r.reasons[0] == "no behaviour of a crew role or of the people moved"
+        assert r.reasons[1].startswith("tied to the network only by ")
+        assert r.reasons[2] == "no arrest or detention on record" or r.reasons[2].startswith(
+            "enforcement records: "
+        )
+    # the recruiter is tied to the migrants it recruited
+    assert any("a recruitment" in r.reasons[1] for r in assoc if r.entity_id == "P002")
+
+
+def test_associates_are_never_ranked_nor_held() -> None:
+    import igraph as ig
+
+    from eslabon.network.disrupt_rank import rank_for_disruption
+
+    # a star whose hub is an associate; the crew hang off it
+    g = ig.Graph(edges=[(0, i) for i in range(1, 6)] + [(1, 2), (3, 4)])
+    g.vs["name"] = ["hub", "d1", "d2", "g1", "g2", "m1"]
+    g.vs["roles"] = [("associate",), ("driver",), ("driver",), ("guide",), ("guide",), ("migrant",)]
+    ranking = rank_for_disruption(g, top=5)
+    assert "hub" not in ranking.order and "hub" in ranking.never_ranked
+    assert not ranking.held_for_review
+    assert set(ranking.order) == {"d1", "d2", "g1", "g2"}
+
+
+def test_roles_report_counts_an_associate_as_abstention_or_a_miss(
+    built: Path, world: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from eslabon.evaluate.network import entity_to_truth, roles_report, true_roles
+
+    path = tmp_path / "ws.duckdb"
+    shutil.copy(built, path)
+    with open_store(path) as st:
+        to_truth = entity_to_truth(st, world / "truth")
+        truth = true_roles(world / "truth")
+        nid, member, role = st.query_one(
+            "SELECT network_id, entity_id, role FROM node_roles WHERE role = 'driver' LIMIT 1"
+        )
+        bystander = next(
+            e
+            for (e,) in st.query("SELECT entity_id FROM entities WHERE kind = 'Person' ORDER BY 1")
+            if to_truth.get(e) not in truth
+        )
+        before = roles_report(st, world / "truth")
+        # detection pulls in a bystander whom role inference calls a driver: a false positive
+        st.execute(
+            "INSERT INTO node_roles VALUES (?, ?, 'driver', 'border', 0, false, '[]')",
+            [bystander, nid],
+        )
+        wrong = roles_report(st, world / "truth")
+        assert wrong["per_role"]["driver"]["precision"] < before["per_role"]["driver"]["precision"]
+        assert wrong["confusion"]["none"]["driver"] == 1
+        # called an associate, the bystander costs no role anything: correct abstention
+        st.execute("UPDATE node_roles SET role = 'associate' WHERE entity_id = ?", [bystander])
+        kept_out = roles_report(st, world / "truth")
+        assert kept_out["per_role"] == before["per_role"]
+        assert "associate" not in kept_out["per_role"]
+        assert kept_out["placed_members"] == before["placed_members"]
+        # a true driver called an associate is a miss for drivers
+        st.execute("UPDATE node_roles SET role = 'associate' WHERE entity_id = ?", [member])
+        missed = roles_report(st, world / "truth")
+        drivers = missed["per_role"][role]
+        assert drivers["recall"] < before["per_role"][role]["recall"]
+        assert missed["confusion"][role]["associate"] == 1
+        assert missed["placed_members"]["accuracy"] < before["placed_members"]["accuracy"]

@@ -169,7 +169,9 @@ def _print_report(report: dict[str, Any]) -> None:
             )
         console.print(held)
     if ranking["never_ranked"]:
-        console.print(f"never ranked (migrant/victim): {len(ranking['never_ranked'])} people")
+        console.print(
+            f"never ranked (migrant/victim/associate): {len(ranking['never_ranked'])} people"
+        )
     console.print(f"route capacity measured as: {ranking['capacity']}")
 
     curves = Table(title="dismantling curves (lower AUC = faster dismantling)")

@@ -36,7 +36,7 @@ def fold(text: str) -> str:
 
 
 def _part_sql(name: str, spec: dict[str, Any]) -> str:
-    """One ``count(*) FILTER`` column for a record part (kind, field, in|contains|min)."""
+    """One ``count(*) FILTER`` column for a record part (kind, field, in|words|contains|min|max)."""
     kinds = spec["kind"] if isinstance(spec["kind"], list) else [spec["kind"]]
     kinds_sql = ", ".join("'" + k.replace("'", "''") + "'" for k in kinds)
     field = spec["field"].replace("'", "")
@@ -44,23 +44,39 @@ def _part_sql(name: str, spec: dict[str, Any]) -> str:
     if "in" in spec:
         values = ", ".join("'" + fold(str(v)).replace("'", "''") + "'" for v in spec["in"])
         cond = f"upper({value}) IN ({values})"
+    elif "words" in spec:
+        # a whole word of the value: a contact saved as "Flaco BODEGA", not the surname Casas
+        words = ", ".join("'" + fold(str(v)).replace("'", "''") + "'" for v in spec["words"])
+        cond = f"list_has_any(string_split(upper(strip_accents({value})), ' '), [{words}])"
     elif "contains" in spec:
         cond = f"contains(upper({value}), '{fold(str(spec['contains'])).replace(chr(39), '')}')"
     else:
-        cond = f"TRY_CAST({value} AS DOUBLE) >= {float(spec['min'])}"
+        number = f"TRY_CAST({value} AS DOUBLE)"
+        bounds = [f"{number} >= {float(spec['min'])}"] if "min" in spec else []
+        bounds += [f"{number} <= {float(spec['max'])}"] if "max" in spec else []
+        cond = " AND ".join(bounds)
     return f'count(*) FILTER (WHERE kind IN ({kinds_sql}) AND {cond}) AS "{name}"'
 
 
 def record_part_features(store: Store, parts: dict[str, dict[str, Any]]) -> pd.DataFrame:
-    """Counts of the records that give a person a telling part (subject side only)."""
-    if not parts:
-        return pd.DataFrame(index=pd.Index([], name="person"))
-    cols = ",\n".join(_part_sql(n, s) for n, s in parts.items())
-    sql = f"""
-        SELECT subject_entity AS person, {cols}
-        FROM net_edges WHERE subject_kind = 'Person' GROUP BY 1
+    """Counts of the records that give a person a telling part.
+
+    A part is read on the record's subject (detained *as guide*) unless it says ``side: object``
+    (a worker is the object of a Recruitment: the agency recruits).
     """
-    return store.connection.execute(sql).df().set_index("person")
+    frame = pd.DataFrame(index=pd.Index([], name="person"))
+    for side in ("subject", "object"):
+        mine = {n: s for n, s in parts.items() if s.get("side", "subject") == side}
+        if not mine:
+            continue
+        cols = ",\n".join(_part_sql(n, s) for n, s in mine.items())
+        sql = f"""
+            SELECT {side}_entity AS person, {cols}
+            FROM net_edges WHERE {side}_kind = 'Person' GROUP BY 1
+        """
+        part = store.connection.execute(sql).df().set_index("person")
+        frame = part if frame.empty else frame.join(part, how="outer")
+    return frame.fillna(0)
 
 
 def stage_of(text: str, towns: list[tuple[str, str]], *, skip_first: bool) -> str | None:

@@ -21,7 +21,7 @@ from eslabon.errors import EslabonError
 from eslabon.network.analyse import load_results
 from eslabon.network.features import person_features
 from eslabon.network.graph import load_network
-from eslabon.network.roles import KINDS, VICTIM_ROLES, network_features
+from eslabon.network.roles import ASSOCIATE, KINDS, VICTIM_ROLES, network_features
 from eslabon.store import open_store
 
 
@@ -33,7 +33,8 @@ class _NoAliases(yaml.SafeDumper):
 
 
 def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
-    """Features of detected members with their true role (first role of a person)."""
+    """Features of detected members with their true role (first role of a person); members who
+    belong to no true network are labelled ``associate``."""
     with open_store(store_path, read_only=True) as st:
         net = load_network(st)
         feats = person_features(st)
@@ -53,7 +54,12 @@ def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
                 rows.append(row)
     frame = pd.DataFrame(rows)
     truth = pd.read_csv(truth_dir / "roles.csv").drop_duplicates("person_id")
-    frame = frame.merge(truth[["person_id", "role"]], left_on="entity_id", right_on="person_id")
+    frame = frame.merge(
+        truth[["person_id", "role"]], left_on="entity_id", right_on="person_id", how="left"
+    )
+    # People detection placed in a network who belong to none: the class role inference must
+    # learn to leave out rather than call crew or victim.
+    frame["role"] = frame["role"].fillna(ASSOCIATE)
     return frame.drop(columns=["person_id"])
 
 
@@ -71,6 +77,21 @@ def _features(frame: pd.DataFrame) -> list[str]:
     )
 
 
+def class_weights(labels: pd.Series, weighting: str) -> dict[str, float] | str | None:
+    """Class weights for the tree: none, ``balanced``, or ``sqrt`` (the square root of balanced).
+
+    Balanced weights let a handful of forgers outvote hundreds of associates in a mixed leaf, so
+    a stranger is called a forger; none drowns the rare roles. The square root sits between.
+    """
+    if weighting == "balanced":
+        return "balanced"
+    if weighting != "sqrt":
+        return None
+    counts = labels.value_counts()
+    total, k = float(counts.sum()), len(counts)
+    return {str(c): (total / (k * float(n))) ** 0.5 for c, n in counts.items()}
+
+
 def tree_leaves(
     frame: pd.DataFrame,
     labels: pd.Series,
@@ -78,7 +99,7 @@ def tree_leaves(
     *,
     max_depth: int,
     min_leaf: int,
-    balanced: bool,
+    weighting: str = "none",
 ) -> list[dict]:
     """Each leaf of a decision tree as a rule: role, conditions on the path, why."""
     try:
@@ -91,7 +112,7 @@ def tree_leaves(
     tree = DecisionTreeClassifier(
         max_depth=max_depth,
         min_samples_leaf=min_leaf,
-        class_weight="balanced" if balanced else None,
+        class_weight=class_weights(labels, weighting),
         random_state=0,
     ).fit(x, labels.to_numpy())
     t = tree.tree_
@@ -109,9 +130,9 @@ def tree_leaves(
                     "role": role,
                     "learned": True,
                     "when": conds,
-                    "why": f"learned: behaves like the {role.replace('_', ' ')}s of the "
-                    f"training worlds ({n} alike, purity {purity:.2f})",
+                    "why": _why(role, n, purity),
                     "n": n,
+                    "purity": purity,
                 }
             )
             return
@@ -129,37 +150,63 @@ def tree_leaves(
     return leaves
 
 
+def _matches(frame: pd.DataFrame, conds: list[dict]) -> pd.Series:
+    """Rows of ``frame`` that meet every condition (missing features are 0, as at run time)."""
+    hit = pd.Series(True, index=frame.index)
+    for c in conds:
+        col = frame.get(c["feature"], pd.Series(0.0, index=frame.index)).fillna(0.0)
+        if "min" in c:
+            hit &= col >= c["min"]
+        if "max" in c:
+            hit &= col <= c["max"]
+    return hit
+
+
+def _why(role: str, n: int, purity: float) -> str:
+    if role == ASSOCIATE:
+        return (
+            "learned: not clearly part of the crew — behaves like the people of the training "
+            f"worlds placed in a network they did not belong to ({n} alike, purity {purity:.2f})"
+        )
+    return (
+        f"learned: behaves like the {role.replace('_', ' ')}s of the training worlds "
+        f"({n} alike, purity {purity:.2f})"
+    )
+
+
 def fit_rules(
     frame: pd.DataFrame,
     *,
     max_depth: int = 10,
     min_leaf: int = 2,
     moved_depth: int = 6,
-    balanced: bool = True,
+    moved_purity: float = 0.9,
+    weighting: str = "sqrt",
 ) -> list[dict]:
     """Role rules in two readable steps, each a shallow decision tree.
 
-    First, who is one of the people moved (migrant, victim) rather than crew: its leaves that say
-    migrant or victim become the first rules. Then, among the crew only, which role: every leaf
-    becomes a rule, so each crew member gets one. Splitting the steps keeps the hundreds of
-    migrants from drowning the handful of forgers and coordinators. Crew rules are learned per
-    group of network kinds (``KIND_GROUPS``) and say so in ``kinds``.
+    First, who is one of the people moved (migrant, victim) rather than anyone else: its leaves
+    that say migrant or victim with purity at least ``moved_purity`` become the first rules. Then,
+    among the rest, which crew role —
+    or ``associate``: someone detection placed in the network who belongs to none (background
+    people tied by a call or a shared landlord). Every leaf of the second tree becomes a rule, so
+    each member gets one. Splitting the steps keeps the hundreds of migrants from drowning the
+    handful of forgers and coordinators. Crew rules are learned per group of network kinds
+    (``KIND_GROUPS``) and say so in ``kinds``.
     """
     features = _features(frame)
-    moved_label = frame["role"].where(frame["role"].isin(VICTIM_ROLES), "crew")
+    moved_label = frame["role"].where(frame["role"].isin(VICTIM_ROLES), "other")
     moved = [
         r
-        for r in tree_leaves(
-            frame,
-            moved_label,
-            features,
-            max_depth=moved_depth,
-            min_leaf=min_leaf,
-            balanced=False,
-        )
-        if r["role"] != "crew"
+        for r in tree_leaves(frame, moved_label, features, max_depth=moved_depth, min_leaf=min_leaf)
+        if r["role"] != "other" and r.pop("purity") >= moved_purity
     ]
-    crew_rows = frame[~frame["role"].isin(VICTIM_ROLES)]
+    # The second tree learns from exactly the people the first rules leave to it: the crew, the
+    # associates, and the moved people of mixed leaves (a coordinator paid like a migrant).
+    taken = pd.Series(False, index=frame.index)
+    for r in moved:
+        taken |= _matches(frame, r["when"])
+    crew_rows = frame[~taken]
     crew: list[dict] = []
     known = any(f"kind_{k}" in crew_rows.columns for ks in KIND_GROUPS for k in ks)
     for kinds in KIND_GROUPS if known else ((),):
@@ -173,9 +220,10 @@ def fit_rules(
             features,
             max_depth=max_depth,
             min_leaf=min_leaf,
-            balanced=balanced,
+            weighting=weighting,
         ):
             role = rule.pop("role")
+            rule.pop("purity")
             crew.append({"role": role, **({"kinds": list(kinds)} if kinds else {}), **rule})
     return moved + crew
 

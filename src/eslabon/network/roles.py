@@ -2,8 +2,11 @@
 
 Behaviour = event counts by side (features.py) plus position in the member's own network:
 partners, brokerage between Leiden segments, call partners inside the network. Background
-people get no role. A member who behaves as a victim *and* matches an offending role (a coerced
-recruiter) is flagged for a human decision rather than silently called either.
+people outside every network get no role; people detection placed in a network whose behaviour
+is neither crew nor moved are called ``associate`` (no stage), with the ties that brought them in,
+so they are neither accused nor protected as victims. A member who behaves as a victim *and*
+matches an offending role (a coerced recruiter) is flagged for a human decision rather than
+silently called either.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from eslabon.network.rules import Rules, holds
 
 VICTIM_ROLES = frozenset({"migrant", "victim"})
 UNKNOWN_USER = "phone_unknown_user"
+# Placed in a network by detection, but nothing recorded shows a part in the route: neither crew
+# nor moved. Never ranked as a target, never treated as a victim (recovery.NON_TARGET_ROLES).
+ASSOCIATE = "associate"
 KINDS = ("smuggling", "labour_trafficking", "drugs")
 
 
@@ -130,6 +136,48 @@ def _before_a_move(t: float, moments: list[float]) -> bool:
     return j < len(moments) and moments[j] - t <= GROUP_WINDOW_DAYS
 
 
+# How an associate is tied to the network, in words (person_edges.via).
+CHANNEL_WORDS = {
+    "call": "calls",
+    "payment": "payments",
+    "phone": "a shared phone",
+    "vehicle": "a shared vehicle",
+    "address": "a shared address",
+    "account": "a shared account",
+    "organization": "a common employer or agency",
+    "incident": "a shared incident",
+    "associate": "a declared association",
+    "recruitment": "a recruitment",
+    "employment": "an employment",
+}
+RECORD_WORDS = (("Arrest_subject", "arrest"), ("Detention_subject", "detention"))
+
+
+def associate_reasons(net: PersonNetwork, v: int, inside: set[int], row: dict) -> list[str]:
+    """Why a member is left as an associate: the channels that tie them to the network, and
+    the enforcement records they have (none, or ones that show no part in the route)."""
+    vias = sorted(
+        {
+            net.ties[k].via
+            for k in net.adjacency[v]
+            if net.ties[k].other(v) in inside and net.ties[k].other(v) != v
+        }
+    )
+    words = [CHANNEL_WORDS.get(x, x) for x in vias]
+    out = []
+    if words:
+        joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        out.append(f"tied to the network only by {joined}")
+    records = [(int(row.get(col, 0) or 0), word) for col, word in RECORD_WORDS]
+    records = [(n, w) for n, w in records if n > 0]
+    if records:
+        listed = ", ".join(f"{n} {w}{'s' if n > 1 else ''}" for n, w in records)
+        out.append(f"enforcement records: {listed}")
+    else:
+        out.append("no arrest or detention on record")
+    return out
+
+
 def infer_roles(
     net: PersonNetwork, feats: pd.DataFrame, networks: list[DetectedNetwork], rules: Rules
 ) -> list[RoleAssignment]:
@@ -137,6 +185,7 @@ def infer_roles(
     out: list[RoleAssignment] = []
     for network in networks:
         pos = network_features(net, network, feats)
+        inside = set(network.members)
         for v in network.members:
             eid = net.ids[v]
             if not net.is_person(v):
@@ -157,10 +206,13 @@ def infer_roles(
             for kind in KINDS:
                 row[f"kind_{kind}"] = 1.0 if network.kind == kind else 0.0
             role, why = rules.role_of(row, network.kind)
-            coerced = role not in VICTIM_ROLES and any(
+            # An associate plays no offending role, so there is no coercion to weigh.
+            coerced = role not in VICTIM_ROLES | {ASSOCIATE} and any(
                 all(holds(row, c) for c in spec.get("when", [])) for spec in rules.coerced
             )
             reasons = [why]
+            if role == ASSOCIATE:
+                reasons += associate_reasons(net, v, inside, row)
             if coerced:
                 reasons.append("also behaves as a victim (recruited/moved): human decision")
             out.append(

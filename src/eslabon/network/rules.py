@@ -88,11 +88,15 @@ class Rules:
         return out
 
     def role_of(self, row: Any, kind: str) -> tuple[str, str]:
-        """(role, the rule's reason); the network kind's default when no rule matches."""
+        """(role, the rule's reason); the network kind's default (``associate`` unless the file
+        says otherwise) when no rule matches."""
         for rule in self.roles:
             if rule.matches(row, kind):
                 return rule.role, rule.why
-        return self.default_role.get(kind, "associate"), "no specific behaviour: default role"
+        role = self.default_role.get(kind, "associate")
+        if role == "associate":
+            return role, "no behaviour of a crew role or of the people moved"
+        return role, f"default role for a {kind} network"
 
 
 def _fail(path: str, message: str) -> EslabonError:
@@ -128,8 +132,10 @@ def load_role_rules_data(path: Path | str | None = None) -> dict[str, Any]:
     for name, spec in (data.get("record_parts") or {}).items():
         if not isinstance(spec, dict) or "kind" not in spec or "field" not in spec:
             raise _fail(where, f"record part '{name}' needs kind and field")
-        if not any(op in spec for op in ("in", "contains", "min")):
-            raise _fail(where, f"record part '{name}' needs one of in, contains, min")
+        if not any(op in spec for op in ("in", "words", "contains", "min", "max")):
+            raise _fail(where, f"record part '{name}' needs one of in, words, contains, min, max")
+        if spec.get("side", "subject") not in ("subject", "object"):
+            raise _fail(where, f"record part '{name}': side is subject or object")
     return data
 
 
