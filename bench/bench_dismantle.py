@@ -2,7 +2,8 @@
 
 Two kinds of input:
 
-- edge lists exported from synthetic worlds (``--stores``: workspaces after ``eslabon network``):
+- edge lists exported from synthetic worlds (seeds 7, 11, 12, 13 built here with perfect
+  resolution, or ``--stores``: workspaces after ``eslabon network``):
   every detected network's person view and all of them together, written by
   ``graph_io.export_person_networks`` and read back as ``eslabon disrupt --edges --roles`` reads
   them, then compared exactly as that command does (``compare_with_baselines``) at the default
@@ -17,7 +18,7 @@ eslabon's order is the look-ahead one (``LookaheadConfig``). Writes
 ``bench/results/dismantle.json`` with AUCs (lower = faster dismantling), whether eslabon is no
 worse than the best baseline on each curve, and timings.
 
-Run: ``.venv/bin/python bench/bench_dismantle.py --stores W1.duckdb W2.duckdb ...``
+Run: ``.venv/bin/python bench/bench_dismantle.py [--stores W1.duckdb W2.duckdb ...]``
 (``--sizes 1000`` for a quick run, ``--out FILE`` to write elsewhere).
 """
 
@@ -28,6 +29,8 @@ import json
 import os
 import platform
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -50,6 +53,8 @@ STAGES = ("recruiter", "guide", "driver", "stash_keeper")
 BROKER_ROLES = ("coordinator", "forger", "money_collector")
 BASELINES = ("degree", "betweenness", "collective_influence")
 OUT = Path(__file__).parent / "results" / "dismantle.json"
+# Worlds whose person networks are exported when no --stores are given (perfect resolution).
+WORLD_SEEDS = (7, 11, 12, 13)
 
 
 def segmented_network(n_target: int, seed: int) -> ig.Graph:
@@ -261,6 +266,30 @@ def run_exported(stores: list[Path]) -> dict[str, Any]:
     }
 
 
+def build_worlds(tmp: Path, seeds: tuple[int, ...]) -> list[Path]:
+    """Synthetic worlds with perfect resolution and their networks built, one store per seed."""
+    from eslabon.evaluate.oracle import resolve_from_truth
+    from eslabon.store import open_store
+
+    stores = []
+    for seed in seeds:
+        world, store = tmp / f"w{seed}", tmp / f"w{seed}.duckdb"
+        for cmd in (
+            ("synth", str(world), "--seed", str(seed)),
+            ("ingest", str(world), "--store", str(store)),
+        ):
+            subprocess.run([sys.executable, "-m", "eslabon", *cmd], check=True, capture_output=True)
+        with open_store(store) as st:
+            resolve_from_truth(st, world / "truth")
+        subprocess.run(
+            [sys.executable, "-m", "eslabon", "network", "--store", str(store)],
+            check=True,
+            capture_output=True,
+        )
+        stores.append(store)
+    return stores
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -268,7 +297,8 @@ def main() -> None:
         nargs="*",
         type=Path,
         default=[Path(x) for x in os.environ.get("ESLABON_DISMANTLE_STORES", "").split()],
-        help="world workspaces after `eslabon network` (default: $ESLABON_DISMANTLE_STORES)",
+        help="world workspaces after `eslabon network` (default: $ESLABON_DISMANTLE_STORES, "
+        "else synthetic worlds built here)",
     )
     parser.add_argument("--sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
     parser.add_argument("--out", type=Path, default=OUT)
@@ -281,9 +311,10 @@ def main() -> None:
         "note": "AUC = mean curve height over the removal budget; lower = faster dismantling",
         "sizes": {},
     }
-    if args.stores:
+    with tempfile.TemporaryDirectory(prefix="eslabon-bench-dismantle-") as tmp:
         t = time.perf_counter()
-        report["exported_worlds"] = run_exported(args.stores)
+        stores = args.stores or build_worlds(Path(tmp), WORLD_SEEDS)
+        report["exported_worlds"] = run_exported(stores)
         print(f"exported worlds: {time.perf_counter() - t:.1f}s", flush=True)
     seeds = {1_000: 1, 10_000: 2, 100_000: 3}
     for n in args.sizes:
