@@ -53,6 +53,27 @@ def test_person_ties_keep_their_evidence(st) -> None:
     ) == ("V1",)
 
 
+def test_each_persons_phones_carry_country_and_first_sighting(st) -> None:
+    from eslabon.network.graph import load_network, person_phones, to_days
+
+    net = load_network(st)
+    phones = person_phones(st, net)
+    assert phones
+    first_call = {
+        p: to_days(t)
+        for p, t in st.query(
+            "SELECT u.subject_entity, min(c.start_at) FROM net_edges u JOIN net_edges c "
+            "ON c.kind = 'Call' AND u.object_entity IN (c.subject_entity, c.object_entity) "
+            "WHERE u.kind = 'PhoneUse' GROUP BY 1"
+        )
+    }
+    for v, lines in phones.items():
+        assert {code for code, _ in lines} == {1}  # the tiny world's lines are all +1 210
+        if net.ids[v] in first_call:
+            # seen no later than the first call on any of their phones
+            assert min(first for _, first in lines) <= first_call[net.ids[v]] + 1e-6
+
+
 def test_rerun_gives_the_same_tables(built: Path) -> None:
     tables = (
         "net_edges",

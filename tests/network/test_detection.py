@@ -6,11 +6,13 @@ import pandas as pd
 
 from eslabon.network.communities import (
     _votes,
+    arrivals,
     detect_networks,
     followed,
     grow_core,
     in_touch,
     kind_scores,
+    line_callers,
     prune,
     short_lived_phones,
     split_anchor_scores,
@@ -164,3 +166,52 @@ def test_a_bystander_with_a_small_seizure_and_one_call_is_not_crew() -> None:
     assert not in_touch(net, 2, {0, 1}, set(), short)
     assert in_touch(net, 3, {0, 1}, set(), short)
     assert in_touch(net, 4, {0, 1}, set(), short)
+
+
+def test_the_migrant_a_relative_paid_for_arrives_on_a_new_line_of_their_country() -> None:
+    """Collector C is paid by four families; relative R (a +502 line, then a +1 line from day
+    0) pays C on day 100. R then supports M on a +1 line first seen on day 150 (the migrant who
+    came), S on a +502 line (a sibling at home) and U on a +1 line seen since day -200 (a
+    relative long settled in the US)."""
+    ids = ["C", "R", "M", "S", "U", "F1", "F2", "F3"]
+    ties = [
+        Tie(0, 1, "payment", "R>C", (100.0, 101.0), ("a", "b"), False),
+        *[Tie(0, i, "payment", f"{ids[i]}>C", (90.0,), (f"f{i}",), False) for i in (5, 6, 7)],
+        Tie(1, 2, "payment", "R>M", (200.0, 400.0), ("c", "d"), False),
+        Tie(1, 3, "payment", "R>S", (50.0, 300.0), ("e", "f"), False),
+        Tie(1, 4, "payment", "R>U", (250.0,), ("g",), False),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    phones = {
+        1: ((502, -500.0), (1, 0.0)),
+        2: ((1, 150.0),),
+        3: ((502, -400.0),),
+        4: ((1, -200.0),),
+    }
+    cfg = {"arrival_days": 365, "arrival_slack_days": 3, "collector_min_payers": 4}
+    assert arrivals(net, [[0]], phones, cfg) == {2: 0}
+    # a payee paid by fewer families is not a collector: nothing is inferred from paying them
+    assert arrivals(net, [[0]], phones, {**cfg, "collector_min_payers": 5}) == {}
+    # a line first seen beyond the window is someone else's arrival
+    assert arrivals(net, [[0]], phones, {**cfg, "arrival_days": 30}) == {}
+
+
+def test_people_who_work_the_crews_unrecorded_lines_join_it() -> None:
+    """L1, L2 are crew lines (phones with no recorded user) of network 0 (crew member K).
+    W calls both once; X calls L1 three times in a week; Y, a friend, calls L1 twice a year
+    apart; Z pays K and was called by both lines (a relative pressed to pay)."""
+    ids = ["K", "L1", "L2", "W", "X", "Y", "Z"]
+    kinds = ["Person", "Phone", "Phone", "Person", "Person", "Person", "Person"]
+    ties = [
+        _tie(0, 1, "call", (1.0, 2.0)),
+        _tie(0, 2, "call", (3.0,)),
+        _tie(1, 3, "call", (10.0,)),
+        _tie(2, 3, "call", (12.0,)),
+        _tie(1, 4, "call", (20.0, 22.0, 26.0)),
+        _tie(1, 5, "call", (30.0, 400.0)),
+        _tie(1, 6, "call", (40.0,)),
+        _tie(2, 6, "call", (41.0,)),
+        Tie(0, 6, "payment", "Z>K", (42.0,), ("z",), False),
+    ]
+    net = PersonNetwork(ids, ids, ties, kinds)
+    assert line_callers(net, [[0, 1, 2]], {"burst_days": 60}) == {3: 0, 4: 0}

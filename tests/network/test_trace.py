@@ -76,6 +76,21 @@ def test_a_crew_member_reached_backwards_turns_forward() -> None:
     assert "p3" not in {a.entity_id for a in strict.actors}  # without turning: time order only
 
 
+def test_an_outsider_is_passed_through_to_the_member_beyond() -> None:
+    # Seed p0 (stopped on day 50) called collector p1 on day 40; the relative p2, outside the
+    # network, paid p1 on day 100 for migrant p3 (a member), whom p2 supports from day 300;
+    # p2 also supports p4 at home (not a member). p3 is reached through p2; p2 and p4 are not
+    # walked into the chain.
+    net = _net([(0, 1, (40.0,)), (1, 2, (100.0,)), (2, 3, (300.0,)), (2, 4, (310.0,))])
+    info = NodeInfo(network={v: "NET001" for v in (0, 1, 3)})
+    got = trace(net, _seed("p0", 50.0), info, TraceConfig(hop_window_days=400))
+    assert {a.entity_id for a in got.actors} == {"p0", "p1", "p3"}
+    found = next(a for a in got.actors if a.entity_id == "p3")
+    assert [s.to_id for s in found.path] == ["p1", "p2", "p3"]
+    closed = trace(net, _seed("p0", 50.0), info, TraceConfig(hop_window_days=400, bridge=False))
+    assert {a.entity_id for a in closed.actors} == {"p0", "p1"}
+
+
 def test_seed_in_any_form_finds_the_same_entity(st) -> None:
     plate = resolve_seed(st, "tx-1234 a")
     assert plate.entity_id == "V1" and plate.kind == "Vehicle"

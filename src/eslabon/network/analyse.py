@@ -17,7 +17,7 @@ from eslabon.network.build import build_network
 from eslabon.network.burners import attribute_burners, propose_burners, store_burners
 from eslabon.network.communities import DetectedNetwork, detect_networks
 from eslabon.network.features import person_features
-from eslabon.network.graph import PersonNetwork, load_network, person_moves
+from eslabon.network.graph import PersonNetwork, load_network, person_moves, person_phones
 from eslabon.network.roles import VICTIM_ROLES, RoleAssignment, infer_roles
 from eslabon.network.rules import Rules, load_rules
 from eslabon.network.store_disrupt import rank_network, store_ranking
@@ -58,7 +58,9 @@ def run_network(
         net = load_network(store)
         feats = person_features(store)
         step("detecting networks")
-        networks = detect_networks(net, feats, rules, moves=person_moves(store, net))
+        networks = detect_networks(
+            net, feats, rules, moves=person_moves(store, net), phones=person_phones(store, net)
+        )
         timings["detect_s"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
         step("inferring roles")

@@ -322,6 +322,99 @@ def _votes(net: PersonNetwork, people: list[int], owner: dict[int, int]) -> dict
     return votes
 
 
+def arrivals(
+    net: PersonNetwork,
+    groups: list[list[int]],
+    phones: dict[int, tuple[tuple[int, float], ...]],
+    cfg: dict,
+) -> dict[int, int]:
+    """People the networks brought across, found through the relative who paid for them.
+
+    A relative abroad pays a network's collectors for a crossing, and afterwards supports the
+    person who came: on a phone of the relative's own country, first seen only after that
+    payment (a new arrival's new line). The relative's family at home receives the same
+    remittances on phones of the home country, and stays out. Returns person → index in
+    ``groups`` of the network the relative paid most.
+    """
+    owner = {v: i for i, people in enumerate(groups) for v in people}
+    slack = float(cfg.get("arrival_slack_days", 3))
+    window = float(cfg.get("arrival_days", 365))
+    # collectors: members paid by many (a migrant placed earlier, paid by family, is not one)
+    payers_of: dict[int, set[int]] = {}
+    for v in owner:
+        for k in net.adjacency[v]:
+            u = net.ties[k].other(v)
+            if net.ties[k].via == "payment" and pays(net, k, u):
+                payers_of.setdefault(v, set()).add(u)
+    many = int(cfg.get("collector_min_payers", 4))
+    collectors = {v for v, us in payers_of.items() if len(us) >= many}
+    out: dict[int, int] = {}
+    for u in sorted({u for v in collectors for u in payers_of[v]} - set(owner)):
+        paid: dict[int, list[float]] = {}
+        kids: list[int] = []
+        for k in net.adjacency[u]:
+            t = net.ties[k]
+            w = t.other(u)
+            if t.via != "payment" or not pays(net, k, u):
+                continue
+            if w in collectors:
+                paid.setdefault(owner[w], []).extend(t.times)
+            elif w not in owner and net.is_person(w):
+                kids.append(w)
+        if not paid:
+            continue
+        best = max(paid, key=lambda i: (len(paid[i]), -i))
+        since = min(paid[best], default=None)
+        # the relative's own country then: their line most recently taken up before paying
+        lines = [(first, code) for code, first in phones.get(u, ()) if first <= since + slack]
+        if since is None or not lines:
+            continue
+        home = max(lines)[1]
+        for w in kids:
+            if any(
+                code == home and since - slack <= first <= since + window
+                for code, first in phones.get(w, ())
+            ):
+                out.setdefault(w, best)
+    return out
+
+
+def line_callers(net: PersonNetwork, groups: list[list[int]], cfg: dict) -> dict[int, int]:
+    """People who work the crew's unrecorded lines: lookouts, drivers, a guide off the books.
+
+    A phone in a network whose user nobody recorded is a crew line. Someone who calls two such
+    lines, or one line repeatedly within ``burst_days`` (the calls around a crossing), works
+    with the crew. A relative who pays the network is called by a collector's line once or
+    twice too: payers stay out. Returns person → index in ``groups``.
+    """
+    owner = {v: i for i, people in enumerate(groups) for v in people}
+    days = float(cfg.get("burst_days", 60))
+    out: dict[int, int] = {}
+    for v in range(net.n):
+        if v in owner or not net.is_person(v):
+            continue
+        lines: dict[int, dict[int, list[float]]] = {}
+        pays_in = False
+        for k in net.adjacency[v]:
+            t = net.ties[k]
+            u = t.other(v)
+            if u not in owner:
+                continue
+            if t.via == "payment" and pays(net, k, v):
+                pays_in = True
+                break
+            if t.via == "call" and not net.is_person(u):
+                lines.setdefault(owner[u], {}).setdefault(u, []).extend(t.times)
+        if pays_in or not lines:
+            continue
+        for i, calls in sorted(lines.items()):
+            times = sorted(x for ts in calls.values() for x in ts)
+            if len(calls) >= 2 or (len(times) >= 2 and burst(tuple(times), days)):
+                out[v] = i
+                break
+    return out
+
+
 def detect_networks(
     net: PersonNetwork,
     feats: pd.DataFrame,
@@ -329,11 +422,14 @@ def detect_networks(
     *,
     seed: int = 0,
     moves: dict[int, tuple[float, ...]] | None = None,
+    phones: dict[int, tuple[tuple[int, float], ...]] | None = None,
 ) -> list[DetectedNetwork]:
     """Leiden over all actors → communities with enough criminal markers → their core.
 
     ``moves``: each person's own dated movement events (graph.person_moves); with them a
-    single burst of calls with the crew recruits only when a trip follows it.
+    single burst of calls with the crew recruits only when a trip follows it. ``phones``:
+    each person's phones (graph.person_phones); with them the migrants a relative paid for
+    join the network they crossed with (``arrivals``).
     """
     cfg = rules.detection
     own, weak = split_anchor_scores(net, feats, rules)
@@ -410,6 +506,11 @@ def detect_networks(
         )
         if people
     ]
+    came = line_callers(net, [people for people, _m in found], cfg)
+    if phones:
+        came.update(arrivals(net, [people for people, _m in found], phones, cfg))
+    for v, i in came.items():
+        found[i] = (sorted([*found[i][0], v]), found[i][1])
     found.sort(key=lambda x: (-len(x[0]), x[0][0]))
     out = []
     for i, (people, n_anchor) in enumerate(found, start=1):

@@ -174,3 +174,56 @@ def person_moves(store: Store, net: PersonNetwork) -> dict[int, tuple[float, ...
         """
     )
     return {net.index[p]: tuple(float(x) for x in times) for p, times in rows if p in net.index}
+
+
+def person_phones(store: Store, net: PersonNetwork) -> dict[int, tuple[tuple[int, float], ...]]:
+    """Each person's phones as (country calling code, day the phone is first seen in any record).
+
+    A migrant who has just arrived uses a new line of the country they arrived in: a phone of
+    that country first seen only after the crossing. First seen is the earliest call on the
+    phone or the earliest dated record in the same source row as someone's use of it (the
+    transfer that names the receiver's phone).
+    """
+    import phonenumbers
+
+    rows = store.query(
+        """
+        WITH uses AS (
+            SELECT subject_entity AS p, object_entity AS ph, source_id, row_num, start_at
+            FROM net_edges WHERE kind = 'PhoneUse' AND subject_kind = 'Person'
+        ), dated AS (
+            SELECT source_id, row_num, min(start_at) AS t FROM net_edges
+            WHERE start_at IS NOT NULL GROUP BY source_id, row_num
+        ), seen AS (
+            SELECT subject_entity AS ph, start_at AS t FROM net_edges WHERE kind = 'Call'
+            UNION ALL
+            SELECT object_entity, start_at FROM net_edges WHERE kind = 'Call'
+            UNION ALL
+            SELECT u.ph, coalesce(u.start_at, d.t) FROM uses u
+            LEFT JOIN dated d USING (source_id, row_num)
+        ), first AS (
+            SELECT ph, min(epoch(t) / 86400.0) AS first_day FROM seen
+            WHERE t IS NOT NULL GROUP BY ph
+        )
+        SELECT DISTINCT u.p, e.caption, f.first_day
+        FROM uses u JOIN entities e ON e.entity_id = u.ph
+        JOIN first f ON f.ph = u.ph
+        """
+    )
+    out: dict[int, set[tuple[int, float]]] = {}
+    codes: dict[str, int | None] = {}
+    for person, number, first in rows:
+        v = net.index.get(person)
+        if v is None or not number:
+            continue
+        if number not in codes:
+            try:
+                codes[number] = phonenumbers.parse(
+                    number if number.startswith("+") else "+" + number
+                ).country_code
+            except phonenumbers.NumberParseException:
+                codes[number] = None
+        code = codes[number]
+        if code is not None:
+            out.setdefault(v, set()).add((int(code), float(first)))
+    return {v: tuple(sorted(items)) for v, items in out.items()}

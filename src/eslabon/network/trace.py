@@ -59,6 +59,9 @@ class TraceConfig:
     min_outside_ties: int = 3
     anchor_days: float = 30.0  # ties this close to an enforcement event make it the anchor
     turns: int = 2  # times a network member reached one way may start a path the other way
+    # An outsider reached (the relative who paid the collectors) is passed through, one at a
+    # time, to the network's members beyond (the migrant they paid for); never walked further.
+    bridge: bool = True
     top: int | None = None
 
 
@@ -141,9 +144,12 @@ def expand(
             if lab.hops >= config.max_hops:
                 continue
             tau = lab.time
+            outsider = walkable is not None and v not in walkable
             for k in net.adjacency[v]:
                 tie = net.ties[k]
                 u = tie.other(v)
+                if outsider and u not in walkable:  # type: ignore[operator]
+                    continue
                 if tie.times and tau is not None:
                     if backward:
                         lo = max(tau - config.hop_window_days, lo_limit)
@@ -169,7 +175,7 @@ def expand(
                 )
                 if better:
                     labels[u] = Label(new_time, lab.hops + 1, v, k, at)
-                    if walkable is None or u in walkable:
+                    if walkable is None or u in walkable or (config.bridge and not outsider):
                         changed.append(u)
         frontier = changed
         if not frontier:
@@ -323,12 +329,14 @@ def trace(
     fwd = expand(net, seeds, anchor, backward=False, walkable=walkable, config=config)
     # A crew member reached backwards (the coordinator who called before the stop) also ran
     # the trips after that moment, and one reached forwards those before: each turns the
-    # direction once, from their own moment. Only members of the seed's network turn.
+    # direction once, from their own moment. Only members of the seed's network walk on.
     went_b, went_f = set(back), set(fwd)
     turned_f, turned_b = set(seeds), set(seeds)
     for _ in range(config.turns):
-        turn_f = sorted(v for v in went_b - turned_f if v in walkable)
-        turn_b = sorted(v for v in went_f - turned_b if v in walkable)
+        # an outsider turns too, but only towards members (the relative who paid the
+        # collectors after the crossing, and later supports the migrant who came)
+        turn_f = sorted(v for v in went_b - turned_f if config.bridge or v in walkable)
+        turn_b = sorted(v for v in went_f - turned_b if config.bridge or v in walkable)
         turned_f.update(turn_f)
         turned_b.update(turn_b)
         n_before = len(went_b) + len(went_f)
