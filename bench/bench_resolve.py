@@ -7,20 +7,25 @@
 - Side by side on seed 7: an idiomatic Splink set-up (generic name comparisons on the
   full-name string, birth date by edit distance, no domain normalisation, standard blocking)
   against eslabon — F1, candidate pairs, wall time.
-- Scale: worlds from ``eslabon synth --scale S`` (person mentions ≈ 28,500 × S), resolved
-  with ``--full``; wall time and peak RSS per size; then 1,000 new person mentions (a copy of
-  one source's rows re-ingested under a new name) resolved incrementally against the largest.
+- Scale: worlds from ``eslabon synth --seed 21 --scale S`` (person mentions ≈ 28,500 × S;
+  the default 3.5, 10, 35 is ≈ 100k, 290k, 1M), resolved with ``--full``; wall time and peak
+  RSS per size, and how they grow (the exponent k in cost ∝ mentions^k between successive
+  sizes); then 1,000 new person mentions (a copy of one source's rows re-ingested under a new
+  name) resolved incrementally against the largest, beside that size's full run.
 Every step runs in a subprocess measured by bench/measure.py (peak RSS of the process tree).
 
-Run: ``.venv/bin/python bench/bench_resolve.py [--scales 3,10,35] [--work DIR]``.
+Run: ``.venv/bin/python bench/bench_resolve.py [--scales 3.5,10,35] [--work DIR]``; the scale
+section alone (≈ 45 min on 2 cores): ``--skip febrl,seeds``.
 Sub-modes used by the bench itself: ``--idiomatic STORE TRUTH``, ``--blocking STORE TRUTH``.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import logging
+import math
 import shutil
 import sys
 import tempfile
@@ -203,17 +208,74 @@ def _new_source(world: Path, rows: int = 1000) -> Path:
     return out_dir
 
 
-def scale(scales: list[float], work: Path) -> dict[str, Any]:
-    """Full resolution at growing sizes; incremental 1,000 rows against the largest."""
-    points = []
-    largest: tuple[Path, Path] | None = None
-    for s in scales:
-        world = work / f"scale{s}"
-        store = work / f"scale{s}.duckdb"
+def growth(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Between successive sizes: the factor in person mentions, wall time and peak RSS, and the
+    exponent k of cost ∝ mentions^k (1 = linear; below 1 = sub-linear)."""
+    out = []
+    for a, b in itertools.pairwise(points):
+        n = b["person_mentions"] / a["person_mentions"]
+        row: dict[str, Any] = {"from": a["person_mentions"], "to": b["person_mentions"]}
+        for key, name in (("resolve_full_wall_s", "time"), ("resolve_full_peak_rss_mb", "memory")):
+            f = b[key] / a[key]
+            row[f"{name}_factor"] = round(f, 2)
+            row[f"{name}_exponent"] = round(math.log(f) / math.log(n), 2)
+        out.append(row)
+    return out
+
+
+def _world(s: float, work: Path) -> tuple[Path, Path, dict[str, Any]]:
+    """The ingested world of scale ``s`` in ``work``, made (synth, ingest) unless an earlier run
+    with the same ``--work`` left it (``scale{s}/`` and ``scale{s}.ingested.duckdb``); a fresh
+    copy of its store to resolve."""
+    world = work / f"scale{s}"
+    ingested = work / f"scale{s}.ingested.duckdb"
+    made: dict[str, Any] = {"reused_world": ingested.is_file() and world.is_dir()}
+    if not made["reused_world"]:
         shutil.rmtree(world, ignore_errors=True)
-        store.unlink(missing_ok=True)
+        ingested.unlink(missing_ok=True)
         gen = measure(eslabon("synth", str(world), "--seed", "21", "--scale", str(s)))
-        ing = measure(eslabon("ingest", str(world), "--store", str(store)))
+        ing = measure(eslabon("ingest", str(world), "--store", str(ingested)))
+        made |= {"synth_wall_s": gen["wall_s"], "ingest_wall_s": ing["wall_s"]}
+    store = work / f"scale{s}.duckdb"
+    for suffix in ("", ".audit-checkpoints.jsonl", ".audit-key", ".tmp"):
+        target = Path(f"{store}{suffix}")
+        shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+        if Path(f"{ingested}{suffix}").is_file():
+            shutil.copy(f"{ingested}{suffix}", target)
+    return world, store, made
+
+
+def _incremental(world: Path, store: Path, full: dict[str, Any]) -> dict[str, Any]:
+    """1,000 new person rows ingested into the resolved ``store``, resolved incrementally."""
+    new = _new_source(world)
+    measure(eslabon("ingest", str(new), "--store", str(store)))
+    inc = measure(eslabon("resolve", "--store", str(store), "--json"))
+    report = json.loads(inc.pop("stdout"))
+    return {
+        "command": "eslabon ingest NEW --store S && eslabon resolve --store S --json",
+        "against_person_mentions": full["person_mentions"],
+        "new_person_mentions": report["new_mentions"],
+        "wall_s": inc["wall_s"],
+        "peak_rss_mb": inc["peak_rss_mb"],
+        "timings": report["timings"],
+        "full_run_wall_s": full["resolve_full_wall_s"],
+        "full_run_peak_rss_mb": full["resolve_full_peak_rss_mb"],
+    }
+
+
+def scale(scales: list[float], work: Path) -> dict[str, Any]:
+    """Full resolution at each size (in the order given); incremental 1,000 rows against the
+    largest, right after its full run."""
+    from eslabon.resolve.memory import memory_cap
+
+    points = []
+    result: dict[str, Any] = {
+        "command": "eslabon synth W --seed 21 --scale S && eslabon ingest W --store S && "
+        "eslabon resolve --full --store S --json (each measured by bench/measure.py)",
+        "duckdb_memory_limit": memory_cap(),
+    }
+    for s in scales:
+        world, store, made = _world(s, work)
         full = measure(eslabon("resolve", "--full", "--store", str(store), "--json"))
         report = json.loads(full.pop("stdout"))
         points.append(
@@ -225,27 +287,14 @@ def scale(scales: list[float], work: Path) -> dict[str, Any]:
                 "resolve_full_peak_rss_mb": full["peak_rss_mb"],
                 "scored_pairs_above_0.01": report["candidate_pairs"],
                 "timings": report["timings"],
-                "synth_wall_s": gen["wall_s"],
-                "ingest_wall_s": ing["wall_s"],
+                **made,
             }
         )
-        largest = (world, store)
-        write_result("resolve_scale_partial", {"points": points})
-    result: dict[str, Any] = {"points": points}
-    if largest:
-        world, store = largest
-        new = _new_source(world)
-        measure(eslabon("ingest", str(new), "--store", str(store)))
-        inc = measure(eslabon("resolve", "--store", str(store), "--json"))
-        report = json.loads(inc.pop("stdout"))
-        result["incremental"] = {
-            "against_person_mentions": points[-1]["person_mentions"],
-            "new_person_mentions": report["new_mentions"],
-            "wall_s": inc["wall_s"],
-            "peak_rss_mb": inc["peak_rss_mb"],
-            "timings": report["timings"],
-            "full_run_wall_s": points[-1]["resolve_full_wall_s"],
-        }
+        if s == max(scales):
+            result["incremental"] = _incremental(world, store, points[-1])
+        points.sort(key=lambda p: p["person_mentions"])
+        result |= {"points": points, "growth": growth(points)}
+        write_result("resolve_scale_partial", result)
     return result
 
 
@@ -274,7 +323,9 @@ def main() -> None:
         print(json.dumps(fn(Path(sys.argv[2]), Path(sys.argv[3])), default=str))
         return
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default="1,3,10", help="synth --scale values for scale")
+    parser.add_argument(
+        "--scales", default="3.5,10,35", help="synth --scale values for scale (≈ 100k-1M)"
+    )
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--skip", default="", help="comma list: febrl,seeds,scale")
     args = parser.parse_args()

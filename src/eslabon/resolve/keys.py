@@ -86,7 +86,6 @@ def key_edges_sql(kind: str) -> str:
 
     Ordered, the strongest key first (the order of ``KEYS[kind]``), so that a pair two keys link
     is always recorded under the same one (a VIN before a plate), run after run."""
-    strength = ", ".join(f"'{name}'" for name in KEYS[kind])
     return f"""
         WITH k AS (SELECT * FROM ({key_rows_sql(kind)}) WHERE key_value IS NOT NULL),
         a AS (SELECT key_name, key_value, min(mention_id) AS anchor FROM k GROUP BY 1, 2)
@@ -94,8 +93,14 @@ def key_edges_sql(kind: str) -> str:
                greatest(a.anchor, k.mention_id) AS mention_r, k.key_name
         FROM k JOIN a USING (key_name, key_value)
         WHERE k.mention_id <> a.anchor
-        ORDER BY mention_l, mention_r, list_position([{strength}], k.key_name)
+        ORDER BY mention_l, mention_r, {key_rank_sql(kind, "k.key_name")}
     """
+
+
+def key_rank_sql(kind: str, column: str) -> str:
+    """SQL ranking the key named by ``column`` by strength (1 = strongest, as ``KEYS`` lists)."""
+    strength = ", ".join(f"'{name}'" for name in KEYS[kind])
+    return f"list_position([{strength}], {column})"
 
 
 def hard_values_sql(kind: str) -> str | None:

@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from eslabon.resolve import keys, person_model, splink_engine
-from eslabon.resolve.cluster import cluster
+from eslabon.resolve import keys, memory, person_model, splink_engine
+from eslabon.resolve.batches import cluster_store
 from eslabon.resolve.ids import assign_ids
 from eslabon.store.connection import Store
 
@@ -242,69 +242,71 @@ def _resolve_keys(
 ) -> None:
     """Key edges and clusters of the kind's ``_current_mentions`` (with ``subset``, they hold
     only the subset's mentions, and only its edges and entities are replaced)."""
-    nodes = [
-        r[0]
-        for r in store.query(
-            "SELECT mention_id FROM _current_mentions WHERE kind = ? ORDER BY 1", [kind]
-        )
-    ]
-    report.mentions[kind] = len(nodes)
-    edges = store.query(keys.key_edges_sql(kind))
+    nodes_sql = f"SELECT mention_id FROM _current_mentions WHERE kind = '{kind}'"
+    report.mentions[kind] = int(store.query_one(f"SELECT count(*) FROM ({nodes_sql})")[0])
+    store.execute(f"CREATE OR REPLACE TEMP TABLE _key_edges AS {keys.key_edges_sql(kind)}")
     only = f" AND mention_l IN (SELECT mention_id FROM {subset})" if subset else ""
     store.execute(f"DELETE FROM match_edges WHERE kind = ?{only}", [kind])
-    _insert_frame(
-        store,
-        "match_edges",
-        pd.DataFrame(
-            [(a, b, kind, f"key:{k}", None, 1.0, run_id) for a, b, k in edges],
-            columns=[
-                "mention_l",
-                "mention_r",
-                "kind",
-                "method",
-                "match_weight",
-                "match_probability",
-                "run_id",
-            ],
-        ).drop_duplicates(["mention_l", "mention_r"]),
+    # One edge per pair, under its strongest key.
+    store.execute(
+        f"""
+        INSERT INTO match_edges (mention_l, mention_r, kind, method, match_weight,
+                                 match_probability, run_id)
+        SELECT DISTINCT ON (mention_l, mention_r)
+            mention_l, mention_r, ?, 'key:' || key_name, NULL, 1.0, ?
+        FROM _key_edges
+        ORDER BY mention_l, mention_r, {keys.key_rank_sql(kind, "key_name")}
+        """,
+        [kind, run_id],
     )
     must, cannot = judgements(store)
-    result = cluster(
-        nodes,
-        ((a, b, 1.0) for a, b, _k in edges),
+    hard_sql = keys.hard_values_sql(kind)
+
+    def attributes(batch: str) -> dict[str, Any]:
+        if hard_sql is None:
+            return {}
+        return {
+            "hard_values": _hard_values(
+                store,
+                f"SELECT * FROM ({hard_sql}) h WHERE h.mention_id IN "
+                f"(SELECT mention_id FROM {batch})",
+            )
+        }
+
+    clusters, refused = cluster_store(
+        store,
+        nodes_sql=nodes_sql,
+        edges_sql="SELECT mention_l, mention_r, CAST(1.0 AS DOUBLE) AS p FROM _key_edges",
         threshold=1.0,
-        hard_values=_hard_values(store, keys.hard_values_sql(kind)),
         must_link=must,
         cannot_link=cannot,
+        fetch=attributes,
         min_support=0.0,
     )
-    for reason, n in result.refused.items():
+    store.execute("DROP TABLE IF EXISTS _key_edges")
+    for reason, n in refused.items():
         report.refused[f"{kind}:{reason}"] = n
-    _write_kind(store, kind, result.clusters(), run_id, report, subset)
+    _write_kind(store, kind, clusters, run_id, report, subset)
 
 
-def _store_person_edges(store: Store, frame: pd.DataFrame, run_id: str) -> None:
-    if frame.empty:
-        return
-    out = pd.DataFrame(
-        {
-            "mention_l": frame[["unique_id_l", "unique_id_r"]].min(axis=1),
-            "mention_r": frame[["unique_id_l", "unique_id_r"]].max(axis=1),
-            "kind": "Person",
-            "method": "splink",
-            "match_weight": frame["match_weight"].astype(float),
-            "match_probability": frame["match_probability"].astype(float),
-            "run_id": run_id,
-        }
-    ).drop_duplicates(["mention_l", "mention_r"])
-    store.execute("CREATE OR REPLACE TEMP TABLE _new_edges AS SELECT * FROM match_edges LIMIT 0")
-    _insert_frame(store, "_new_edges", out)
+def _store_person_edges(store: Store, run_id: str) -> None:
+    """Move the pairs just scored (``splink_engine.SCORED_TABLE``) into ``match_edges``,
+    replacing older edges of the same pairs; all in DuckDB (it spills at scale)."""
+    table = splink_engine.SCORED_TABLE
     store.execute(
         "DELETE FROM match_edges WHERE (mention_l, mention_r) IN "
-        "(SELECT (mention_l, mention_r) FROM _new_edges)"
+        f"(SELECT (mention_l, mention_r) FROM {table})"
     )
-    store.execute("INSERT INTO match_edges SELECT * FROM _new_edges")
-    store.execute("DROP TABLE _new_edges")
+    store.execute(
+        f"""
+        INSERT INTO match_edges (mention_l, mention_r, kind, method, match_weight,
+                                 match_probability, run_id)
+        SELECT DISTINCT ON (mention_l, mention_r)
+            mention_l, mention_r, 'Person', 'splink', match_weight, match_probability, ?
+        FROM {table} ORDER BY mention_l, mention_r, match_probability DESC
+        """,
+        [run_id],
+    )
 
 
 def _store_explanations(store: Store, model_id: str, run_id: str) -> None:
@@ -336,7 +338,7 @@ class PersonPlan:
     settings: dict[str, Any] | None = None
     threshold: float = DEFAULT_THRESHOLD
     new_model: bool = False
-    frame: pd.DataFrame | None = None
+    scored: int | None = None  # pairs left in ``splink_engine.SCORED_TABLE``; None: no scoring
     replace_all: bool = False
     mentions: int = 0
     new_mentions: int = 0
@@ -377,7 +379,7 @@ def _score_persons(
         t1 = time.perf_counter()
         if plan.new_mentions:
             progress(f"persons: scoring {plan.new_mentions} new mentions against the rest")
-            plan.frame = splink_engine.predict_new(store, plan.settings, floor=EDGE_FLOOR)
+            plan.scored = splink_engine.predict_new(store, plan.settings, floor=EDGE_FLOOR)
         store.execute("DROP TABLE IF EXISTS _person_new")
         store.execute("DROP TABLE IF EXISTS _person_old")
         plan.timings["person_predict_s"] = time.perf_counter() - t1
@@ -396,7 +398,7 @@ def _score_persons(
             plan.model_id, plan.settings, plan.threshold = stored
         progress("persons: scoring candidate pairs")
         t1 = time.perf_counter()
-        plan.frame = splink_engine.predict(store, plan.settings, floor=EDGE_FLOOR)
+        plan.scored = splink_engine.predict(store, plan.settings, floor=EDGE_FLOOR)
         plan.timings["person_predict_s"] = time.perf_counter() - t1
     if threshold is not None:
         plan.threshold = threshold
@@ -417,7 +419,7 @@ def _write_persons(
     report.mentions["Person"] = plan.mentions
     report.new_mentions = plan.new_mentions
     report.model_id = plan.model_id
-    report.candidate_pairs = 0 if plan.frame is None else len(plan.frame)
+    report.candidate_pairs = plan.scored or 0
     report.timings.update(plan.timings)
     if plan.mentions == 0:
         _write_kind(store, "Person", {}, run_id, report)
@@ -439,8 +441,8 @@ def _write_persons(
     if plan.replace_all:
         store.execute("DELETE FROM match_edges WHERE kind = 'Person' AND method = 'splink'")
         store.execute("DELETE FROM match_explanations")
-    if plan.frame is not None:
-        _store_person_edges(store, plan.frame, run_id)
+    if plan.scored is not None:
+        _store_person_edges(store, run_id)
         assert plan.model_id is not None
         _store_explanations(store, plan.model_id, run_id)
 
@@ -465,34 +467,43 @@ def _cluster_persons(
     store: Store, threshold: float, run_id: str, report: RunReport, subset: str | None = None
 ) -> None:
     """Cluster the mentions of ``_person_input`` over the stored edges and write entities."""
-    nodes = [r[0] for r in store.query("SELECT unique_id FROM _person_input ORDER BY 1")]
     only = " AND mention_l IN (SELECT unique_id FROM _person_input)" if subset else ""
-    edges = store.query(
-        "SELECT mention_l, mention_r, match_probability FROM match_edges "
-        f"WHERE kind = 'Person' AND match_probability >= ?{only}",
-        [threshold],
-    )
     must, cannot = judgements(store)
-    result = cluster(
-        nodes,
-        edges,
+
+    def attributes(batch: str) -> dict[str, Any]:
+        """The guards' view of the batch's mentions: hard values, document numbers, names."""
+        within = f"IN (SELECT mention_id FROM {batch})"
+        shared = person_model.SHARED_IDS_SQL.format(table="_person_input")
+        return {
+            "hard_values": _hard_values(
+                store, f"SELECT * FROM ({PERSON_HARD_SQL}) h WHERE h.unique_id {within}"
+            ),
+            "shared_ids": dict(
+                store.query(f"SELECT * FROM ({shared}) s WHERE s.unique_id {within}")
+            ),
+            "names": {
+                m: (g, every)
+                for m, g, every in store.query(
+                    "SELECT unique_id, given_keys, name_keys FROM _person_input "
+                    f"WHERE len(given_keys) > 0 AND unique_id {within}"
+                )
+            },
+        }
+
+    clusters, refused = cluster_store(
+        store,
+        nodes_sql="SELECT unique_id FROM _person_input",
+        edges_sql="SELECT mention_l, mention_r, match_probability AS p FROM match_edges "
+        f"WHERE kind = 'Person'{only}",
         threshold=threshold,
-        hard_values=_hard_values(store, PERSON_HARD_SQL),
         must_link=must,
         cannot_link=cannot,
+        fetch=attributes,
         soft_attrs=("birth",),
-        shared_ids=dict(store.query(person_model.SHARED_IDS_SQL.format(table="_person_input"))),
-        names={
-            m: (g, every)
-            for m, g, every in store.query(
-                "SELECT unique_id, given_keys, name_keys FROM _person_input "
-                "WHERE len(given_keys) > 0"
-            )
-        },
     )
-    for reason, count in result.refused.items():
+    for reason, count in refused.items():
         report.refused[f"Person:{reason}"] = count
-    _write_kind(store, "Person", result.clusters(), run_id, report, subset)
+    _write_kind(store, "Person", clusters, run_id, report, subset)
 
 
 def _record_run(
@@ -559,7 +570,15 @@ def run_resolve(
     progress: Progress | None = None,
 ) -> RunReport:
     """Resolve every entity kind; one transaction; returns what happened."""
-    progress = progress or (lambda _msg: None)
+    with memory.bounded(store):
+        return _run_resolve(
+            store, full=full, seed=seed, threshold=threshold, progress=progress or (lambda _m: None)
+        )
+
+
+def _run_resolve(
+    store: Store, *, full: bool, seed: int, threshold: float | None, progress: Progress
+) -> RunReport:
     started = _now()
     run_id = f"run-{started:%Y%m%dT%H%M%S%f}"
     report = RunReport(run_id=run_id, mode="full" if full else "incremental")
@@ -593,6 +612,7 @@ def run_resolve(
     store.execute("DROP TABLE IF EXISTS _current_mentions")
     store.execute("DROP TABLE IF EXISTS _person_input")
     store.execute(f"DROP TABLE IF EXISTS {splink_engine.EXPLAIN_TABLE}")
+    store.execute(f"DROP TABLE IF EXISTS {splink_engine.SCORED_TABLE}")
     return report
 
 

@@ -239,8 +239,6 @@ def _tf_columns(settings: dict[str, Any]) -> list[str]:
     return cols
 
 
-EDGE_COLUMNS = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
-
 # Scored pairs' explanations (``explanation_select``) wait here, in the connection's temp catalog,
 # until the run's write transaction stores those of the kept edges in ``match_explanations``.
 EXPLAIN_TABLE = "_person_explanations"
@@ -288,35 +286,69 @@ def explanation_select(settings: dict[str, Any], table: str, columns: set[str]) 
         """
 
 
-def _keep(store: Store, settings: dict[str, Any], scored: Any, *, append: bool) -> pd.DataFrame:
-    """Copy the explanations of a Splink prediction into ``EXPLAIN_TABLE`` (before its scratch
-    catalog goes away); its edges as a frame."""
+SCORED_TABLE = "_person_scored"
+
+
+def _keep(store: Store, settings: dict[str, Any], scored: Any, *, append: bool) -> int:
+    """Copy a Splink prediction's explanations into ``EXPLAIN_TABLE`` and its edges (ordered
+    pairs, as in ``match_edges``) into ``SCORED_TABLE`` before its scratch catalog goes away;
+    the number of pairs. Both stay in DuckDB, which spills them to disk at scale."""
     name = scored.physical_name
     cur = store.execute(f"SELECT * FROM {name} LIMIT 0")
     columns = {d[0] for d in cur.description}
     cur.fetchall()
     select = explanation_select(settings, name, columns)
+    edges = f"""
+        SELECT least(unique_id_l, unique_id_r) AS mention_l,
+               greatest(unique_id_l, unique_id_r) AS mention_r,
+               CAST(match_weight AS DOUBLE) AS match_weight,
+               CAST(match_probability AS DOUBLE) AS match_probability
+        FROM {name}
+        """
     if append:
         store.execute(f"INSERT INTO {EXPLAIN_TABLE} {select}")
+        store.execute(f"INSERT INTO {SCORED_TABLE} {edges}")
     else:
         store.execute(f"CREATE OR REPLACE TEMP TABLE {EXPLAIN_TABLE} AS {select}")
-    return store.query_df(f"SELECT {', '.join(EDGE_COLUMNS)} FROM {name}")
+        store.execute(f"CREATE OR REPLACE TEMP TABLE {SCORED_TABLE} AS {edges}")
+    return int(store.query_one(f"SELECT count(*) FROM {name}")[0])
+
+
+# Mentions per Splink predict chunk. Splink gathers every candidate pair of a chunk in one
+# hash aggregate (deduplicating pairs found by several blocking rules); over a million
+# mentions in one chunk that outgrew DuckDB's memory limit instead of spilling. Chunks split
+# the left side of the pairs by hash, so each pair is still found, and scored, exactly once.
+CHUNK_MENTIONS = 200_000
+
+
+def predict_chunks(mentions: int) -> int:
+    """How many left-side chunks Splink's predict uses for ``mentions`` records."""
+    return max(1, -(-mentions // CHUNK_MENTIONS))
 
 
 def predict(
     store: Store, settings: dict[str, Any], *, floor: float = 0.01, table: str = INPUT_TABLE
-) -> pd.DataFrame:
-    """Scored candidate pairs of ``table`` with probability ≥ ``floor``; their explanations are
-    left in ``EXPLAIN_TABLE``."""
+) -> int:
+    """Score the candidate pairs of ``table``: those with probability ≥ ``floor`` are left in
+    ``SCORED_TABLE``, their explanations in ``EXPLAIN_TABLE``; returns how many."""
     from splink import Linker
 
     build_distinct(store, table)
     with splink_api(store) as db_api:
         linker = Linker(db_api.register(table), explaining(settings), log_level=None)
         _register_tf(linker, db_api, store, settings)
-        out = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-        frame = _keep(store, settings, out, append=False)
-    return frame
+        chunks = predict_chunks(int(store.query_one(f"SELECT count(*) FROM {table}")[0]))
+        store.execute("SET preserve_insertion_order = false")  # order of pairs is not used
+        try:
+            out = linker.inference.predict(
+                threshold_match_probability=floor,
+                warning_mode="never",
+                num_chunks_left=chunks,
+                num_chunks_right=1,
+            )
+            return _keep(store, settings, out, append=False)
+        finally:
+            store.execute("RESET preserve_insertion_order")
 
 
 def predict_new(
@@ -327,9 +359,9 @@ def predict_new(
     table: str = INPUT_TABLE,
     new_table: str = NEW_TABLE,
     old_table: str = OLD_TABLE,
-) -> pd.DataFrame:
-    """Scored pairs touching new records only: new × new and new × existing (explanations in
-    ``EXPLAIN_TABLE``).
+) -> int:
+    """Score the pairs touching new records only: new × new and new × existing (into
+    ``SCORED_TABLE``, explanations in ``EXPLAIN_TABLE``); returns how many.
 
     Term frequencies come from the whole input table, so weights match a full run.
     """
@@ -342,17 +374,16 @@ def predict_new(
         old = db_api.register(old_table)
         linker = Linker(everything, explaining(settings), log_level=None)
         _register_tf(linker, db_api, store, settings)
-        frames = []
         within = linker.inference.predict_within(
             new, threshold_match_probability=floor, warning_mode="never"
         )
-        frames.append(_keep(store, settings, within, append=False))
+        scored = _keep(store, settings, within, append=False)
         if int(store.query_one(f"SELECT count(*) FROM {old_table}")[0]):
             between = linker.inference.predict_between(
                 new, old, threshold_match_probability=floor, warning_mode="never"
             )
-            frames.append(_keep(store, settings, between, append=True))
-    return pd.concat(frames, ignore_index=True)
+            scored += _keep(store, settings, between, append=True)
+    return scored
 
 
 def score_pairs(
