@@ -91,6 +91,57 @@ def test_an_outsider_is_passed_through_to_the_member_beyond() -> None:
     assert {a.entity_id for a in closed.actors} == {"p0", "p1"}
 
 
+def test_victims_put_to_work_after_a_crew_payment_are_reached() -> None:
+    # Smuggling network NET001: seed p0 (stopped on day 50) called collector p1 on day 40.
+    # Labour network NET002: its recruiter p2 paid p1 on day 100; p3 started work on day 104
+    # (one of the migrants paid for), p4 on day 130 and p5 on day 95 (before the payment):
+    # only p3 is reached, through the payment and its employment start; p2 stays out.
+    ties = [
+        Tie(0, 1, "call", "c0", (40.0,), ("l0",), False),
+        Tie(1, 2, "payment", "acct", (100.0,), ("pay1",), False),
+        Tie(2, 3, "call", "c2", (90.0,), ("l2",), False),
+        Tie(2, 4, "call", "c3", (91.0,), ("l3",), False),
+        Tie(2, 5, "call", "c4", (92.0,), ("l4",), False),
+    ]
+    net = PersonNetwork([f"p{i}" for i in range(6)], [f"P {i}" for i in range(6)], ties)
+    info = NodeInfo(
+        network={0: "NET001", 1: "NET001", 2: "NET002", 3: "NET002", 4: "NET002", 5: "NET002"}
+    )
+    starts = {
+        3: ((104.0, "emp3", "farm"),),
+        4: ((130.0, "emp4", "farm"),),
+        5: ((95.0, "emp5", "farm"),),
+    }
+    cfg = TraceConfig(hop_window_days=400, cross_days=7)
+    got = trace(net, _seed("p0", 50.0), info, cfg, starts)
+    assert {a.entity_id for a in got.actors} == {"p0", "p1", "p3"}
+    victim = next(a for a in got.actors if a.entity_id == "p3")
+    assert [(s.from_id, s.to_id, s.via) for s in victim.path] == [
+        ("p0", "p1", "call"),
+        ("p1", "p2", "payment"),
+        ("p2", "p3", "employment"),
+    ]
+    assert victim.path[1].link_ids == ["pay1"] and victim.path[2].link_ids == ["emp3"]
+    assert victim.path[2].at is not None and victim.path[2].at.startswith("1970-04-15")
+    # without the rule, or with a window that ends before the start, p3 stays out
+    plain = trace(net, _seed("p0", 50.0), info, TraceConfig(hop_window_days=400), starts)
+    assert "p3" not in {a.entity_id for a in plain.actors}
+    short = trace(
+        net, _seed("p0", 50.0), info, TraceConfig(hop_window_days=400, cross_days=3), starts
+    )
+    assert "p3" not in {a.entity_id for a in short.actors}
+
+
+def test_tracer_applies_the_cross_days_rule(st) -> None:
+    # the window comes from rules.yaml unless the caller sets one
+    from eslabon.network.rules import load_rules
+
+    rule = load_rules().detection["cross_days"]
+    tracer = Tracer(st)
+    assert tracer.trace("TX1234A")["config"]["cross_days"] == rule
+    assert tracer.trace("TX1234A", TraceConfig(cross_days=1.5))["config"]["cross_days"] == 1.5
+
+
 def test_seed_in_any_form_finds_the_same_entity(st) -> None:
     plate = resolve_seed(st, "tx-1234 a")
     assert plate.entity_id == "V1" and plate.kind == "Vehicle"

@@ -227,3 +227,25 @@ def person_phones(store: Store, net: PersonNetwork) -> dict[int, tuple[tuple[int
         if code is not None:
             out.setdefault(v, set()).add((int(code), float(first)))
     return {v: tuple(sorted(items)) for v, items in out.items()}
+
+
+def person_starts(
+    store: Store, net: PersonNetwork
+) -> dict[int, tuple[tuple[float, str, str], ...]]:
+    """Each person's employment starts as (day, link id, organization), sorted.
+
+    A trafficked worker's first day at the farm follows the recruiter's payment to the
+    smugglers who brought them (trace.cross_network); the link id keeps the roster row.
+    """
+    rows = store.query(
+        """
+        SELECT subject_entity, epoch(start_at) / 86400.0, link_id, object_entity
+        FROM net_edges
+        WHERE kind = 'Employment' AND subject_kind = 'Person' AND start_at IS NOT NULL
+        """
+    )
+    out: dict[int, list[tuple[float, str, str]]] = {}
+    for p, day, lid, org in rows:
+        if p in net.index:
+            out.setdefault(net.index[p], []).append((float(day), str(lid), str(org)))
+    return {v: tuple(sorted(items)) for v, items in out.items()}

@@ -62,6 +62,10 @@ class TraceConfig:
     # An outsider reached (the relative who paid the collectors) is passed through, one at a
     # time, to the network's members beyond (the migrant they paid for); never walked further.
     bridge: bool = True
+    # Victims smuggled by another network and then put to work by its recruiter: members of
+    # that network who start work within cross_days after a payment between it and the chain
+    # (None: the value of rules.yaml, detection.cross_days; see cross_network).
+    cross_days: float | None = None
     top: int | None = None
 
 
@@ -281,13 +285,87 @@ class NodeInfo:
         return self._members.get(network_id, set())
 
 
+def cross_network(
+    net: PersonNetwork,
+    info: NodeInfo,
+    chain: set[int],
+    own_nets: set[str],
+    starts: dict[int, tuple[tuple[float, str, str], ...]],
+    days: float,
+) -> dict[int, tuple[int, int, int, float, tuple[float, str, str]]]:
+    """Members of other networks who start work just after a payment between the two crews.
+
+    A labour network's recruiter pays the smugglers' collector for the people they bring and
+    puts them to work within days of paying: whoever of the recruiter's network starts work
+    within ``days`` after one of those payments is the chain's migrant too. Returns, for each
+    such victim, (collector, recruiter, payment tie, payment day, employment start).
+    """
+    found: dict[int, tuple[int, int, int, float, tuple[float, str, str]]] = {}
+    for v in sorted(chain):
+        if info.network.get(v) not in own_nets:
+            continue
+        for k in net.adjacency[v]:
+            tie = net.ties[k]
+            u = tie.other(v)
+            other = info.network.get(u)
+            if tie.via != "payment" or not tie.times or other is None or other in own_nets:
+                continue
+            for w in sorted(info.members_of(other) - chain - {u}):
+                if w in found:
+                    continue
+                for start in starts.get(w, ()):
+                    i = bisect.bisect_right(tie.times, start[0]) - 1
+                    if i >= 0 and start[0] - tie.times[i] <= days:
+                        found[w] = (v, u, k, tie.times[i], start)
+                        break
+    return found
+
+
+def _cross_path(
+    net: PersonNetwork,
+    base: list[Step],
+    recruiter: int,
+    victim: int,
+    tie_k: int,
+    pay: float,
+    start: tuple[float, str, str],
+) -> list[Step]:
+    """collector → (payment) → recruiter → (employment) → victim, after the collector's path."""
+    tie = net.ties[tie_k]
+    paid, hired = from_days(pay), from_days(start[0])
+    return [
+        *base,
+        Step(
+            net.ids[tie.other(recruiter)],
+            net.ids[recruiter],
+            "payment",
+            tie.via_entity,
+            paid.isoformat(timespec="minutes") if paid else None,
+            list(tie.link_ids[:5]),
+        ),
+        Step(
+            net.ids[recruiter],
+            net.ids[victim],
+            "employment",
+            start[2],
+            hired.isoformat(timespec="minutes") if hired else None,
+            [start[1]],
+        ),
+    ]
+
+
 def trace(
     net: PersonNetwork,
     seed: Seed,
     info: NodeInfo,
     config: TraceConfig | None = None,
+    starts: dict[int, tuple[tuple[float, str, str], ...]] | None = None,
 ) -> TraceResult:
-    """Run both expansions from the seed and keep the actors the evidence binds to the chain."""
+    """Run both expansions from the seed and keep the actors the evidence binds to the chain.
+
+    ``starts`` (graph.person_starts) lets the chain reach the victims another network put to
+    work (cross_network); without it, or without ``config.cross_days``, that step is skipped.
+    """
     config = config or TraceConfig()
     seeds = [net.index[p] for p in seed.persons if p in net.index]
     anchor = to_days(seed.anchor)
@@ -372,6 +450,12 @@ def trace(
             excluded["other_network"] += 1
         else:
             excluded["background"] += 1
+    crossed = (
+        cross_network(net, info, chain, seed_nets, starts, config.cross_days)
+        if starts and config.cross_days is not None
+        else {}
+    )
+    chain |= set(crossed)
     scores: dict[int, float] = {}
     ties_in: dict[int, int] = {}
     for v in chain:
@@ -385,12 +469,43 @@ def trace(
                 s += VIA_WEIGHT.get(t.via, 1.0) * (1.0 + math.log1p(len(t.link_ids)))
         ties_in[v] = len(partners)
         hops = min(back[v].hops if v in back else 99, fwd[v].hops if v in fwd else 99)
+        if v in crossed:
+            collector = crossed[v][0]
+            hops = 2 + min(
+                back[collector].hops if collector in back else 99,
+                fwd[collector].hops if collector in fwd else 99,
+            )
         scores[v] = s / (1.0 + hops)
     top = max(scores.values(), default=1.0) or 1.0
     actors: list[Actor] = []
     memo: dict[tuple[int, int], list[Step]] = {}
     for v in chain:
         in_b, in_f = v in went_b, v in went_f
+        if v in crossed:
+            collector, recruiter, tie_k, pay, start = crossed[v]
+            c_labels = (
+                back
+                if collector in back
+                and (collector not in fwd or back[collector].hops <= fwd[collector].hops)
+                else fwd
+            )
+            base = _path(net, c_labels, collector, memo)
+            actors.append(
+                Actor(
+                    entity_id=net.ids[v],
+                    name=net.captions[v],
+                    kind=net.kinds[v],
+                    role=info.role.get(v),
+                    network=info.network.get(v),
+                    stage=info.stage.get(v),
+                    strength=round(min(1.0, scores[v] / top), 4),
+                    direction="forward",
+                    hops=c_labels[collector].hops + 2,
+                    path=_cross_path(net, base, recruiter, v, tie_k, pay, start),
+                    ties_in_chain=ties_in[v],
+                )
+            )
+            continue
         if v in seeds:
             direction, labels = "seed", back
         elif in_b and in_f:

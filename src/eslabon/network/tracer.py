@@ -6,11 +6,13 @@ with one); every step of an evidence path is then resolved to its source file, r
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from typing import Any
 
 from eslabon.network.analyse import load_results
-from eslabon.network.graph import load_network
+from eslabon.network.graph import load_network, person_starts
+from eslabon.network.rules import load_rules
 from eslabon.network.seeds import SeedIndex
 from eslabon.network.trace import TraceConfig, TraceResult, trace
 from eslabon.store.connection import Store
@@ -23,6 +25,8 @@ class Tracer:
         self.store = store
         self.net = load_network(store)
         self.networks, self.roles, self.info = load_results(store, self.net)
+        self.starts = person_starts(store, self.net)
+        self.cross_days = load_rules().detection.get("cross_days")
         self.seeds = SeedIndex(store)
         self.seeds.in_network = {self.net.ids[v] for v in self.info.network}
         self.captions = dict(zip(self.net.ids, self.net.captions, strict=True))
@@ -62,7 +66,10 @@ class Tracer:
     def trace(self, query: str, config: TraceConfig | None = None) -> dict[str, Any]:
         """The full answer for one seed, as a JSON-ready dict."""
         seed = self.seeds.seed(query)
-        result = trace(self.net, seed, self.info, config)
+        config = config or TraceConfig()
+        if config.cross_days is None and self.cross_days is not None:
+            config = dataclasses.replace(config, cross_days=float(self.cross_days))
+        result = trace(self.net, seed, self.info, config, self.starts)
         return self.enrich(result)
 
     def _links(self, link_ids: list[str]) -> dict[str, dict[str, Any]]:
