@@ -479,6 +479,22 @@ def trace(
     top = max(scores.values(), default=1.0) or 1.0
     actors: list[Actor] = []
     memo: dict[tuple[int, int], list[Step]] = {}
+
+    def actor(v: int, strength: float, direction: str, hops: int, path: list[Step]) -> Actor:
+        return Actor(
+            entity_id=net.ids[v],
+            name=net.captions[v],
+            kind=net.kinds[v],
+            role=info.role.get(v),
+            network=info.network.get(v),
+            stage=info.stage.get(v),
+            strength=round(strength, 4),
+            direction=direction,
+            hops=hops,
+            path=path,
+            ties_in_chain=ties_in[v],
+        )
+
     for v in chain:
         in_b, in_f = v in went_b, v in went_f
         if v in crossed:
@@ -490,21 +506,9 @@ def trace(
                 else fwd
             )
             base = _path(net, c_labels, collector, memo)
-            actors.append(
-                Actor(
-                    entity_id=net.ids[v],
-                    name=net.captions[v],
-                    kind=net.kinds[v],
-                    role=info.role.get(v),
-                    network=info.network.get(v),
-                    stage=info.stage.get(v),
-                    strength=round(min(1.0, scores[v] / top), 4),
-                    direction="forward",
-                    hops=c_labels[collector].hops + 2,
-                    path=_cross_path(net, base, recruiter, v, tie_k, pay, start),
-                    ties_in_chain=ties_in[v],
-                )
-            )
+            path = _cross_path(net, base, recruiter, v, tie_k, pay, start)
+            strength = min(1.0, scores[v] / top)
+            actors.append(actor(v, strength, "forward", c_labels[collector].hops + 2, path))
             continue
         if v in seeds:
             direction, labels = "seed", back
@@ -513,21 +517,8 @@ def trace(
             labels = back if back[v].hops <= fwd[v].hops else fwd
         else:
             direction, labels = ("backward", back) if in_b else ("forward", fwd)
-        actors.append(
-            Actor(
-                entity_id=net.ids[v],
-                name=net.captions[v],
-                kind=net.kinds[v],
-                role=info.role.get(v),
-                network=info.network.get(v),
-                stage=info.stage.get(v),
-                strength=round(1.0 if v in seeds else min(1.0, scores[v] / top), 4),
-                direction=direction,
-                hops=labels[v].hops,
-                path=_path(net, labels, v, memo),
-                ties_in_chain=ties_in[v],
-            )
-        )
+        strength = 1.0 if v in seeds else min(1.0, scores[v] / top)
+        actors.append(actor(v, strength, direction, labels[v].hops, _path(net, labels, v, memo)))
     actors.sort(key=lambda a: (a.direction != "seed", -a.strength, a.entity_id))
     if config.top:
         actors = actors[: config.top]
