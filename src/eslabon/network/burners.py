@@ -21,6 +21,7 @@ import pandas as pd
 import phonenumbers
 
 from eslabon.disjoint_sets import find
+from eslabon.normalize.phones import parse_e164
 from eslabon.store.connection import Store
 
 
@@ -109,11 +110,8 @@ def calling_area(number: str | None) -> str | None:
 
     Prepaid lines are bought where their user lives, so a person's burners share an area.
     """
-    if not number:
-        return None
-    try:
-        parsed = phonenumbers.parse(number if number.startswith("+") else "+" + number)
-    except phonenumbers.NumberParseException:
+    parsed = parse_e164(number)
+    if parsed is None:
         return None
     national = phonenumbers.national_significant_number(parsed)
     # mobile plans without areas (Guatemala, Honduras, El Salvador): the country alone

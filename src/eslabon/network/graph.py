@@ -184,7 +184,7 @@ def person_phones(store: Store, net: PersonNetwork) -> dict[int, tuple[tuple[int
     phone or the earliest dated record in the same source row as someone's use of it (the
     transfer that names the receiver's phone).
     """
-    import phonenumbers
+    from eslabon.normalize.phones import parse_e164
 
     rows = store.query(
         """
@@ -217,12 +217,8 @@ def person_phones(store: Store, net: PersonNetwork) -> dict[int, tuple[tuple[int
         if v is None or not number:
             continue
         if number not in codes:
-            try:
-                codes[number] = phonenumbers.parse(
-                    number if number.startswith("+") else "+" + number
-                ).country_code
-            except phonenumbers.NumberParseException:
-                codes[number] = None
+            parsed = parse_e164(number)
+            codes[number] = None if parsed is None else parsed.country_code
         code = codes[number]
         if code is not None:
             out.setdefault(v, set()).add((int(code), float(first)))

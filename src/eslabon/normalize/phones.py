@@ -14,7 +14,7 @@ from functools import lru_cache
 import phonenumbers
 from phonenumbers import PhoneNumberFormat, ValidationResult
 
-__all__ = ["PhoneResult", "normalize_phone"]
+__all__ = ["PhoneResult", "normalize_phone", "parse_e164"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +148,13 @@ def _readings(digits: str, plus: bool, region: str | None) -> list[tuple[str, st
     if len(digits) > 10 and not digits.startswith("0"):
         readings.append(("+" + digits, "read as an international number written without +"))
     return readings
+
+
+def parse_e164(number: str | None) -> phonenumbers.PhoneNumber | None:
+    """A number already stored in E.164 (with or without its ``+``), parsed; None if it is not."""
+    if not number:
+        return None
+    return _parse(number if number.startswith("+") else "+" + number, None)
 
 
 def _parse(candidate: str, region: str | None) -> phonenumbers.PhoneNumber | None:
