@@ -24,7 +24,7 @@ import pandas as pd
 from eslabon.access.labels import labels_by_source, visible
 from eslabon.access.principal import Principal
 from eslabon.errors import EslabonError
-from eslabon.store.connection import LATEST_VERSION, Store, open_store
+from eslabon.store.connection import LATEST_VERSION, Store, open_store, sql_string
 
 # Bump when what a view holds changes: every existing view file then gets a new key.
 VIEW_FORMAT = 1
@@ -285,10 +285,9 @@ def build_view(
             "CREATE OR REPLACE TEMP TABLE _vm AS SELECT mention_id AS id FROM mentions "
             "WHERE source_id IN (SELECT id FROM _vs)"
         )
-        path_sql = str(tmp).replace("'", "''")
         try:
             reclustered = None if full or not resolved else _reclustered(main, threshold)
-            con.execute(f"ATTACH '{path_sql}' AS {VIEW_CATALOG}")
+            con.execute(f"ATTACH {sql_string(str(tmp))} AS {VIEW_CATALOG}")
             try:
                 with main.transaction():
                     for sql in _copy_sql(VIEW_CATALOG, keep_entities=reclustered is not None):

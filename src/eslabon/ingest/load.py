@@ -32,6 +32,7 @@ from eslabon.ingest.normalise import (
 from eslabon.ingest.parallel import START_BYTES, Pool
 from eslabon.ingest.readers import Batch, Reader, open_reader
 from eslabon.store import Store
+from eslabon.store.connection import sql_string
 
 BATCH_ROWS = 20_000
 ProgressFn = Callable[[str, int, int], None]  # (source, bytes_done, bytes_total)
@@ -126,10 +127,6 @@ def _dumps(obj) -> str:
     return orjson.dumps(obj, default=str).decode()
 
 
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 class _Staging:
     """The source's readable records in a TEMP table ``raw<tag>`` (row_num, line, c0..cN as
     VARCHAR). The tag keeps the tables of a source being read apart from those of the source
@@ -209,7 +206,7 @@ class _Staging:
         if not self.columns:
             return "CAST('{}' AS JSON)" if as_json else "'{}'"
         pairs = ", ".join(
-            f"{_sql_str(name)}, {alias}.{self.col[name]}" for name in dict.fromkeys(self.columns)
+            f"{sql_string(name)}, {alias}.{self.col[name]}" for name in dict.fromkeys(self.columns)
         )
         return f"json_object({pairs})" if as_json else f"CAST(json_object({pairs}) AS VARCHAR)"
 
@@ -350,7 +347,7 @@ def _stable_key(staging: _Staging, keys: tuple[str, ...]) -> str:
     if not keys:
         return "NULL"
     vals = [f"coalesce(r.{staging.col[c]}, '')" for c in keys]
-    ws = _sql_str(_PY_WHITESPACE)
+    ws = sql_string(_PY_WHITESPACE)
     joined = " || '|' || ".join(f"trim({v}, {ws})" for v in vals)
     any_set = " OR ".join(f"{v} <> ''" for v in vals)
     return f"CASE WHEN {any_set} THEN {joined} END"
@@ -408,8 +405,8 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
             continue
         kind = mapping.entities[key].kind
         parts.append(
-            f"SELECT o.row_num, {slot} AS slot, {_sql_str(key)} AS mapping_key, "
-            f"{_sql_str(kind)} AS kind, o.key{slot} AS key, j.caption, j.props "
+            f"SELECT o.row_num, {slot} AS slot, {sql_string(key)} AS mapping_key, "
+            f"{sql_string(kind)} AS kind, o.key{slot} AS key, j.caption, j.props "
             f"FROM temp.outcome o JOIN temp.proj{tag}_{slot} j ON o.pid{slot} = j.pid "
             f"WHERE NOT o.refused AND o.ok{slot}"
         )
@@ -431,12 +428,14 @@ def _write(store: Store, staging: _Staging, proj: _Projections, source_id: str) 
             continue
         link = mapping.links[key]
         obj = (
-            f"$sid || '/' || o.row_num || '/' || {_sql_str(link.object)}" if link.object else "NULL"
+            f"$sid || '/' || o.row_num || '/' || {sql_string(link.object)}"
+            if link.object
+            else "NULL"
         )
         parts.append(
-            f"SELECT $sid || '/' || o.row_num || '/' || {_sql_str(key)}, $sid, o.row_num, "
-            f"{_sql_str(key)}, {_sql_str(link.kind)}, "
-            f"$sid || '/' || o.row_num || '/' || {_sql_str(link.subject)}, {obj}, "
+            f"SELECT $sid || '/' || o.row_num || '/' || {sql_string(key)}, $sid, o.row_num, "
+            f"{sql_string(key)}, {sql_string(link.kind)}, "
+            f"$sid || '/' || o.row_num || '/' || {sql_string(link.subject)}, {obj}, "
             f"j.start_at, j.end_at, j.props, {slot} AS slot "
             f"FROM temp.outcome o JOIN temp.proj{tag}_{slot} j ON o.pid{slot} = j.pid "
             f"WHERE NOT o.refused AND o.ok{slot}"

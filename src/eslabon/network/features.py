@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from eslabon.store.connection import Store
+from eslabon.store.connection import Store, sql_string
 
 STAGES = ("origin", "transit", "border", "destination")
 
@@ -29,8 +29,10 @@ OWNERS = """
 """
 
 
-def fold(text: str) -> str:
-    """Upper case without accents: how places are written across agencies."""
+def upper_plain(text: str) -> str:
+    """Upper case without accents, punctuation kept: how places and record values are written
+    across agencies. (Unlike ``normalize.text.fold``, commas and slashes survive: they separate
+    the parts of a place, and SQL compares the values with their punctuation.)"""
     plain = unicodedata.normalize("NFKD", text)
     return "".join(c for c in plain if not unicodedata.combining(c)).upper()
 
@@ -38,18 +40,20 @@ def fold(text: str) -> str:
 def _part_sql(name: str, spec: dict[str, Any]) -> str:
     """One ``count(*) FILTER`` column for a record part (kind, field, in|words|contains|min|max)."""
     kinds = spec["kind"] if isinstance(spec["kind"], list) else [spec["kind"]]
-    kinds_sql = ", ".join("'" + k.replace("'", "''") + "'" for k in kinds)
+    kinds_sql = ", ".join(sql_string(k) for k in kinds)
     field = spec["field"].replace("'", "")
     value = f"props->>'{field}'"
     if "in" in spec:
-        values = ", ".join("'" + fold(str(v)).replace("'", "''") + "'" for v in spec["in"])
+        values = ", ".join(sql_string(upper_plain(str(v))) for v in spec["in"])
         cond = f"upper({value}) IN ({values})"
     elif "words" in spec:
         # a whole word of the value: a contact saved as "Flaco BODEGA", not the surname Casas
-        words = ", ".join("'" + fold(str(v)).replace("'", "''") + "'" for v in spec["words"])
+        words = ", ".join(sql_string(upper_plain(str(v))) for v in spec["words"])
         cond = f"list_has_any(string_split(upper(strip_accents({value})), ' '), [{words}])"
     elif "contains" in spec:
-        cond = f"contains(upper({value}), '{fold(str(spec['contains'])).replace(chr(39), '')}')"
+        cond = (
+            f"contains(upper({value}), '{upper_plain(str(spec['contains'])).replace(chr(39), '')}')"
+        )
     else:
         number = f"TRY_CAST({value} AS DOUBLE)"
         bounds = [f"{number} >= {float(spec['min'])}"] if "min" in spec else []
@@ -85,7 +89,7 @@ def stage_of(text: str, towns: list[tuple[str, str]], *, skip_first: bool) -> st
     Parts are split on commas and slashes; an address's first part is its street, which often
     carries a town's or a hero's name (*Hidalgo 1027*), so it is skipped.
     """
-    parts = [p.strip() for p in fold(text).replace("/", ",").split(",")]
+    parts = [p.strip() for p in upper_plain(text).replace("/", ",").split(",")]
     if skip_first:
         parts = parts[1:]
     for part in parts:
@@ -101,7 +105,7 @@ def place_features(store: Store, places: dict[str, list[str]]) -> pd.DataFrame:
     A place is an address's caption or an event's ``place``; it belongs to a stage when it names
     one of that stage's towns. Records with no known town do not count.
     """
-    towns = [(stage, fold(t)) for stage in STAGES for t in places.get(stage, [])]
+    towns = [(stage, upper_plain(t)) for stage in STAGES for t in places.get(stage, [])]
     if not towns:
         return pd.DataFrame(index=pd.Index([], name="person"))
     rows = store.query(

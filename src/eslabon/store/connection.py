@@ -29,6 +29,12 @@ _AUDIT_REWRITE = re.compile(
 )
 
 
+def sql_string(text: str) -> str:
+    """``text`` as a SQL string literal, for the few statements that cannot take parameters
+    (column lists, ``FILTER`` clauses built from data)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _migrations() -> list[tuple[int, str, str]]:
     """Numbered SQL migrations shipped with the package, in order: (version, name, sql)."""
     found = []
