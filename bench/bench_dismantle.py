@@ -29,7 +29,6 @@ import json
 import os
 import platform
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import igraph as ig
+
+sys.path.insert(0, str(Path(__file__).parent))
 
 from eslabon.network.dismantle import (
     LookaheadConfig,
@@ -48,6 +49,7 @@ from eslabon.network.dismantle import (
 from eslabon.network.disrupt_rank import compare_with_baselines, rank_for_disruption
 from eslabon.network.graph_io import export_person_networks, read_edge_list
 from eslabon.network.recovery import RecoveryConfig, simulate_recovery
+from measure import eslabon, measure
 
 STAGES = ("recruiter", "guide", "driver", "stash_keeper")
 BROKER_ROLES = ("coordinator", "forger", "money_collector")
@@ -274,18 +276,11 @@ def build_worlds(tmp: Path, seeds: tuple[int, ...]) -> list[Path]:
     stores = []
     for seed in seeds:
         world, store = tmp / f"w{seed}", tmp / f"w{seed}.duckdb"
-        for cmd in (
-            ("synth", str(world), "--seed", str(seed)),
-            ("ingest", str(world), "--store", str(store)),
-        ):
-            subprocess.run([sys.executable, "-m", "eslabon", *cmd], check=True, capture_output=True)
+        measure(eslabon("synth", str(world), "--seed", str(seed)))
+        measure(eslabon("ingest", str(world), "--store", str(store)))
         with open_store(store) as st:
             resolve_from_truth(st, world / "truth")
-        subprocess.run(
-            [sys.executable, "-m", "eslabon", "network", "--store", str(store)],
-            check=True,
-            capture_output=True,
-        )
+        measure(eslabon("network", "--store", str(store)))
         stores.append(store)
     return stores
 

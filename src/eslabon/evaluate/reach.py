@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eslabon.evaluate.network import (
     SKIPPED,
@@ -25,13 +25,16 @@ from eslabon.evaluate.network import (
 from eslabon.evaluate.registry import section
 from eslabon.store.connection import Store
 
+if TYPE_CHECKING:  # the network stage (igraph) loads only when this section runs
+    from eslabon.network.graph import PersonNetwork
+
 
 def reach_ceiling(store: Store, truth_dir: Path) -> dict[str, Any]:
     """Per true network: the share of recorded members reachable from its seeds."""
-    from eslabon.network.graph import load_network
-
     if not _has_network(store):
         return dict(SKIPPED)
+    from eslabon.network.graph import load_network
+
     net = load_network(store)
     to_truth = entity_to_truth(store, truth_dir)
     from_truth: dict[str, list[int]] = defaultdict(list)
@@ -72,7 +75,7 @@ def reach_ceiling(store: Store, truth_dir: Path) -> dict[str, Any]:
 
 
 def _seed_vertices(
-    store: Store, net: Any, truth_dir: Path, from_truth: dict[str, list[int]]
+    store: Store, net: PersonNetwork, truth_dir: Path, from_truth: dict[str, list[int]]
 ) -> dict[str, set[int]]:
     """Per network, the people its seeds stand for (a plate → the people in that vehicle)."""
     from eslabon.errors import EslabonError
@@ -91,7 +94,9 @@ def _seed_vertices(
     return out
 
 
-def _walk(net: Any, start: list[int], allowed: set[int], *, via_outsider: bool) -> set[int]:
+def _walk(
+    net: PersonNetwork, start: list[int], allowed: set[int], *, via_outsider: bool
+) -> set[int]:
     """Members reachable from ``start`` through members (and, if asked, one outsider at a time:
     the relative who pays for a migrant, the landlord of a stash house)."""
     seen = set(start)
