@@ -20,7 +20,6 @@ from eslabon.evaluate.registry import section
 from eslabon.evaluate.truth import truth_by_mention, truth_file
 from eslabon.store.connection import Store
 
-VICTIMS = frozenset({"migrant", "victim"})
 NO_ROLE = "none"
 
 

@@ -33,9 +33,11 @@ from eslabon.network.graph_io import simple_view, vertex_names, vertex_roles
 
 Capacity = Callable[[ig.Graph], float]
 
+# The people a route moves: its victims, never its future capacity.
+CARRIED = frozenset({"migrant", "victim"})
 # Never ranked as targets: the people moved, and associates — placed in a network with no act of
 # the route recorded (network/roles.py), so there is nothing yet to prosecute them for.
-NON_TARGET_ROLES = frozenset({"migrant", "victim", "associate"})
+NON_TARGET_ROLES = CARRIED | {"associate"}
 
 # Stage roles of the typical routes, first to last (domain.md §6).
 ROUTES: dict[str, tuple[str, ...]] = {

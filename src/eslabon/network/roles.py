@@ -18,9 +18,10 @@ import pandas as pd
 
 from eslabon.network.communities import DetectedNetwork
 from eslabon.network.graph import PersonNetwork
+from eslabon.network.recovery import CARRIED
 from eslabon.network.rules import Rules, holds
 
-VICTIM_ROLES = frozenset({"migrant", "victim"})
+VICTIM_ROLES = CARRIED
 UNKNOWN_USER = "phone_unknown_user"
 # Placed in a network by detection, but nothing recorded shows a part in the route: neither crew
 # nor moved. Never ranked as a target, never treated as a victim (recovery.NON_TARGET_ROLES).

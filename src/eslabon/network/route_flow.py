@@ -22,9 +22,8 @@ import igraph as ig
 import yaml
 
 from eslabon.network.graph_io import vertex_roles
-from eslabon.network.recovery import Capacity
+from eslabon.network.recovery import CARRIED, Capacity
 
-CARRIED = frozenset({"migrant", "victim"})
 ORGANISERS = frozenset({"coordinator"})
 # The stages a new group must pass, first to last, per network kind.
 STAGES: dict[str, tuple[str, ...]] = {
