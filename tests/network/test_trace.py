@@ -231,3 +231,24 @@ def test_namesakes_prefer_the_one_accused_in_a_shared_offence() -> None:
     assert picked is not None and picked[0] == "P2"
     index.shared_offence = set()
     assert index._namesake(["P1", "P2"]) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "meant"),
+    [
+        ("MORALES, ALBERTO", ["P2"]),  # US order: paternal surname, then given
+        ("Alberto Morales", ["P2"]),
+        ("Alberto Morales Arias", ["P2"]),
+        ("ALBERTO MORALES FLORES", ["P1", "P2", "P3"]),  # nobody reads alike: all stay
+        ("Morales", ["P1", "P2", "P3"]),  # no given name asked: all stay
+    ],
+)
+def test_a_name_query_means_the_names_that_read_alike(query: str, meant: list[str]) -> None:
+    from eslabon.network.seeds import reading_alike
+
+    captions = {
+        "P1": "Alberto Escobar Morales",
+        "P2": "Alberto Morales Arias",
+        "P3": "Luis Alberto Morales Flores",
+    }
+    assert reading_alike(query, sorted(captions), captions.__getitem__) == meant

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from eslabon.errors import EslabonError
+from eslabon.normalize.names import parse_name
 from eslabon.normalize.phones import normalize_phone
 from eslabon.normalize.text import fold
 from eslabon.store.connection import Store
@@ -102,7 +103,35 @@ def find_seed_entity(store: Store, query: str) -> tuple[str, str]:
         if found:
             return found[0], "VIN" if len(plate) == 17 else f"plate {plate}"
     found = _by_name(store, text)
-    return _one_by_name(query, found, lambda e: (_entity(store, e) or ("", e))[1])
+    caption = lambda e: (_entity(store, e) or ("", e))[1]  # noqa: E731
+    found = reading_alike(text, found, caption)
+    return _one_by_name(query, found, caption)
+
+
+def reading_alike(query: str, found: list[str], caption: Callable[[str], str]) -> list[str]:
+    """Of several persons whose names hold every word of the query, those whose names read the
+    same way: the query's given names as their given names and its surnames in the same places.
+
+    "MORALES, ALBERTO" holds words of Alberto Escobar Morales and Luis Alberto Morales Flores too,
+    but an analyst typing it from a record means a paternal surname Morales and a given name
+    Alberto. When no candidate reads alike (a partial or misspelt query), all of them stay.
+    """
+    if len(found) < 2:
+        return found
+    asked = parse_name(full=query)
+    if not asked.given or not asked.paternal:
+        return found
+
+    def alike(entity_id: str) -> bool:
+        name = parse_name(full=caption(entity_id))
+        return (
+            name.given_canonical == asked.given_canonical
+            and name.paternal == asked.paternal
+            and asked.maternal in (None, name.maternal)
+        )
+
+    kept = [e for e in found if alike(e)]
+    return kept or found
 
 
 def _one_by_name(query: str, found: list[str], caption: Callable[[str], str]) -> tuple[str, str]:
@@ -307,6 +336,7 @@ class SeedIndex:
         found = sorted(set.intersection(*hits)) if hits and all(hits) else []
         if not found:
             found = sorted(e for e, name in self.names if all(w in name for w in words))
+        found = reading_alike(text, found, lambda e: self.entities[e][1])
         if len(found) > 1:
             picked = self._namesake(found)
             if picked is not None:
