@@ -35,9 +35,11 @@ from eslabon.network.tracer import Tracer
 from eslabon.store import open_store
 from measure import eslabon, measure, write_result
 
-# "unseen": a seed chosen for session 3's final figures and never looked at while the network
-# stage was tuned (tuning used seeds 7, 11, 12, 13 and training seeds 101–120).
-SEEDS = {"default": 7, "unseen": 31415}
+# "unseen": a seed never looked at while the network stage was tuned. Tuning used seeds 7 and
+# 11–17 and training seeds 101–120. Session 3's unseen seed, 31415, was opened in session 4 to
+# find why one of its networks traced at 0.26 (a recruiter's crew cut loose: network/segments.py),
+# so it is a development seed now and 2718 took its place.
+SEEDS = {"default": 7, "unseen": 2718}
 TARGET_MENTIONS = 1_000_000
 LATENCY_TRACES = 200
 

@@ -20,6 +20,7 @@ from eslabon.network.features import person_features
 from eslabon.network.graph import PersonNetwork, load_network, person_moves, person_phones
 from eslabon.network.roles import VICTIM_ROLES, RoleAssignment, infer_roles
 from eslabon.network.rules import Rules, load_rules
+from eslabon.network.segments import merge_segments, segment_owners
 from eslabon.network.store_disrupt import rank_network, store_ranking
 from eslabon.network.trace import NodeInfo
 from eslabon.store.connection import Store
@@ -65,6 +66,12 @@ def run_network(
         t = time.perf_counter()
         step("inferring roles")
         roles = infer_roles(net, feats, networks, rules)
+        owners = segment_owners(
+            net, networks, roles, int(rules.detection.get("segment_min_ties", 3))
+        )
+        if owners:
+            networks = merge_segments(networks, owners)
+            roles = infer_roles(net, feats, networks, rules)
         write_networks(store, networks, roles)
         timings["roles_s"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()

@@ -1,0 +1,90 @@
+"""Put a route segment that community detection cut loose back into the network that runs it.
+
+Leiden sometimes carves one recruiter's crew — the recruiter, a driver and the migrants they
+moved — out of its smuggling network: those people call each other far more than they call the
+guides and the coordinator. Such a piece is not a network of its own: no one in it heads a
+route (no coordinator, no money collector, no fraudulent recruiter). Left apart, a trace from
+its driver stops at its edge, and the coordinator and collectors who run it are never reached.
+
+After a first role pass, a detected network without a head joins the network whose crew its
+own crew is tied to most often, when there are at least ``segment_min_ties`` such ties; roles
+are then inferred again on the merged networks. A network with a head, and a piece tied to no
+crew, are left as they are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from eslabon.network.communities import DetectedNetwork
+from eslabon.network.graph import PersonNetwork
+from eslabon.network.recovery import NON_TARGET_ROLES
+from eslabon.network.roles import RoleAssignment
+
+# Roles that run a route: a network with one of them is a network, not a segment.
+HEADS = frozenset(
+    {"coordinator", "money_collector", "fraudulent_recruiter", "launderer", "importer"}
+)
+# A phone whose user is unknown stands for a crew member (a guide's burner), as in detection.
+NOT_CREW = NON_TARGET_ROLES
+
+
+def _crew(net: PersonNetwork, roles: list[RoleAssignment]) -> dict[int, tuple[str, str]]:
+    """Actor index → (network, role) of the members who do something on the route."""
+    return {
+        net.index[r.entity_id]: (r.network_id, r.role)
+        for r in roles
+        if r.network_id and r.role not in NOT_CREW and r.entity_id in net.index
+    }
+
+
+def segment_owners(
+    net: PersonNetwork,
+    networks: list[DetectedNetwork],
+    roles: list[RoleAssignment],
+    min_ties: int,
+) -> dict[str, str]:
+    """Headless network id → the id of the network it joins (only those that join one)."""
+    crew = _crew(net, roles)
+    headed = {n for n, role in crew.values() if role in HEADS}
+    headless = {n.network_id for n in networks} - headed
+    owners: dict[str, str] = {}
+    for seg in sorted(headless):
+        ties: Counter[str] = Counter()
+        for v, (n, _role) in crew.items():
+            if n != seg:
+                continue
+            for k in net.adjacency[v]:
+                other = crew.get(net.ties[k].other(v))
+                if other is not None and other[0] in headed:
+                    ties[other[0]] += 1
+        if ties:
+            best, count = max(ties.items(), key=lambda kv: (kv[1], kv[0]))
+            if count >= min_ties:
+                owners[seg] = best
+    return owners
+
+
+def merge_segments(
+    networks: list[DetectedNetwork], owners: dict[str, str]
+) -> list[DetectedNetwork]:
+    """The networks with each segment folded into its owner, numbered again by size."""
+    if not owners:
+        return networks
+    by_id = {n.network_id: n for n in networks}
+    members = {n.network_id: list(n.members) for n in networks if n.network_id not in owners}
+    anchors = {n.network_id: n.anchors for n in networks if n.network_id not in owners}
+    for seg, owner in owners.items():
+        members[owner] += by_id[seg].members
+        anchors[owner] += by_id[seg].anchors
+    kept = sorted(members, key=lambda n: (-len(members[n]), min(members[n])))
+    return [
+        DetectedNetwork(
+            f"NET{i:03d}",
+            by_id[n].kind,
+            sorted(members[n]),
+            by_id[n].kind_scores,
+            anchors[n],
+        )
+        for i, n in enumerate(kept, start=1)
+    ]
