@@ -252,3 +252,20 @@ def test_a_name_query_means_the_names_that_read_alike(query: str, meant: list[st
         "P3": "Luis Alberto Morales Flores",
     }
     assert reading_alike(query, sorted(captions), captions.__getitem__) == meant
+
+
+def test_a_seized_vehicle_means_its_seizure_not_its_next_owner() -> None:
+    from datetime import datetime
+
+    from eslabon.network.seeds import seized_anchor
+
+    stop = datetime(2022, 3, 23, 3, 35)
+    touches = [
+        ("P1", "Stop", datetime(2021, 6, 16, 5, 49)),
+        ("P1", "Seizure", datetime(2022, 3, 23)),
+        ("P1", "Stop", stop),
+        ("P2", "Ownership", datetime(2022, 3, 12)),
+        ("P2", "Stop", datetime(2023, 11, 5, 9, 17)),  # sold at auction, stopped again
+    ]
+    assert seized_anchor(touches) == stop
+    assert seized_anchor([t for t in touches if t[1] != "Seizure"]) is None

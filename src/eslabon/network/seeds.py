@@ -7,9 +7,9 @@ stop, the courier's arrest — because a trace must respect the time order aroun
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from eslabon.errors import EslabonError
 from eslabon.normalize.names import parse_name
@@ -21,6 +21,7 @@ ENFORCEMENT_KINDS = ("Detention", "Arrest", "Seizure", "Stop")
 # Enforcement events that accuse their subject (a migration detention records a migrant).
 OFFENCE_KINDS = ("Arrest", "Seizure", "Stop")
 _PLATE_CHARS = re.compile(r"[^A-Z0-9]")
+SEIZURE_DAY = timedelta(days=1)  # the stop and the seizure records of one event
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,25 @@ def anchor_time(store: Store, entity_ids: list[str]) -> datetime | None:
     return row[0] or row[1]
 
 
+def seized_anchor(touches: Iterable[tuple[str, str, datetime | None]]) -> datetime | None:
+    """A seized vehicle's moment: the last enforcement record around its last seizure.
+
+    A plate typed from a seizure means that event; a seized car sold at auction and stopped
+    later with another driver is someone else's story, though that stop is its latest record.
+    ``touches``: (person, link kind, time) of the vehicle's links. None when it was never seized.
+    """
+    touches = list(touches)
+    seized = [t for _p, k, t in touches if k == "Seizure" and t is not None]
+    if not seized:
+        return None
+    last = max(seized)
+    return max(
+        t
+        for _p, k, t in touches
+        if t is not None and k in ENFORCEMENT_KINDS and abs(t - last) <= SEIZURE_DAY
+    )
+
+
 def resolve_seed(store: Store, query: str) -> Seed:
     """Everything a trace needs to start: entity, persons and anchor time."""
     entity_id, how = find_seed_entity(store, query)
@@ -210,6 +230,16 @@ def resolve_seed(store: Store, query: str) -> Seed:
         )
     anchor = anchor_time(store, [entity_id])
     if kind == "Vehicle":
+        touches = store.query(
+            """
+            SELECT subject_entity, kind, start_at FROM net_edges
+            WHERE object_entity = ? AND subject_kind = 'Person'
+            UNION ALL SELECT object_entity, kind, start_at FROM net_edges
+            WHERE subject_entity = ? AND object_kind = 'Person'
+            """,
+            [entity_id, entity_id],
+        )
+        anchor = seized_anchor(touches) or anchor
         # A vehicle stands for the people found with it at the anchor event, if known.
         at_anchor = store.query(
             """
@@ -375,6 +405,8 @@ class SeedIndex:
         kind, caption = self.entities.get(entity_id, ("?", entity_id))
         enforced, any_time = self.last_seen.get(entity_id, (None, None))
         anchor = enforced or any_time
+        if kind == "Vehicle":
+            anchor = seized_anchor(self.touch.get(entity_id, [])) or anchor
         if kind == "Person":
             persons = [entity_id]
         elif kind == "Phone" and self.users.get(entity_id):
