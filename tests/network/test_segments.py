@@ -72,3 +72,9 @@ def test_a_headed_network_never_joins_another() -> None:
     """The labour network's fraudulent recruiter calls the smugglers often: it stays itself."""
     net, networks, roles = _world([*INSIDE, (6, 0), (6, 1), (6, 2), (6, 0)])
     assert "NET003" not in segment_owners(net, networks, roles, min_ties=3)
+
+
+def test_a_segment_joins_only_a_network_of_its_own_kind() -> None:
+    """Smugglers tied to the labour network's recruiter stay apart from that other business."""
+    net, networks, roles = _world([*INSIDE, (3, 6), (4, 6), (3, 6)])
+    assert segment_owners(net, networks, roles, min_ties=3) == {}

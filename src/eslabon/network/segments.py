@@ -6,10 +6,12 @@ guides and the coordinator. Such a piece is not a network of its own: no one in 
 route (no coordinator, no money collector, no fraudulent recruiter). Left apart, a trace from
 its driver stops at its edge, and the coordinator and collectors who run it are never reached.
 
-After a first role pass, a detected network without a head joins the network whose crew its
-own crew is tied to most often, when there are at least ``segment_min_ties`` such ties; roles
-are then inferred again on the merged networks. A network with a head, and a piece tied to no
-crew, are left as they are.
+After a first role pass, a detected network without a head joins the network of the same kind
+whose crew its own crew is tied to most often, when there are at least ``segment_min_ties``
+such ties; roles are then inferred again on the merged networks. A network with a head, and a
+piece tied to no crew of its kind, are left as they are: a smuggling crew that works with a
+labour network's recruiter serves another business, and merging them would hand one network's
+trace the other's people.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ def segment_owners(
 ) -> dict[str, str]:
     """Headless network id → the id of the network it joins (only those that join one)."""
     crew = _crew(net, roles)
+    kind = {n.network_id: n.kind for n in networks}
     headed = {n for n, role in crew.values() if role in HEADS}
-    headless = {n.network_id for n in networks} - headed
+    headless = set(kind) - headed
     owners: dict[str, str] = {}
     for seg in sorted(headless):
         ties: Counter[str] = Counter()
@@ -56,7 +59,7 @@ def segment_owners(
                 continue
             for k in net.adjacency[v]:
                 other = crew.get(net.ties[k].other(v))
-                if other is not None and other[0] in headed:
+                if other is not None and other[0] in headed and kind[other[0]] == kind[seg]:
                     ties[other[0]] += 1
         if ties:
             best, count = max(ties.items(), key=lambda kv: (kv[1], kv[0]))
