@@ -33,6 +33,16 @@ class DetectedNetwork:
     anchors: int
 
 
+def network_order(people: list[int]) -> tuple[int, int]:
+    """Networks are numbered largest first (ties: lowest actor index), when detected and again
+    after segments merge (network/segments.py), so the same networks get the same ids."""
+    return (-len(people), min(people))
+
+
+def network_id(rank: int) -> str:
+    return f"NET{rank:03d}"
+
+
 def split_anchor_scores(
     net: PersonNetwork, feats: pd.DataFrame, rules: Rules
 ) -> tuple[dict[int, float], dict[int, float]]:
@@ -511,7 +521,7 @@ def detect_networks(
         came.update(arrivals(net, [people for people, _m in found], phones, cfg))
     for v, i in came.items():
         found[i] = (sorted([*found[i][0], v]), found[i][1])
-    found.sort(key=lambda x: (-len(x[0]), x[0][0]))
+    found.sort(key=lambda x: network_order(x[0]))
     out = []
     for i, (people, n_anchor) in enumerate(found, start=1):
         scores = kind_scores(
@@ -521,7 +531,7 @@ def detect_networks(
             cap=float(cfg.get("kind_member_cap", 6)),
         )
         kind = max(scores, key=lambda k: (scores[k], k)) if scores else "smuggling"
-        out.append(DetectedNetwork(f"NET{i:03d}", kind, people, scores, int(n_anchor)))
+        out.append(DetectedNetwork(network_id(i), kind, people, scores, int(n_anchor)))
     return out
 
 

@@ -103,9 +103,11 @@ def find_seed_entity(store: Store, query: str) -> tuple[str, str]:
         found = _by_prop(store, "Vehicle", ("vin", "plate"), plate)
         if found:
             return found[0], "VIN" if len(plate) == 17 else f"plate {plate}"
-    found = _by_name(store, text)
-    caption = lambda e: (_entity(store, e) or ("", e))[1]  # noqa: E731
-    found = reading_alike(text, found, caption)
+
+    def caption(entity_id: str) -> str:
+        return (_entity(store, entity_id) or ("", entity_id))[1]
+
+    found = reading_alike(text, _by_name(store, text), caption)
     return _one_by_name(query, found, caption)
 
 
@@ -217,6 +219,19 @@ def seized_anchor(touches: Iterable[tuple[str, str, datetime | None]]) -> dateti
     )
 
 
+def vehicle_moment(
+    touches: Iterable[tuple[str, str, datetime | None]], anchor: datetime | None
+) -> tuple[datetime | None, list[str]]:
+    """A vehicle seed's moment (its seizure, else ``anchor``) and the people found with it then.
+
+    A vehicle stands for those people when the records name any; ``touches`` as in
+    `seized_anchor`.
+    """
+    touches = list(touches)
+    anchor = seized_anchor(touches) or anchor
+    return anchor, sorted({p for p, _k, t in touches if anchor is not None and t == anchor})
+
+
 def resolve_seed(store: Store, query: str) -> Seed:
     """Everything a trace needs to start: entity, persons and anchor time."""
     entity_id, how = find_seed_entity(store, query)
@@ -239,21 +254,9 @@ def resolve_seed(store: Store, query: str) -> Seed:
             """,
             [entity_id, entity_id],
         )
-        anchor = seized_anchor(touches) or anchor
-        # A vehicle stands for the people found with it at the anchor event, if known.
-        at_anchor = store.query(
-            """
-            SELECT DISTINCT p FROM (
-                SELECT subject_entity AS p, start_at FROM net_edges
-                WHERE object_entity = ? AND subject_kind = 'Person'
-                UNION ALL SELECT object_entity, start_at FROM net_edges
-                WHERE subject_entity = ? AND object_kind = 'Person'
-            ) WHERE start_at = ? ORDER BY 1
-            """,
-            [entity_id, entity_id, anchor],
-        )
-        if at_anchor and anchor is not None:
-            persons = [r[0] for r in at_anchor]
+        anchor, at_anchor = vehicle_moment(touches, anchor)
+        if at_anchor:
+            persons = at_anchor
     return Seed(query, entity_id, kind, caption, tuple(persons), anchor or None, how)
 
 
@@ -405,24 +408,23 @@ class SeedIndex:
         kind, caption = self.entities.get(entity_id, ("?", entity_id))
         enforced, any_time = self.last_seen.get(entity_id, (None, None))
         anchor = enforced or any_time
+        touches = self.touch.get(entity_id, [])
+        at_anchor: list[str] = []
         if kind == "Vehicle":
-            anchor = seized_anchor(self.touch.get(entity_id, [])) or anchor
+            anchor, at_anchor = vehicle_moment(touches, anchor)
         if kind == "Person":
             persons = [entity_id]
         elif kind == "Phone" and self.users.get(entity_id):
             persons = list(self.users[entity_id])
+        elif at_anchor:
+            persons = at_anchor
         else:
-            touches = self.touch.get(entity_id, [])
-            at_anchor = sorted({p for p, _k, t in touches if anchor is not None and t == anchor})
-            if kind == "Vehicle" and at_anchor:
-                persons = at_anchor
-            else:
-                acts: dict[str, list[int]] = {}
-                for p, k, _t in touches:
-                    score = acts.setdefault(p, [0, 0])
-                    score[0] += k in (*ENFORCEMENT_KINDS, "Crossing")
-                    score[1] += 1
-                persons = sorted(acts, key=lambda p: (-acts[p][0], -acts[p][1], p))
+            acts: dict[str, list[int]] = {}
+            for p, k, _t in touches:
+                score = acts.setdefault(p, [0, 0])
+                score[0] += k in (*ENFORCEMENT_KINDS, "Crossing")
+                score[1] += 1
+            persons = sorted(acts, key=lambda p: (-acts[p][0], -acts[p][1], p))
         if not persons:
             raise EslabonError(
                 f"{kind} {caption} is tied to no person in the network",

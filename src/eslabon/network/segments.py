@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from eslabon.network.communities import DetectedNetwork
+from eslabon.network.communities import DetectedNetwork, network_id, network_order
 from eslabon.network.graph import PersonNetwork
 from eslabon.network.recovery import NON_TARGET_ROLES
 from eslabon.network.roles import RoleAssignment
@@ -27,16 +27,15 @@ from eslabon.network.roles import RoleAssignment
 HEADS = frozenset(
     {"coordinator", "money_collector", "fraudulent_recruiter", "launderer", "importer"}
 )
-# A phone whose user is unknown stands for a crew member (a guide's burner), as in detection.
-NOT_CREW = NON_TARGET_ROLES
 
 
 def _crew(net: PersonNetwork, roles: list[RoleAssignment]) -> dict[int, tuple[str, str]]:
-    """Actor index → (network, role) of the members who do something on the route."""
+    """Actor index → (network, role) of the members who do something on the route; a phone whose
+    user is unknown stands for a crew member (a guide's burner), as in detection."""
     return {
         net.index[r.entity_id]: (r.network_id, r.role)
         for r in roles
-        if r.network_id and r.role not in NOT_CREW and r.entity_id in net.index
+        if r.network_id and r.role not in NON_TARGET_ROLES and r.entity_id in net.index
     }
 
 
@@ -80,10 +79,10 @@ def merge_segments(
     for seg, owner in owners.items():
         members[owner] += by_id[seg].members
         anchors[owner] += by_id[seg].anchors
-    kept = sorted(members, key=lambda n: (-len(members[n]), min(members[n])))
+    kept = sorted(members, key=lambda n: network_order(members[n]))
     return [
         DetectedNetwork(
-            f"NET{i:03d}",
+            network_id(i),
             by_id[n].kind,
             sorted(members[n]),
             by_id[n].kind_scores,
