@@ -65,12 +65,6 @@ def split_anchor_scores(
     return alone, weak
 
 
-def anchor_scores(net: PersonNetwork, feats: pd.DataFrame, rules: Rules) -> dict[int, float]:
-    """Criminal-event weight per actor, every marker counted (0 for the background)."""
-    alone, weak = split_anchor_scores(net, feats, rules)
-    return {v: alone.get(v, 0.0) + weak.get(v, 0.0) for v in set(alone) | set(weak)}
-
-
 def pays(net: PersonNetwork, k: int, v: int) -> bool:
     """Whether ``v`` is the payer of payment tie ``k`` (via_entity is ``payer>payee``)."""
     return net.ties[k].via_entity.startswith(net.ids[v] + ">")
@@ -453,9 +447,9 @@ def detect_networks(
     short = short_lived_phones(
         net, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("short_phone_min_calls", 4))
     )
+    on_burners = {u for v in burners for u in net.neighbours(v) if net.is_person(u)}
     # Markers ordinary life produces count only for people in touch with the crew.
-    crew0 = burners | set(own)
-    crew0 |= {u for v in burners for u in net.neighbours(v) if net.is_person(u)}
+    crew0 = burners | set(own) | on_burners
     anchors = dict(own)
     for v, w in weak.items():
         if v in crew0 or in_touch(net, v, crew0, burners, short):
@@ -471,8 +465,7 @@ def detect_networks(
     for v, incidents in caught.items():
         anchors[v] = anchors.get(v, 0.0) + float(cfg.get("incident_weight", 1.0)) * len(incidents)
     # Crew: burners, people with criminal markers of their own, and those on a burner's calls.
-    crew = burners | {v for v, w in own.items() if w > 0}
-    crew |= {u for v in burners for u in net.neighbours(v) if net.is_person(u)}
+    crew = burners | {v for v, w in own.items() if w > 0} | on_burners
     core = grow_core(
         net,
         set(anchors) | burners,

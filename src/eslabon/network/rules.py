@@ -8,7 +8,6 @@ and, for the learned role rules, fitted on synthetic training worlds — never o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -72,20 +71,6 @@ class Rules:
     stages: dict[str, str]
     coerced: list[dict[str, Any]]
     path: str
-
-    def kind_scores(self, feats: pd.DataFrame, people: Iterable[str]) -> dict[str, float]:
-        """Evidence per network kind: weighted feature totals over the members."""
-        sub = feats.loc[list(people)]
-        out = {}
-        for kind, weights in self.kinds.items():
-            total = 0.0
-            for feature, w in weights.items():
-                if feature in sub.columns:
-                    total += float(w) * float(
-                        pd.to_numeric(sub[feature], errors="coerce").fillna(0).sum()
-                    )
-            out[kind] = round(total, 3)
-        return out
 
     def role_of(self, row: Any, kind: str) -> tuple[str, str]:
         """(role, the rule's reason); the network kind's default (``associate`` unless the file

@@ -456,6 +456,11 @@ def trace(
         else {}
     )
     chain |= set(crossed)
+
+    def nearest(v: int) -> dict[int, Label]:
+        """The search that reached ``v`` in fewer hops (backwards when even)."""
+        return back if v in back and (v not in fwd or back[v].hops <= fwd[v].hops) else fwd
+
     scores: dict[int, float] = {}
     ties_in: dict[int, int] = {}
     for v in chain:
@@ -468,13 +473,9 @@ def trace(
                 partners.add(u)
                 s += VIA_WEIGHT.get(t.via, 1.0) * (1.0 + math.log1p(len(t.link_ids)))
         ties_in[v] = len(partners)
-        hops = min(back[v].hops if v in back else 99, fwd[v].hops if v in fwd else 99)
-        if v in crossed:
-            collector = crossed[v][0]
-            hops = 2 + min(
-                back[collector].hops if collector in back else 99,
-                fwd[collector].hops if collector in fwd else 99,
-            )
+        # a victim another network put to work: two steps beyond the collector paid for them
+        via = crossed[v][0] if v in crossed else v
+        hops = nearest(via)[via].hops + (2 if v in crossed else 0)
         scores[v] = s / (1.0 + hops)
     top = max(scores.values(), default=1.0) or 1.0
     actors: list[Actor] = []
@@ -499,12 +500,7 @@ def trace(
         in_b, in_f = v in went_b, v in went_f
         if v in crossed:
             collector, recruiter, tie_k, pay, start = crossed[v]
-            c_labels = (
-                back
-                if collector in back
-                and (collector not in fwd or back[collector].hops <= fwd[collector].hops)
-                else fwd
-            )
+            c_labels = nearest(collector)
             base = _path(net, c_labels, collector, memo)
             path = _cross_path(net, base, recruiter, v, tie_k, pay, start)
             strength = min(1.0, scores[v] / top)
@@ -513,8 +509,7 @@ def trace(
         if v in seeds:
             direction, labels = "seed", back
         elif in_b and in_f:
-            direction = "both"
-            labels = back if back[v].hops <= fwd[v].hops else fwd
+            direction, labels = "both", nearest(v)
         else:
             direction, labels = ("backward", back) if in_b else ("forward", fwd)
         strength = 1.0 if v in seeds else min(1.0, scores[v] / top)
