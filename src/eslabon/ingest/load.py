@@ -29,7 +29,7 @@ from eslabon.ingest.normalise import (
     entity_columns,
     link_columns,
 )
-from eslabon.ingest.parallel import START_BYTES, Pool
+from eslabon.ingest.parallel import START_BYTES, Pool, json_text
 from eslabon.ingest.readers import Batch, Reader, open_reader
 from eslabon.store import Store
 from eslabon.store.connection import sql_string
@@ -121,10 +121,6 @@ def discover_mappings(path: Path, mapping: Path | None = None) -> list[Mapping]:
 
 # Characters Python's str.strip() removes: SQL trims exactly these when it builds stable keys.
 _PY_WHITESPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
-
-
-def _dumps(obj) -> str:
-    return orjson.dumps(obj, default=str).decode()
 
 
 class _Staging:
@@ -605,7 +601,7 @@ def _finish_source(store: Store, pending: _Pending) -> SourceReport:
             sha256,
             str(mapping.path),
             mapping.sha256,
-            _dumps(mapping.raw),
+            json_text(mapping.raw),
             mapping.format,
             mapping.country,
             mapping.language,

@@ -40,7 +40,9 @@ REFUSED = {"entity": (False, None, None), "link": (None, None, None)}
 Outcome = tuple  # (*values, rfield, rreason, flags)
 
 
-def _dumps(obj: Any) -> str:
+def json_text(obj: Any) -> str:
+    """JSON text as the store keeps it (props, mappings): one serialiser for the loader and its
+    workers, so both paths write the same bytes."""
     return orjson.dumps(obj, default=str).decode()
 
 
@@ -63,7 +65,7 @@ def outcomes(
             if res.props is None:
                 append((False, res.caption, None, None, None, tuple(res.flags)))
             else:
-                append((True, res.caption, _dumps(res.props), None, None, tuple(res.flags)))
+                append((True, res.caption, json_text(res.props), None, None, tuple(res.flags)))
     else:
         link = norm.link
         for tup in tuples:
@@ -72,7 +74,7 @@ def outcomes(
             except Refused as err:
                 append((*refused, err.field, err.reason, ()))
                 continue
-            append((lres.start, lres.end, _dumps(lres.props), None, None, tuple(lres.flags)))
+            append((lres.start, lres.end, json_text(lres.props), None, None, tuple(lres.flags)))
     return got
 
 

@@ -41,8 +41,7 @@ def _part_sql(name: str, spec: dict[str, Any]) -> str:
     """One ``count(*) FILTER`` column for a record part (kind, field, in|words|contains|min|max)."""
     kinds = spec["kind"] if isinstance(spec["kind"], list) else [spec["kind"]]
     kinds_sql = ", ".join(sql_string(k) for k in kinds)
-    field = spec["field"].replace("'", "")
-    value = f"props->>'{field}'"
+    value = f"props->>{sql_string(spec['field'])}"
     if "in" in spec:
         values = ", ".join(sql_string(upper_plain(str(v))) for v in spec["in"])
         cond = f"upper({value}) IN ({values})"
@@ -51,9 +50,7 @@ def _part_sql(name: str, spec: dict[str, Any]) -> str:
         words = ", ".join(sql_string(upper_plain(str(v))) for v in spec["words"])
         cond = f"list_has_any(string_split(upper(strip_accents({value})), ' '), [{words}])"
     elif "contains" in spec:
-        cond = (
-            f"contains(upper({value}), '{upper_plain(str(spec['contains'])).replace(chr(39), '')}')"
-        )
+        cond = f"contains(upper({value}), {sql_string(upper_plain(str(spec['contains'])))})"
     else:
         number = f"TRY_CAST({value} AS DOUBLE)"
         bounds = [f"{number} >= {float(spec['min'])}"] if "min" in spec else []
