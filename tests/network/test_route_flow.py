@@ -6,8 +6,8 @@ import igraph as ig
 import pytest
 
 from eslabon.network.graph import PersonNetwork, Tie
-from eslabon.network.recovery import RecoveryConfig, simulate_recovery
-from eslabon.network.route_flow import replacement_odds, route_capacity, route_flow
+from eslabon.network.recovery import RecoveryConfig, replacement_odds, simulate_recovery
+from eslabon.network.route_flow import route_capacity, route_flow
 from eslabon.network.store_disrupt import owners_graph
 
 STAGES = ("recruiter", "guide", "driver", "stash_keeper")

@@ -312,8 +312,8 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
     """
     from eslabon.network.analyse import load_results, role_tuples
     from eslabon.network.graph import load_network
-    from eslabon.network.recovery import RecoveryConfig, simulate_recovery
-    from eslabon.network.route_flow import replacement_odds, route_capacity
+    from eslabon.network.recovery import RecoveryConfig, replacement_odds, simulate_recovery
+    from eslabon.network.route_flow import route_capacity
     from eslabon.network.store_disrupt import network_graph, owners_graph, rank_network
 
     if not _has_network(store):

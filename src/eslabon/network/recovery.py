@@ -10,7 +10,8 @@ with probability ``tie_fraction``. Runs are seeded and averaged.
 The result is measured with the largest component, the global efficiency and a *capacity*: any
 ``Callable[[igraph.Graph], float]`` over the residual graph (vertex attributes ``name`` and
 ``roles``). The default counts connected pairs of a route's first- and last-stage roles (e.g.
-recruiter → stash keeper); the store-backed code will pass a route-specific one.
+recruiter → stash keeper); the store-backed code passes the route's max-flow
+(``route_flow.route_capacity``) and the newcomer odds of ``recovery.yaml``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal
 
 import igraph as ig
+import yaml
 
 from eslabon.network.dismantle import (
     EXACT_LIMIT,
@@ -38,6 +42,16 @@ CARRIED = frozenset({"migrant", "victim"})
 # Never ranked as targets: the people moved, and associates — placed in a network with no act of
 # the route recorded (network/roles.py), so there is nothing yet to prosecute them for.
 NON_TARGET_ROLES = CARRIED | {"associate"}
+
+
+@cache
+def replacement_odds() -> dict[str, float]:
+    """Chance that someone new is found for a role within a period (data: recovery.yaml), for
+    ``RecoveryConfig.replacement``."""
+    path = Path(__file__).with_name("recovery.yaml")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(k): float(v) for k, v in data["replacement"].items()}
+
 
 # Stage roles of the typical routes, first to last (domain.md §6).
 ROUTES: dict[str, tuple[str, ...]] = {

@@ -15,11 +15,8 @@ two actors who only share migrants are not "in contact".
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from functools import cache
-from pathlib import Path
 
 import igraph as ig
-import yaml
 
 from eslabon.network.graph_io import vertex_roles
 from eslabon.network.recovery import CARRIED, Capacity
@@ -32,14 +29,6 @@ STAGES: dict[str, tuple[str, ...]] = {
     "drugs": ("importer", "lab_operator", "courier", "distributor"),
 }
 _UNBOUNDED = 1 << 30
-
-
-@cache
-def replacement_odds() -> dict[str, float]:
-    """Chance that someone new is found for a role within a period (data: recovery.yaml)."""
-    path = Path(__file__).with_name("recovery.yaml")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {str(k): float(v) for k, v in data["replacement"].items()}
 
 
 def _contacts(sub: ig.Graph) -> list[set[int]]:

@@ -21,8 +21,8 @@ import igraph as ig
 from eslabon.network.disrupt_rank import DisruptionRanking, Evidence, rank_for_disruption
 from eslabon.network.evidence import evidence_for, evidence_summary
 from eslabon.network.graph import PersonNetwork
-from eslabon.network.recovery import CARRIED, RecoveryConfig
-from eslabon.network.route_flow import replacement_odds, route_capacity
+from eslabon.network.recovery import CARRIED, RecoveryConfig, replacement_odds
+from eslabon.network.route_flow import route_capacity
 from eslabon.store.connection import Store
 
 
