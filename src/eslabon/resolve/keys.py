@@ -84,8 +84,8 @@ def key_rows(
 def key_edges_sql(kind: str) -> str:
     """Star edges (mention_l, mention_r, key_name): every mention to the smallest sharing a key.
 
-    Ordered, the strongest key first (the order of ``KEYS[kind]``), so that a pair two keys link
-    is always recorded under the same one (a VIN before a plate), run after run."""
+    A pair two keys link comes once per key; its stored edge takes the strongest
+    (``key_rank_sql``)."""
     return f"""
         WITH k AS (SELECT * FROM ({key_rows_sql(kind)}) WHERE key_value IS NOT NULL),
         a AS (SELECT key_name, key_value, min(mention_id) AS anchor FROM k GROUP BY 1, 2)
@@ -93,7 +93,6 @@ def key_edges_sql(kind: str) -> str:
                greatest(a.anchor, k.mention_id) AS mention_r, k.key_name
         FROM k JOIN a USING (key_name, key_value)
         WHERE k.mention_id <> a.anchor
-        ORDER BY mention_l, mention_r, {key_rank_sql(kind, "k.key_name")}
     """
 
 

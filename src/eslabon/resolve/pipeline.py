@@ -247,7 +247,7 @@ def _resolve_keys(
     store.execute(f"CREATE OR REPLACE TEMP TABLE _key_edges AS {keys.key_edges_sql(kind)}")
     only = f" AND mention_l IN (SELECT mention_id FROM {subset})" if subset else ""
     store.execute(f"DELETE FROM match_edges WHERE kind = ?{only}", [kind])
-    # One edge per pair, under its strongest key.
+    # One edge per pair, under its strongest key (a VIN before a plate), run after run.
     store.execute(
         f"""
         INSERT INTO match_edges (mention_l, mention_r, kind, method, match_weight,
