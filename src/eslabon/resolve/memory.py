@@ -19,7 +19,7 @@ from contextlib import contextmanager
 
 import psutil
 
-from eslabon.store.connection import Store
+from eslabon.store.connection import Store, sql_string
 
 # DuckDB's share of physical memory during a run; the rest is for Python and the OS.
 DUCKDB_SHARE = 0.4
@@ -39,15 +39,15 @@ def bounded(store: Store) -> Iterator[None]:
     """DuckDB capped at ``memory_cap()``, with a temp directory, while the block runs; the
     previous memory limit afterwards."""
     before = {name: store.query_one(f"SELECT current_setting('{name}')")[0] for name in SETTINGS}
-    store.execute(f"SET memory_limit = '{memory_cap()}'")
+    store.execute(f"SET memory_limit = {sql_string(memory_cap())}")
     # A workspace file has ``<file>.tmp`` by default; without one DuckDB could not spill.
     # (It is left set: DuckDB refuses to move a temp directory in use.)
     if not before["temp_directory"]:
-        store.execute(f"SET temp_directory = '{store.path}.tmp'")
+        store.execute(f"SET temp_directory = {sql_string(f'{store.path}.tmp')}")
     try:
         yield
     finally:
         # Back to DuckDB's default if that is what it was (the shown value is rounded).
         store.execute("RESET memory_limit")
         if store.query_one("SELECT current_setting('memory_limit')")[0] != before["memory_limit"]:
-            store.execute(f"SET memory_limit = '{before['memory_limit']}'")
+            store.execute(f"SET memory_limit = {sql_string(before['memory_limit'])}")
