@@ -158,6 +158,21 @@ def _predicted_roles(store: Store, to_truth: dict[str, str]) -> dict[str, tuple[
     return out
 
 
+def _per_role(pairs: list[tuple[str, str]], roles: list[str]) -> dict[str, dict[str, Any]]:
+    """Precision, recall, F1 and support of each of ``roles`` over (actual, predicted) pairs."""
+    out = {}
+    for role in roles:
+        tp = sum(1 for a, g in pairs if a == role and g == role)
+        fp = sum(1 for a, g in pairs if a != role and g == role)
+        fn = sum(1 for a, g in pairs if a == role and g != role)
+        out[role] = {**_prf(tp, fp, fn), "support": tp + fn}
+    return out
+
+
+def _macro_f1(per_role: dict[str, dict[str, Any]]) -> float:
+    return sum(v["f1"] for v in per_role.values()) / len(per_role) if per_role else 0.0
+
+
 def roles_report(store: Store, truth_dir: Path) -> dict[str, Any]:
     """Macro-F1 over the true roles; people outside every network count as role 'none'."""
     if not _has_network(store):
@@ -175,36 +190,21 @@ def roles_report(store: Store, truth_dir: Path) -> dict[str, Any]:
         actual = got if got in options else options[0]
         confusion[actual][got] += 1
         pairs.append((actual, got))
-    roles = sorted({r for rows in truth.values() for _n, r in rows})
-    per_role = {}
-    for role in roles:
-        tp = sum(1 for a, g in pairs if a == role and g == role)
-        fp = sum(1 for a, g in pairs if a != role and g == role)
-        fn = sum(1 for a, g in pairs if a == role and g != role)
-        per_role[role] = {**_prf(tp, fp, fn), "support": tp + fn}
-    macro = sum(v["f1"] for v in per_role.values()) / len(per_role) if per_role else 0.0
+    per_role = _per_role(pairs, sorted({r for rows in truth.values() for _n, r in rows}))
     # Role inference apart from network detection: true members placed in some network only.
     placed = [
         (a, g)
         for p, (a, g) in zip(sorted(universe), pairs, strict=True)
         if p in truth and p in pred
     ]
-    placed_roles = sorted({a for a, _g in placed})
-    placed_f1 = [
-        _prf(
-            sum(1 for a, g in placed if a == r == g),
-            sum(1 for a, g in placed if a != r and g == r),
-            sum(1 for a, g in placed if a == r and g != r),
-        )["f1"]
-        for r in placed_roles
-    ]
+    placed_roles = _per_role(placed, sorted({a for a, _g in placed}))
     return {
-        "macro_f1": round(macro, 4),
+        "macro_f1": round(_macro_f1(per_role), 4),
         "per_role": per_role,
         "confusion": {a: dict(c) for a, c in sorted(confusion.items())},
         "judged_people": len(universe),
         "placed_members": {
-            "macro_f1": round(sum(placed_f1) / len(placed_f1), 4) if placed_f1 else 0.0,
+            "macro_f1": round(_macro_f1(placed_roles), 4),
             "accuracy": round(sum(a == g for a, g in placed) / len(placed), 4) if placed else 0.0,
             "people": len(placed),
         },
