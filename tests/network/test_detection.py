@@ -10,6 +10,7 @@ from eslabon.network.communities import (
     detect_networks,
     followed,
     grow_core,
+    household,
     in_touch,
     kind_scores,
     line_callers,
@@ -70,6 +71,35 @@ def test_prune_keeps_recruits_and_drops_friends_and_relatives() -> None:
     net = PersonNetwork(ids, ids, ties)
     kept = prune(net, list(range(6)), {0, 1}, {"burst_days": 60})
     assert kept == [0, 1, 2, 5]
+
+
+def test_a_members_family_does_not_vouch_for_a_relative() -> None:
+    """0 is crew and lives with her brother 1, who calls her and now and then a collector (3):
+    one tie outside the family, so he leaves. A worker 4 housed with 0 by the employer (no
+    shared surname) is kept by the same ties. Without the homes, 1 stays (the old behaviour)."""
+    ids = [f"P{i}" for i in range(5)]
+    captions = [
+        "Jennifer Rose Johnson",
+        "Kevin Dean Johnson",
+        "Maria Lopez Garcia",
+        "Ana Perez Ruiz",
+        "Selvin Torres Gonzalez",
+    ]
+    ties = [
+        _tie(0, 1, "address", (5.0,), "AD1"),
+        _tie(0, 1, "call", (10.0, 300.0)),
+        _tie(1, 3, "call", (50.0, 500.0)),
+        _tie(0, 4, "address", (5.0,), "AD1"),
+        _tie(0, 4, "call", (12.0, 310.0)),
+        _tie(4, 3, "call", (60.0, 700.0)),
+    ]
+    net = PersonNetwork(ids, captions, ties)
+    homes = {0: frozenset({"AD1"}), 1: frozenset({"AD1"}), 4: frozenset({"AD1"})}
+    cfg = {"burst_days": 60}
+    assert household(net, 0, homes) == {1}
+    assert household(net, 4, homes) == set()
+    assert prune(net, [0, 1, 3, 4], {0, 3}, cfg, homes=homes) == [0, 3, 4]
+    assert prune(net, [0, 1, 3, 4], {0, 3}, cfg) == [0, 1, 3, 4]
 
 
 def test_markers_of_ordinary_life_need_the_crew() -> None:

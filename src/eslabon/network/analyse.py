@@ -17,7 +17,13 @@ from eslabon.network.build import build_network
 from eslabon.network.burners import attribute_burners, propose_burners, store_burners
 from eslabon.network.communities import DetectedNetwork, detect_networks
 from eslabon.network.features import person_features
-from eslabon.network.graph import PersonNetwork, load_network, person_moves, person_phones
+from eslabon.network.graph import (
+    PersonNetwork,
+    load_network,
+    person_homes,
+    person_moves,
+    person_phones,
+)
 from eslabon.network.roles import VICTIM_ROLES, RoleAssignment, infer_roles
 from eslabon.network.rules import Rules, load_rules
 from eslabon.network.segments import merge_segments, segment_owners
@@ -60,7 +66,12 @@ def run_network(
         feats = person_features(store)
         step("detecting networks")
         networks = detect_networks(
-            net, feats, rules, moves=person_moves(store, net), phones=person_phones(store, net)
+            net,
+            feats,
+            rules,
+            moves=person_moves(store, net),
+            phones=person_phones(store, net),
+            homes=person_homes(store, net),
         )
         timings["detect_s"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import igraph as ig
@@ -20,6 +21,7 @@ import pandas as pd
 
 from eslabon.network.graph import PersonNetwork
 from eslabon.network.rules import Rules, feature_value
+from eslabon.normalize.names import parse_name
 
 
 @dataclass
@@ -427,13 +429,15 @@ def detect_networks(
     seed: int = 0,
     moves: dict[int, tuple[float, ...]] | None = None,
     phones: dict[int, tuple[tuple[int, float], ...]] | None = None,
+    homes: dict[int, frozenset[str]] | None = None,
 ) -> list[DetectedNetwork]:
     """Leiden over all actors → communities with enough criminal markers → their core.
 
     ``moves``: each person's own dated movement events (graph.person_moves); with them a
     single burst of calls with the crew recruits only when a trip follows it. ``phones``:
     each person's phones (graph.person_phones); with them the migrants a relative paid for
-    join the network they crossed with (``arrivals``).
+    join the network they crossed with (``arrivals``). ``homes``: each person's homes
+    (graph.person_homes); with them a member's household does not vouch for them in pruning.
     """
     cfg = rules.detection
     own, weak = split_anchor_scores(net, feats, rules)
@@ -505,7 +509,7 @@ def detect_networks(
     found = [
         (people, m)
         for people, m in (
-            (prune(net, people, set(own) | burners, cfg, moves), m) for people, m in found
+            (prune(net, people, set(own) | burners, cfg, moves, homes), m) for people, m in found
         )
         if people
     ]
@@ -555,6 +559,35 @@ _HOME_VIA = frozenset({"address"})
 _SCHEME_VIA = frozenset({"recruitment", "employment", "vehicle", "phone", "account"})
 
 
+@lru_cache(maxsize=65536)
+def surnames(caption: str) -> frozenset[str]:
+    """Paternal and maternal surnames of a person's name (either may be missing)."""
+    name = parse_name(full=caption)
+    return frozenset(s for s in (name.paternal, name.maternal) if s)
+
+
+def household(net: PersonNetwork, v: int, homes: dict[int, frozenset[str]]) -> set[int]:
+    """``v``'s relatives at home: people who live at, lease or own an address with them and
+    share a surname with them. (Workers housed by their employer, migrants at a stash house and
+    the keeper who leases it share a home but not a family.)"""
+    mine = homes.get(v)
+    if not mine:
+        return set()
+    names = surnames(net.captions[v])
+    out = set()
+    for k in net.adjacency[v]:
+        t = net.ties[k]
+        u = t.other(v)
+        if (
+            t.via in _HOME_VIA
+            and t.via_entity in mine
+            and t.via_entity in homes.get(u, ())
+            and names & surnames(net.captions[u])
+        ):
+            out.add(u)
+    return out
+
+
 def _keeps(
     net: PersonNetwork,
     v: int,
@@ -562,19 +595,22 @@ def _keeps(
     crew: set[int],
     cfg: dict,
     moves: dict[int, tuple[float, ...]] | None = None,
+    homes: dict[int, frozenset[str]] | None = None,
 ) -> bool:
     """Whether the evidence ties ``v`` to the network ``inside`` beyond one weak tie.
 
     A migrant or victim is kept by one tie of the scheme itself: a shared incident, a night at
     the same hotel, a recruitment, or a burst of calls with the crew (the recruiter's call, the
     pick-up); a crew member by their own markers. A friend of a recruiter who talks to them now
-    and then over years, or a relative known only by a remittance, is not.
+    and then over years, or a relative known only by a remittance, is not; nor is a member's
+    household, who call and visit them as family (``homes``: graph.person_homes).
     """
     if v in crew:
         return True
     if is_payer(net, v, inside):
         return False  # a migrant's relative: pays, and otherwise only talks to the network
     days = float(cfg.get("burst_days", 60))
+    home = household(net, v, homes or {})
     partners: set[int] = set()
     for k in net.adjacency[v]:
         t = net.ties[k]
@@ -583,6 +619,8 @@ def _keeps(
             continue
         if t.criminal or t.via == "incident":
             return True
+        if u in home:
+            continue  # a relative's calls and visits are family life, not the scheme
         if t.via in _SCHEME_VIA or (t.via in _HOME_VIA and t.times):
             if u in crew:
                 return True
@@ -605,6 +643,7 @@ def prune(
     crew: set[int],
     cfg: dict,
     moves: dict[int, tuple[float, ...]] | None = None,
+    homes: dict[int, frozenset[str]] | None = None,
 ) -> list[int]:
     """Drop members a single weak tie attached to the community (repeat until stable).
 
@@ -614,7 +653,7 @@ def prune(
     """
     inside = set(members)
     for _ in range(int(cfg.get("prune_rounds", 3))):
-        drop = {v for v in inside if not _keeps(net, v, inside, crew, cfg, moves)}
+        drop = {v for v in inside if not _keeps(net, v, inside, crew, cfg, moves, homes)}
         if not drop:
             break
         inside -= drop

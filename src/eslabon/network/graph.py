@@ -176,6 +176,23 @@ def person_moves(store: Store, net: PersonNetwork) -> dict[int, tuple[float, ...
     return {net.index[p]: tuple(float(x) for x in times) for p, times in rows if p in net.index}
 
 
+# Links that make an address someone's home (a lodging night does not).
+HOME_KINDS = ("Residence", "Lease", "Ownership")
+
+
+def person_homes(store: Store, net: PersonNetwork) -> dict[int, frozenset[str]]:
+    """The addresses each person lives at, leases or owns: who shares one is their household."""
+    kinds = ", ".join(f"'{k}'" for k in HOME_KINDS)
+    rows = store.query(
+        f"""
+        SELECT subject_entity, list(DISTINCT object_entity) FROM net_edges
+        WHERE kind IN ({kinds}) AND subject_kind = 'Person' AND object_kind = 'Address'
+        GROUP BY 1
+        """
+    )
+    return {net.index[p]: frozenset(a) for p, a in rows if p in net.index}
+
+
 def person_phones(store: Store, net: PersonNetwork) -> dict[int, tuple[tuple[int, float], ...]]:
     """Each person's phones as (country calling code, day the phone is first seen in any record).
 
