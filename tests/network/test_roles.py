@@ -85,6 +85,32 @@ def test_record_parts_places_and_vehicles_become_features(parts_store) -> None:
     assert f.loc["G", "at_border"] == 1.0
 
 
+def test_structured_months_count_months_of_split_sending(tmp_path: Path) -> None:
+    """L splits money three ways within a week in three months, and once sends three transfers
+    to one receiver (not a split: one receiver); F sends one remittance a month to one relative;
+    S sends two transfers to two people in one week (below three transfers)."""
+    with open_store(tmp_path / "money.duckdb") as store:
+        rows: list[tuple[str, str, str]] = []
+        for month in ("2022-01", "2022-03", "2022-07"):
+            rows += [
+                ("L", "R1", f"{month}-03"),
+                ("L", "R2", f"{month}-05"),
+                ("L", "R3", f"{month}-09"),
+            ]
+        rows += [("L", "R1", "2022-10-01"), ("L", "R1", "2022-10-02"), ("L", "R1", "2022-10-04")]
+        rows += [("F", "R9", f"2022-{m:02d}-15") for m in range(1, 13)]
+        rows += [("S", "R1", "2022-05-01"), ("S", "R2", "2022-05-03")]
+        for n, (a, b, day) in enumerate(rows):
+            store.execute(
+                "INSERT INTO net_edges VALUES (?, 'Payment', ?, 'Person', ?, 'Person', ?, NULL, "
+                "'{}', 'test@1', ?)",
+                [f"P{n}", a, b, f"{day} 10:00", n],
+            )
+        f = person_features(store, {})
+    assert f.loc["L", "structured_months"] == 3
+    assert f.loc["F", "structured_months"] == 0 and f.loc["S", "structured_months"] == 0
+
+
 def test_record_parts_come_from_the_rules_data(parts_store) -> None:
     data = {
         "record_parts": {

@@ -20,6 +20,11 @@ from eslabon.store.connection import Store, sql_string
 
 STAGES = ("origin", "transit", "border", "destination")
 
+# A structuring burst: this many transfers to this many receivers within this many days.
+STRUCTURING_DAYS = 10
+STRUCTURING_TRANSFERS = 3
+STRUCTURING_RECEIVERS = 2
+
 OWNERS = """
     SELECT subject_entity AS holder, subject_entity AS person FROM net_edges
     WHERE subject_kind = 'Person'
@@ -179,6 +184,25 @@ def person_features(store: Store, role_rules: dict[str, Any] | None = None) -> p
             FROM net_edges p JOIN owners pr ON pr.holder = p.object_entity
             WHERE p.kind = 'Payment'
         ) o GROUP BY o.person
+        """,
+        # structuring: months in which the person split money into several transfers to
+        # several receivers within a few days (a launderer moving proceeds under the reporting
+        # threshold; a family's remittance is one transfer at a time)
+        f"""
+        WITH owners AS ({OWNERS}), sent AS (
+            SELECT DISTINCT o.person, p.object_entity AS other, p.start_at AS t
+            FROM net_edges p JOIN owners o ON o.holder = p.subject_entity
+            WHERE p.kind = 'Payment' AND p.start_at IS NOT NULL
+        ), bursts AS (
+            SELECT a.person, a.t FROM sent a JOIN sent b
+              ON b.person = a.person
+             AND b.t BETWEEN a.t AND a.t + INTERVAL {STRUCTURING_DAYS} DAY
+            GROUP BY a.person, a.t
+            HAVING count(*) >= {STRUCTURING_TRANSFERS}
+               AND count(DISTINCT b.other) >= {STRUCTURING_RECEIVERS}
+        )
+        SELECT person, count(DISTINCT date_trunc('month', t)) AS structured_months
+        FROM bursts GROUP BY 1
         """,
         # phones and call partners
         """
