@@ -28,6 +28,7 @@ from eslabon.network.roles import VICTIM_ROLES, RoleAssignment, infer_roles
 from eslabon.network.rules import Rules, load_rules
 from eslabon.network.segments import merge_segments, segment_owners
 from eslabon.network.store_disrupt import rank_network, store_ranking
+from eslabon.network.strays import move_strays, stray_moves
 from eslabon.network.trace import NodeInfo
 from eslabon.store.connection import Store
 
@@ -72,6 +73,9 @@ def run_network(
             moves=person_moves(store, net),
             phones=person_phones(store, net),
             homes=person_homes(store, net),
+        )
+        networks = move_strays(
+            net, networks, stray_moves(net, networks, feats, rules), feats, rules
         )
         timings["detect_s"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
