@@ -139,8 +139,9 @@ def test_every_command_leaves_one_entry_naming_what_it_showed(ws: Path, tmp_path
     res, e = one("trace", seed, "--json")
     result = json.loads(res.stdout)
     assert e["action"] == "trace" and e["detail"]["seed"] == seed
-    assert e["entities"] == list(dict.fromkeys([seed, *(a["entity_id"] for a in result["actors"])]))
-    rows = {f"{ev['source_id']}/{ev['row']}" for a in result["actors"] for s in a["path"]
+    shown = result["actors"] + result["associates"]  # associates are shown apart, logged too
+    assert e["entities"] == list(dict.fromkeys([seed, *(a["entity_id"] for a in shown)]))
+    rows = {f"{ev['source_id']}/{ev['row']}" for a in shown for s in a["path"]
             for ev in s["evidence"]}  # fmt: skip
     assert set(e["statements"]) == rows and rows
 

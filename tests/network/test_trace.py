@@ -76,6 +76,28 @@ def test_a_crew_member_reached_backwards_turns_forward() -> None:
     assert "p3" not in {a.entity_id for a in strict.actors}  # without turning: time order only
 
 
+def test_the_networks_associates_are_shown_apart_like_outsiders() -> None:
+    # Seed p0 (day 100) called the coordinator p1 (day 90), who calls his friend p2 (day 80);
+    # p2 is in the network but role inference calls him an associate. p3, a guide, is reached
+    # through p2 as through any outsider. The chain is p0, p1, p3; p2 is listed apart, with the
+    # evidence path that reached him.
+    net = _net([(0, 1, (90.0,)), (1, 2, (80.0,)), (2, 3, (70.0,))])
+    info = NodeInfo(
+        network={v: "NET001" for v in (0, 1, 2, 3)},
+        role={0: "driver", 1: "coordinator", 2: "associate", 3: "guide"},
+    )
+    got = trace(net, _seed("p0", 100.0), info, TraceConfig(hop_window_days=200))
+    assert {a.entity_id for a in got.actors} == {"p0", "p1", "p3"}
+    assert [a.entity_id for a in got.associates] == ["p2"]
+    assert [s.to_id for s in got.associates[0].path] == ["p1", "p2"]
+    assert got.to_dict()["associates"][0]["role"] == "associate"
+    # with another role, p2 is crew and in the chain
+    crew = NodeInfo(network=info.network, role={**info.role, 2: "lookout"})
+    walked = trace(net, _seed("p0", 100.0), crew, TraceConfig(hop_window_days=200))
+    assert {a.entity_id for a in walked.actors} == {"p0", "p1", "p2", "p3"}
+    assert walked.associates == []
+
+
 def test_an_outsider_is_passed_through_to_the_member_beyond() -> None:
     # Seed p0 (stopped on day 50) called collector p1 on day 40; the relative p2, outside the
     # network, paid p1 on day 100 for migrant p3 (a member), whom p2 supports from day 300;

@@ -56,16 +56,18 @@ def capped(ids: Iterable[str], cap: int = ID_CAP) -> tuple[list[str], int]:
 
 
 def trace_shown(result: dict[str, Any]) -> dict[str, Any]:
-    """What a trace shows, for the audit log: the seed, every actor and every cited row."""
+    """What a trace shows, for the audit log: the seed, every actor and associate shown, and
+    every cited row."""
+    shown = [*result["actors"], *result.get("associates", [])]
     rows = {
         (ev["source_id"], ev["row"])
-        for a in result["actors"]
+        for a in shown
         for step in a["path"]
         for ev in step["evidence"]
         if ev.get("source_id") is not None
     }
     return {
-        "entities": [result["seed"]["entity_id"], *(a["entity_id"] for a in result["actors"])],
+        "entities": [result["seed"]["entity_id"], *(a["entity_id"] for a in shown)],
         "statements": sorted(rows),
     }
 

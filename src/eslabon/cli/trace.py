@@ -86,6 +86,16 @@ def _print(result: dict[str, Any]) -> None:
                 ", ".join(m["sources"]),
             )
         console.print(money)
+    if result.get("associates"):
+        console.print(
+            "in the network but not judged crew (associates, not followed): "
+            + "; ".join(f"{a['name']} ({a['entity_id']})" for a in result["associates"][:20])
+            + (
+                f" and {len(result['associates']) - 20} more"
+                if len(result["associates"]) > 20
+                else ""
+            )
+        )
     ex = result["excluded"]
     if ex:
         console.print(

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from eslabon.network.graph import PersonNetwork, Tie, from_days, to_days
+from eslabon.network.roles import ASSOCIATE
 from eslabon.network.seeds import Seed
 
 # Channels that bind people by themselves; calls and payments need repetition.
@@ -243,18 +244,23 @@ def _path(
 
 @dataclass
 class TraceResult:
-    """Actors ranked by strength, money flow, what was kept out, and the settings used."""
+    """Actors ranked by strength, the network's associates reached, money flow, what was kept
+    out, and the settings used."""
 
     seed: dict[str, Any]
     actors: list[Actor]
     money: list[dict[str, Any]]
     excluded: dict[str, int]
     config: dict[str, Any]
+    # members of the seed's network that role inference judged not part of the crew (a crew
+    # member's friend or relative): reached, shown apart, not walked through
+    associates: list[Actor] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "seed": self.seed,
             "actors": [_actor_dict(a) for a in self.actors],
+            "associates": [_actor_dict(a) for a in self.associates],
             "money": self.money,
             "excluded": self.excluded,
             "config": self.config,
@@ -402,7 +408,14 @@ def trace(
                     votes[info.network[u]] += 1
         if votes:
             seed_nets = {max(votes, key=lambda n: (votes[n], n))}
-    walkable = set().union(*(info.members_of(n) for n in seed_nets)) | set(seeds)
+    # Members role inference judged not part of the crew (associates: a crew member's friend or
+    # relative) are reported apart and passed like outsiders — on to members beyond them, never
+    # into their own circle.
+    walkable = {
+        v
+        for v in set().union(*(info.members_of(n) for n in seed_nets))
+        if info.role.get(v) != ASSOCIATE
+    } | set(seeds)
     back = expand(net, seeds, anchor, backward=True, walkable=walkable, config=config)
     fwd = expand(net, seeds, anchor, backward=False, walkable=walkable, config=config)
     # A crew member reached backwards (the coordinator who called before the stop) also ran
@@ -434,6 +447,7 @@ def trace(
     chain = {v for v in reached if v in walkable}
     # Outsiders: only with several distinct strong ties into the chain.
     excluded: dict[str, int] = defaultdict(int)
+    apart: set[int] = set()  # the seed network's associates the trace reached
     for v in reached - chain:
         strong = {
             t.other(v)
@@ -446,6 +460,8 @@ def trace(
         )
         if caught or len(strong) >= config.min_outside_ties:
             chain.add(v)
+        elif info.role.get(v) == ASSOCIATE and info.network.get(v) in seed_nets:
+            apart.add(v)
         elif v in info.network:
             excluded["other_network"] += 1
         else:
@@ -463,7 +479,7 @@ def trace(
 
     scores: dict[int, float] = {}
     ties_in: dict[int, int] = {}
-    for v in chain:
+    for v in chain | apart:
         s = 0.0
         partners = set()
         for k in net.adjacency[v]:
@@ -477,7 +493,7 @@ def trace(
         via = crossed[v][0] if v in crossed else v
         hops = nearest(via)[via].hops + (2 if v in crossed else 0)
         scores[v] = s / (1.0 + hops)
-    top = max(scores.values(), default=1.0) or 1.0
+    top = max((scores[v] for v in chain), default=1.0) or 1.0
     actors: list[Actor] = []
     memo: dict[tuple[int, int], list[Step]] = {}
 
@@ -517,6 +533,18 @@ def trace(
     actors.sort(key=lambda a: (a.direction != "seed", -a.strength, a.entity_id))
     if config.top:
         actors = actors[: config.top]
+    associates = []
+    for v in apart:
+        direction, labels = (
+            ("both", nearest(v))
+            if v in back and v in fwd
+            else (("backward", back) if v in back else ("forward", fwd))
+        )
+        strength = min(1.0, scores[v] / top)
+        associates.append(
+            actor(v, strength, direction, labels[v].hops, _path(net, labels, v, memo))
+        )
+    associates.sort(key=lambda a: (-a.strength, a.entity_id))
     kept = {net.index[a.entity_id] for a in actors}
     return TraceResult(
         seed={
@@ -529,6 +557,7 @@ def trace(
             "anchor": seed.anchor.isoformat(timespec="minutes") if seed.anchor else None,
         },
         actors=actors,
+        associates=associates,
         money=_money(net, kept),
         excluded=dict(excluded),
         config=asdict(config),

@@ -87,12 +87,13 @@ class Tracer:
     def enrich(self, result: TraceResult) -> dict[str, Any]:
         """Add source file/row/sha256 to every path step and amounts/direction to money."""
         out = result.to_dict()
+        shown = out["actors"] + out["associates"]
         link_ids = sorted(
-            {lid for a in out["actors"] for s in a["path"] for lid in s["link_ids"]}
+            {lid for a in shown for s in a["path"] for lid in s["link_ids"]}
             | {lid for m in out["money"] for lid in m["link_ids"]}
         )
         info = self._links(link_ids)
-        for actor in out["actors"]:
+        for actor in shown:
             for step in actor["path"]:
                 step["evidence"] = [info[x] for x in step.pop("link_ids") if x in info]
         captions = self.captions

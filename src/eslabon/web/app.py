@@ -876,7 +876,8 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 config = TraceConfig(max_hops=hops, hop_window_days=window, horizon_days=horizon)
                 with ws.object_lock("tracer"):
                     result = tracer.trace(seed.strip(), config)
-            note_visit(entities=[a["entity_id"] for a in result["actors"]], seed=seed.strip())
+            shown = result["actors"] + result["associates"]
+            note_visit(entities=[a["entity_id"] for a in shown], seed=seed.strip())
             return result
 
         return remembered(("trace", seed.strip(), hops, window, horizon), build)

@@ -252,6 +252,7 @@ class MoneyFlow(BaseModel):
 class Trace(BaseModel):
     seed: dict[str, Any]
     actors: list[TraceActor]
+    associates: list[TraceActor] = []
     money: list[MoneyFlow]
     excluded: dict[str, int]
     config: dict[str, Any]
