@@ -7,7 +7,13 @@ import pandas as pd
 from eslabon.network.communities import DetectedNetwork
 from eslabon.network.graph import PersonNetwork, Tie
 from eslabon.network.rules import load_rules
-from eslabon.network.strays import move_strays, own_kind, stray_moves
+from eslabon.network.strays import (
+    move_strays,
+    orphan_moves,
+    own_kind,
+    payee_moves,
+    stray_moves,
+)
 
 
 def _call(a: int, b: int) -> Tie:
@@ -71,3 +77,34 @@ def test_a_stray_tied_to_no_network_of_its_kind_stays() -> None:
     )
     assert stray_moves(net, nets, feats, rules) == {}
     assert move_strays(net, nets, {}, feats, rules) is nets
+
+
+def _pay(payer: int, payee: int, ids: list[str]) -> Tie:
+    a, b = min(payer, payee), max(payer, payee)
+    return Tie(a, b, "payment", f"{ids[payer]}>{ids[payee]}", (1.0,), (f"p{payer}-{payee}",), False)
+
+
+def test_a_collector_follows_the_families_who_pay_it_and_its_coordinator_follows() -> None:
+    """Labour network A: fraudulent recruiter 0 (who once paid collector 2), victim 1, collector
+    2, coordinator 3 (tied only to 2). Smuggling network B: recruiter 4, guide 5. Families 6-11
+    pay collector 2 and talk to B's recruiter 4. The collector moves to B; then the
+    coordinator, left with no tie in A, follows."""
+    ids = [f"P{i}" for i in range(12)]
+    ties = [_call(0, 1), _pay(0, 2, ids), _call(2, 3), _call(4, 5)]
+    ties += [_pay(f, 2, ids) for f in range(6, 12)] + [_call(f, 4) for f in range(6, 12)]
+    net = PersonNetwork(ids, ids, ties)
+    nets = [
+        DetectedNetwork("NET001", "labour_trafficking", [0, 1, 2, 3], {"labour_trafficking": 9}, 5),
+        DetectedNetwork("NET002", "smuggling", [4, 5], {"smuggling": 9.0}, 5),
+    ]
+    moved = payee_moves(net, nets, min_payers=6)
+    assert moved == {2: "NET002"}
+    # six families are too few when seven are asked for
+    assert payee_moves(net, nets, min_payers=7) == {}
+    feats = pd.DataFrame(index=pd.Index(ids))
+    rules = load_rules()
+    after = move_strays(net, nets, moved, feats, rules)
+    follow = orphan_moves(net, after, moved)
+    assert follow == {3: "NET002"}  # the collector itself, tied only to families, stays put
+    final = {n.network_id: n.members for n in move_strays(net, after, follow, feats, rules)}
+    assert final == {"NET001": [0, 1], "NET002": [2, 3, 4, 5]}

@@ -28,7 +28,7 @@ from eslabon.network.roles import VICTIM_ROLES, RoleAssignment, infer_roles
 from eslabon.network.rules import Rules, load_rules
 from eslabon.network.segments import merge_segments, segment_owners
 from eslabon.network.store_disrupt import rank_network, store_ranking
-from eslabon.network.strays import move_strays, stray_moves
+from eslabon.network.strays import move_strays, orphan_moves, payee_moves, stray_moves
 from eslabon.network.trace import NodeInfo
 from eslabon.store.connection import Store
 
@@ -77,6 +77,10 @@ def run_network(
         networks = move_strays(
             net, networks, stray_moves(net, networks, feats, rules), feats, rules
         )
+        paid = payee_moves(net, networks, int(rules.detection.get("payee_min_payers", 6)))
+        networks = move_strays(net, networks, paid, feats, rules)
+        if paid:
+            networks = move_strays(net, networks, orphan_moves(net, networks, paid), feats, rules)
         timings["detect_s"] = round(time.perf_counter() - t, 3)
         t = time.perf_counter()
         step("inferring roles")

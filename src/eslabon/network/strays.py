@@ -1,4 +1,4 @@
-"""Move a member whose own offences belong to another business into the network that runs it.
+"""Move members whose own acts belong to another network into the network that runs it.
 
 Community detection places people by who they are tied to, not by what they did. A drug courier
 seized at a port of entry whose brother keeps a stash house for a smuggling network, and who
@@ -14,15 +14,23 @@ evidence of any kind than that (a crew known only by its burners, its coordinato
 launderer). The stray moves to the network of that sort they have most ties with; the kinds of
 the networks that changed are read again. A member whose own evidence is weak, mixed or empty,
 and a stray tied to no such network, stay where detection put them.
+
+The money side strays too: a collector is placed by who pays them, and one payment from another
+network's recruiter can outweigh, for community detection, the families who pay the collector
+and otherwise deal with the collector's own network (its recruiter's calls, its burners). A
+member paid by ``detection.payee_min_payers`` families from outside, most of whom deal with one
+other network, moves to it (``payee_moves``); a coordinator then left with no tie in the old
+network follows (``orphan_moves``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 
 import pandas as pd
 
-from eslabon.network.communities import DetectedNetwork, kind_scores
+from eslabon.network.communities import DetectedNetwork, kind_scores, pays
 from eslabon.network.graph import PersonNetwork
 from eslabon.network.rules import Rules
 
@@ -66,6 +74,82 @@ def stray_moves(
                     ties[other] += 1
             if ties:
                 moves[v] = max(ties.items(), key=lambda kv: (kv[1], kv[0]))[0]
+    return moves
+
+
+def payee_moves(
+    net: PersonNetwork, networks: list[DetectedNetwork], min_payers: int, share: float = 0.5
+) -> dict[int, str]:
+    """Member → the network the families who pay them belong to (only those who move).
+
+    A money collector is paid by the relatives of the migrants a network moves; the relatives
+    are otherwise in touch with that network (its recruiter's calls, its burners, the migrant
+    they paid for). When detection placed the collector elsewhere — through one payment from
+    another network's recruiter, say — most of the collector's payers vote for the network they
+    deal with: at least ``min_payers`` of them and ``share`` of all, and twice the votes for the
+    collector's own network. A payer's own outgoing payments do not vote (they pay every
+    collector of the scheme alike).
+    """
+    where = {v: n.network_id for n in networks for v in n.members}
+    moves: dict[int, str] = {}
+    for n in networks:
+        for v in n.members:
+            if not net.is_person(v):
+                continue
+            payers = {
+                w
+                for k in net.adjacency[v]
+                if net.ties[k].via == "payment"
+                and where.get(w := net.ties[k].other(v)) != n.network_id
+                and pays(net, k, w)
+            }
+            if len(payers) < min_payers:
+                continue
+            votes: Counter[str] = Counter()
+            for w in payers:
+                nets = {
+                    where[u]
+                    for k in net.adjacency[w]
+                    if (u := net.ties[k].other(w)) != v
+                    and u in where
+                    and not (net.ties[k].via == "payment" and pays(net, k, w))
+                }
+                votes.update(nets)
+            best = max(
+                (m for m in votes if m != n.network_id),
+                key=lambda m: (votes[m], m),
+                default=None,
+            )
+            if (
+                best is not None
+                and votes[best] >= max(min_payers, share * len(payers))
+                and votes[best] >= 2 * votes.get(n.network_id, 0)
+            ):
+                moves[v] = best
+    return moves
+
+
+def orphan_moves(
+    net: PersonNetwork, networks: list[DetectedNetwork], moved: Collection[int]
+) -> dict[int, str]:
+    """Member → the network they are tied to, for members left with no tie in their own.
+
+    After a network's collectors follow their payers (``moved``, who stay where they went: their
+    ties are to the families), the coordinator they report to may be left in the old network
+    with every tie of theirs in the new one: the coordinator follows.
+    """
+    where = {v: n.network_id for n in networks for v in n.members}
+    moves: dict[int, str] = {}
+    for v, own in where.items():
+        if not net.is_person(v) or v in moved:
+            continue
+        ties: Counter[str] = Counter()
+        for k in net.adjacency[v]:
+            other = where.get(net.ties[k].other(v))
+            if other is not None:
+                ties[other] += 1
+        if ties and not ties.get(own):
+            moves[v] = max(ties.items(), key=lambda kv: (kv[1], kv[0]))[0]
     return moves
 
 
