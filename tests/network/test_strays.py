@@ -108,3 +108,17 @@ def test_a_collector_follows_the_families_who_pay_it_and_its_coordinator_follows
     assert follow == {3: "NET002"}  # the collector itself, tied only to families, stays put
     final = {n.network_id: n.members for n in move_strays(net, after, follow, feats, rules)}
     assert final == {"NET001": [0, 1], "NET002": [2, 3, 4, 5]}
+
+
+def test_a_migrant_known_only_by_the_paying_relative_follows_the_collector() -> None:
+    """Migrant 12 was placed in A because relative 6 paid A's collector 2 and then sent the
+    migrant money; 12 has no tie to any member. Once the collector is in B, so is 12."""
+    ids = [f"P{i}" for i in range(13)]
+    ties = [_call(0, 1), _pay(0, 2, ids), _call(4, 5), _pay(6, 12, ids)]
+    ties += [_pay(f, 2, ids) for f in range(6, 12)] + [_call(f, 4) for f in range(6, 12)]
+    net = PersonNetwork(ids, ids, ties)
+    nets = [
+        DetectedNetwork("NET001", "labour_trafficking", [0, 1, 12], {}, 5),
+        DetectedNetwork("NET002", "smuggling", [2, 4, 5], {"smuggling": 9.0}, 5),
+    ]
+    assert orphan_moves(net, nets, {2}) == {12: "NET002"}

@@ -136,7 +136,8 @@ def orphan_moves(
 
     After a network's collectors follow their payers (``moved``, who stay where they went: their
     ties are to the families), the coordinator they report to may be left in the old network
-    with every tie of theirs in the new one: the coordinator follows.
+    with every tie of theirs in the new one: the coordinator follows. So do the migrants known
+    only by the relative who paid those collectors (ties two steps away, when none is direct).
     """
     where = {v: n.network_id for n in networks for v in n.members}
     moves: dict[int, str] = {}
@@ -148,6 +149,14 @@ def orphan_moves(
             other = where.get(net.ties[k].other(v))
             if other is not None:
                 ties[other] += 1
+        if not ties:
+            # a migrant known only by the relative who paid for them: the relative's network
+            for k in net.adjacency[v]:
+                u = net.ties[k].other(v)
+                for k2 in net.adjacency[u]:
+                    w = net.ties[k2].other(u)
+                    if w != v and w in where:
+                        ties[where[w]] += 1
         if ties and not ties.get(own):
             moves[v] = max(ties.items(), key=lambda kv: (kv[1], kv[0]))[0]
     return moves
