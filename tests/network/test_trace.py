@@ -291,3 +291,29 @@ def test_a_seized_vehicle_means_its_seizure_not_its_next_owner() -> None:
     ]
     assert seized_anchor(touches) == stop
     assert seized_anchor([t for t in touches if t[1] != "Seizure"]) is None
+
+
+def test_a_name_query_finds_a_name_only_the_records_spell_out(built, tmp_path) -> None:
+    """The caption may hold an initial ("ANTHONY S ROBINSON") where a record and the analyst's
+    query spell the name out: the seed index falls back to every name the records gave."""
+    import shutil
+
+    from eslabon.network.seeds import SeedIndex
+    from eslabon.store import open_store
+
+    path = tmp_path / "ws.duckdb"
+    shutil.copy(built, path)
+    with open_store(path) as store:
+        entity, recorded = store.query_one(
+            """
+            SELECT em.entity_id, m.caption FROM mentions m
+            JOIN entity_mentions em ON em.mention_id = m.mention_id
+            WHERE m.kind = 'Person' AND len(string_split(m.caption, ' ')) >= 3
+            ORDER BY 1, 2 LIMIT 1
+            """
+        )
+        words = recorded.split()
+        initial = " ".join([words[0], words[1][0], *words[2:]])
+        store.execute("UPDATE entities SET caption = ? WHERE entity_id = ?", [initial, entity])
+        found, how = SeedIndex(store).find(recorded)
+    assert found == entity and how.startswith("name")

@@ -267,6 +267,8 @@ class SeedIndex:
     """
 
     def __init__(self, store: Store) -> None:
+        self._store = store
+        self._names_recorded: list[tuple[str, str]] | None = None
         self.entities: dict[str, tuple[str, str]] = {
             e: (k, c)
             for e, k, c in store.query(
@@ -369,12 +371,35 @@ class SeedIndex:
         found = sorted(set.intersection(*hits)) if hits and all(hits) else []
         if not found:
             found = sorted(e for e, name in self.names if all(w in name for w in words))
+        if not found:
+            # any name a record gave the person: a caption may hold an initial ("ANTHONY S
+            # ROBINSON") where the query spells it out, or an alias the caption lacks
+            found = sorted(
+                {e for e, name in self._recorded_names() if all(w in name for w in words)}
+            )
         found = reading_alike(text, found, lambda e: self.entities[e][1])
         if len(found) > 1:
             picked = self._namesake(found)
             if picked is not None:
                 return picked
         return _one_by_name(query, found, lambda e: self.entities[e][1])
+
+    def _recorded_names(self) -> list[tuple[str, str]]:
+        """(person, folded name) for every distinct name the mentions recorded; loaded on the
+        first query the captions do not answer."""
+        if self._names_recorded is None:
+            self._names_recorded = [
+                (e, fold(c))
+                for e, c in self._store.query(
+                    """
+                    SELECT DISTINCT em.entity_id, m.caption FROM mentions m
+                    JOIN sources s ON s.source_id = m.source_id AND s.superseded_by IS NULL
+                    JOIN entity_mentions em ON em.mention_id = m.mention_id
+                    WHERE m.kind = 'Person' AND m.caption IS NOT NULL
+                    """
+                )
+            ]
+        return self._names_recorded
 
     def _namesake(self, found: list[str]) -> tuple[str, str] | None:
         """Of several namesakes, the one a chain trace means, when the records single one out.
