@@ -58,6 +58,21 @@ def test_takeover_probability_is_averaged_over_seeded_runs() -> None:
     assert simulate_recovery(replaceable_driver(), ["n1"], config=config) == out
 
 
+def test_an_actors_luck_does_not_depend_on_who_else_is_removed() -> None:
+    """Common random numbers: whether someone takes over from driver n1 in each run is drawn
+    from n1's own stream, so removing a second driver elsewhere (n5, whose successor is n6)
+    leaves n1's takeover rate unchanged — with one shared stream it would shift."""
+    graph = named(
+        ig.Graph([(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]),
+        ["recruiter", "driver", "stash_keeper", "driver", "guide", "driver", "driver"],
+    )
+    config = RecoveryConfig(takeover_probability=0.5, tie_fraction=1.0, runs=200, seed=11)
+    alone = simulate_recovery(graph, ["n1"], config=config)
+    both = simulate_recovery(graph, ["n1", "n5"], config=config)
+    assert 0.3 < alone.takeover_rate["n1"] < 0.7
+    assert both.takeover_rate["n1"] == alone.takeover_rate["n1"]
+
+
 def test_reach_limits_successors() -> None:
     # The second driver n4 is far from n1's contacts: n1's contacts n0, n2; n4 hangs off n5-n6.
     g = named(

@@ -273,7 +273,6 @@ def simulate_recovery(
     takeovers = {names[v]: 0 for v in gone}
     successors: dict[str, dict[str, float]] = {names[v]: {} for v in gone}
     results: list[Measures] = []
-    rng = random.Random(config.seed)
     runs = max(1, config.runs) if candidates_of or config.replacement else 1
 
     def take_over(
@@ -281,6 +280,7 @@ def simulate_recovery(
         added: list[tuple[int, int]],
         extra: dict[int, set[int]],
         neighbours: Callable[[int], set[int]],
+        rng: random.Random,
     ) -> bool:
         """The best holder of ``v``'s role within reach takes over some of its ties (or not)."""
         pool = candidates_of.get(v)
@@ -309,7 +309,7 @@ def simulate_recovery(
                 added.append((u, best))
         return True
 
-    for _ in range(runs):
+    for run in range(runs):
         extra: dict[int, set[int]] = {}
 
         def neighbours(u: int, extra: dict[int, set[int]] = extra) -> set[int]:
@@ -318,7 +318,12 @@ def simulate_recovery(
         added: list[tuple[int, int]] = []
         newcomers: list[tuple[str, tuple[str, ...], list[int]]] = []
         for v in gone:
-            if not take_over(v, added, extra, neighbours):
+            # Each removed actor draws from their own stream per run (common random numbers):
+            # whether someone takes over from them in run r does not depend on who else was
+            # removed, so two removal orders, or the first k and k+1 of one, are compared on the
+            # same luck and a longer removal list never recovers by chance alone.
+            rng = random.Random(f"{config.seed}/{run}/{names[v]}")
+            if not take_over(v, added, extra, neighbours, rng):
                 newcomer = _newcomer(v, simple, new_index, names, roles, config, rng)
                 if newcomer:
                     newcomers.append(newcomer)
