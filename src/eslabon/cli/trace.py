@@ -89,7 +89,10 @@ def _print(result: dict[str, Any]) -> None:
     if result.get("associates"):
         console.print(
             "in the network but not judged crew (associates, not followed): "
-            + "; ".join(f"{a['name']} ({a['entity_id']})" for a in result["associates"][:20])
+            + "; ".join(
+                f"{a['name'] or 'no name on record'} ({a['entity_id']})"
+                for a in result["associates"][:20]
+            )
             + (
                 f" and {len(result['associates']) - 20} more"
                 if len(result["associates"]) > 20
