@@ -43,6 +43,9 @@ def test_search_entity_trace_network_case_file(page: Page, server: Server) -> No
     before = int(cy.get_attribute("data-visible-edges"))
     page.locator("#t-from").fill("950")  # a late time window hides the earlier ties
     page.locator("#t-from").dispatch_event("input")
+    # the count updates when the page has applied the window (under load that can lag the
+    # event): wait for it to change, then check that it fell
+    expect(cy).not_to_have_attribute("data-visible-edges", str(before))
     assert int(cy.get_attribute("data-visible-edges")) < before
     page.evaluate("n => window.eslabonCy.getElementById(n).emit('tap')", target["entity_id"])
     expect(cy).to_have_attribute("data-expanded", target["entity_id"])
