@@ -63,10 +63,12 @@
         n.toggleClass("hidden", !visible);
       });
     });
-    const shown = cy.elements(":visible");
+    // counted from the classes just set, not from the rendered style (which may lag a frame)
+    const nodes = cy.nodes().filter((n) => !n.hasClass("hidden"));
+    const edges = cy.edges().filter((e) => !e.hasClass("hidden") && !e.source().hasClass("hidden") && !e.target().hasClass("hidden"));
     document.getElementById("graph-count").textContent = box.dataset.labelCount
-      .replace("{n}", shown.nodes().length).replace("{e}", shown.edges().length);
-    box.dataset.visibleEdges = String(shown.edges().length);
+      .replace("{n}", nodes.length).replace("{e}", edges.length);
+    box.dataset.visibleEdges = String(edges.length);
   }
   const layout = () => cy.layout({ name: "cose", animate: false, randomize: false, nodeRepulsion: 6000, idealEdgeLength: 60, numIter: 600 }).run();
   async function load() {
