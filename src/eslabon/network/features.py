@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from eslabon.network.graph import HOME_KINDS
 from eslabon.store.connection import Store, sql_string
 
 STAGES = ("origin", "transit", "border", "destination")
@@ -216,7 +217,7 @@ def person_features(store: Store, role_rules: dict[str, Any] | None = None) -> p
         ) GROUP BY 1
         """,
         # hosting: distinct lodgers at addresses the person lives at, leases or owns
-        """
+        f"""
         WITH lodgers AS (
             SELECT object_entity AS address, count(DISTINCT subject_entity) AS guests
             FROM net_edges WHERE kind = 'Lodging' AND object_kind = 'Address'
@@ -224,7 +225,8 @@ def person_features(store: Store, role_rules: dict[str, Any] | None = None) -> p
         )
         SELECT h.subject_entity AS person, max(l.guests) AS hosted_guests
         FROM net_edges h JOIN lodgers l ON l.address = h.object_entity
-        WHERE h.kind IN ('Residence', 'Lease', 'Ownership') AND h.subject_kind = 'Person'
+        WHERE h.kind IN ({", ".join(sql_string(k) for k in HOME_KINDS)})
+          AND h.subject_kind = 'Person'
         GROUP BY 1
         """,
         # crossings together: the most people seen crossing in one vehicle with this person

@@ -372,8 +372,8 @@ class SeedIndex:
         if not found:
             found = sorted(e for e, name in self.names if all(w in name for w in words))
         if not found:
-            # any name a record gave the person: a caption may hold an initial ("ANTHONY S
-            # ROBINSON") where the query spells it out, or an alias the caption lacks
+            # any name a record gave the person: the entity's caption may hold an initial
+            # ("ANTHONY S ROBINSON") where a record and the query spell the name out
             found = sorted(
                 {e for e, name in self._recorded_names() if all(w in name for w in words)}
             )

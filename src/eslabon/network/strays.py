@@ -30,7 +30,7 @@ from collections.abc import Collection
 
 import pandas as pd
 
-from eslabon.network.communities import DetectedNetwork, kind_scores, pays
+from eslabon.network.communities import DetectedNetwork, kind_scores, membership, pays
 from eslabon.network.graph import PersonNetwork
 from eslabon.network.rules import Rules
 
@@ -53,7 +53,7 @@ def stray_moves(
     """Member (actor index) → the network id they move to (only the members who move)."""
     cap = float(rules.detection.get("kind_member_cap", 6))
     least = float(rules.detection.get("stray_min_evidence", 3))
-    where = {v: n.network_id for n in networks for v in n.members}
+    where = membership(networks)
     by_id = {n.network_id: n for n in networks}
     # a network with less evidence of its kind than one stray has is of no known kind yet
     unknown = {n.network_id for n in networks if sum(n.kind_scores.values()) < least}
@@ -90,7 +90,7 @@ def payee_moves(
     collector's own network. A payer's own outgoing payments do not vote (they pay every
     collector of the scheme alike).
     """
-    where = {v: n.network_id for n in networks for v in n.members}
+    where = membership(networks)
     moves: dict[int, str] = {}
     for n in networks:
         for v in n.members:
@@ -139,7 +139,7 @@ def orphan_moves(
     with every tie of theirs in the new one: the coordinator follows. So do the migrants known
     only by the relative who paid those collectors (ties two steps away, when none is direct).
     """
-    where = {v: n.network_id for n in networks for v in n.members}
+    where = membership(networks)
     moves: dict[int, str] = {}
     for v, own in where.items():
         if not net.is_person(v) or v in moved:
@@ -173,11 +173,14 @@ def move_strays(
     if not moves:
         return networks
     cap = float(rules.detection.get("kind_member_cap", 6))
-    changed = set(moves.values()) | {n.network_id for n in networks if set(n.members) & set(moves)}
+    moving = set(moves)
+    changed = set(moves.values()) | {
+        n.network_id for n in networks if moving.intersection(n.members)
+    }
     out = []
     for n in networks:
         members = sorted(
-            [v for v in n.members if v not in moves]
+            [v for v in n.members if v not in moving]
             + [v for v, to in moves.items() if to == n.network_id]
         )
         if n.network_id not in changed:

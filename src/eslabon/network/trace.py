@@ -477,6 +477,12 @@ def trace(
         """The search that reached ``v`` in fewer hops (backwards when even)."""
         return back if v in back and (v not in fwd or back[v].hops <= fwd[v].hops) else fwd
 
+    def placement(v: int, in_b: bool, in_f: bool) -> tuple[str, dict[int, Label]]:
+        """The direction ``v`` was reached in, and the labels its path is read from."""
+        if in_b and in_f:
+            return "both", nearest(v)
+        return ("backward", back) if in_b else ("forward", fwd)
+
     scores: dict[int, float] = {}
     ties_in: dict[int, int] = {}
     for v in chain | apart:
@@ -522,12 +528,7 @@ def trace(
             strength = min(1.0, scores[v] / top)
             actors.append(actor(v, strength, "forward", c_labels[collector].hops + 2, path))
             continue
-        if v in seeds:
-            direction, labels = "seed", back
-        elif in_b and in_f:
-            direction, labels = "both", nearest(v)
-        else:
-            direction, labels = ("backward", back) if in_b else ("forward", fwd)
+        direction, labels = ("seed", back) if v in seeds else placement(v, in_b, in_f)
         strength = 1.0 if v in seeds else min(1.0, scores[v] / top)
         actors.append(actor(v, strength, direction, labels[v].hops, _path(net, labels, v, memo)))
     actors.sort(key=lambda a: (a.direction != "seed", -a.strength, a.entity_id))
@@ -535,11 +536,7 @@ def trace(
         actors = actors[: config.top]
     associates = []
     for v in apart:
-        direction, labels = (
-            ("both", nearest(v))
-            if v in back and v in fwd
-            else (("backward", back) if v in back else ("forward", fwd))
-        )
+        direction, labels = placement(v, v in back, v in fwd)
         strength = min(1.0, scores[v] / top)
         associates.append(
             actor(v, strength, direction, labels[v].hops, _path(net, labels, v, memo))
