@@ -109,3 +109,10 @@ def test_eval_before_network_skips_the_network_sections(world: Path, tmp_path: P
         report = evaluate(s, world / "truth", only=["chains", "roles", "resolution"])
     assert "skipped" in report["chains"] and "skipped" in report["roles"]
     assert report["resolution"]["Person"]["pairwise"]["f1"] == 1.0
+
+
+def test_a_pick_removes_the_person_behind_the_record_once() -> None:
+    person_of = {"E1": "E1", "E1b": "E1", "E2": "E2", "E9": "E9"}
+    order = ["E1b", "E1", "X", "E9", "E2"]
+    # E1b and E1 are one person; X is nobody's record; E9 is outside the true network
+    assert network_eval.people_removed(order, person_of, {"E1", "E2"}) == ["E1", "E2"]

@@ -155,3 +155,14 @@ def test_the_ranking_takes_the_organiser_first_when_others_are_replaceable() -> 
         ),
     )
     assert ranking.entries[0].name == "co"
+
+
+def test_owners_graph_folds_a_second_record_of_a_person_into_the_first() -> None:
+    # p0 and p0b are one human split over two records; p1 talks to p0b only, p2 to p0 only
+    ids = ["p0", "p0b", "p1", "p2"]
+    ties = [Tie(1, 2, "call", "", (), (), True), Tie(0, 3, "call", "", (), (), True)]
+    net = PersonNetwork(ids=ids, captions=ids, ties=ties, kinds=["Person"] * 4)
+    g = owners_graph(net, list(range(4)), {"p0": ("coordinator",)}, {1: [0]})
+    assert sorted(g.vs["name"]) == ["p0", "p1", "p2"]
+    pairs = {tuple(sorted((g.vs[e.source]["name"], g.vs[e.target]["name"]))) for e in g.es}
+    assert pairs == {("p0", "p1"), ("p0", "p2")}

@@ -70,13 +70,15 @@ def owners_graph(
     roles: dict[str, tuple[str, ...]],
     owner_of: Mapping[int, Collection[int]],
 ) -> ig.Graph:
-    """Persons of ``members`` tied as in life: each phone stands for its users (``owner_of``).
+    """Persons of ``members`` tied as in life: each entry of ``owner_of`` stands for its owners.
 
     For a network whose burner users are known (the evaluation's true network): two people are
     in contact when their phones called each other, not merely when both touched the same web
-    of burners. A phone with no known user among ``members`` is left out.
+    of burners. A phone with no known user among ``members`` is left out. A person entity listed
+    in ``owner_of`` (a second record of someone already in the network) is folded into the
+    person it names, so one human is one vertex however many records they left.
     """
-    people = sorted(v for v in members if net.is_person(v))
+    people = sorted(v for v in members if net.is_person(v) and v not in owner_of)
     local = {v: i for i, v in enumerate(people)}
 
     def users(v: int) -> list[int]:
