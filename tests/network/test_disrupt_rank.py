@@ -77,7 +77,7 @@ def test_evidence_is_reported_and_mildly_weighs() -> None:
     g = named(g, ["recruiter"] * 3 + ["stash_keeper"] * 3 + ["guide", "guide"])
     weak = {"n6": Evidence(0.1, ("one phone record",)), "n7": Evidence(0.9, ("seizure", "calls"))}
     # Score on scarcity alone (guides 1/2 > recruiters 1/3) to isolate the evidence factor.
-    only = RankWeights(fragmentation=0, brokerage=0, keyplayer=0, recovery_damage=0)
+    only = RankWeights(fragmentation=0, brokerage=0, keyplayer=0, recovery_damage=0, route_cut=0)
     plain = rank_for_disruption(g, top=1, weights=only)
     assert plain.entries[0].name == "n6"
     ranking = rank_for_disruption(g, top=2, evidence=weak, weights=only)

@@ -7,7 +7,7 @@ import pytest
 
 from eslabon.network.graph import PersonNetwork, Tie
 from eslabon.network.recovery import RecoveryConfig, replacement_odds, simulate_recovery
-from eslabon.network.route_flow import route_capacity, route_flow
+from eslabon.network.route_flow import route_capacity, route_cuts, route_flow
 from eslabon.network.store_disrupt import owners_graph
 
 STAGES = ("recruiter", "guide", "driver", "stash_keeper")
@@ -166,3 +166,76 @@ def test_owners_graph_folds_a_second_record_of_a_person_into_the_first() -> None
     assert sorted(g.vs["name"]) == ["p0", "p1", "p2"]
     pairs = {tuple(sorted((g.vs[e.source]["name"], g.vs[e.target]["name"]))) for e in g.es}
     assert pairs == {("p0", "p1"), ("p0", "p2")}
+
+
+def one_guide_route() -> ig.Graph:
+    """Two recruiters and four drivers around one guide and one stash keeper, a coordinator over
+    all; the drivers also call each other, so they are the busiest and most central actors."""
+    people = {
+        "co": ("coordinator",),
+        "r1": ("recruiter",),
+        "r2": ("recruiter",),
+        "g": ("guide",),
+        "k": ("stash_keeper",),
+    }
+    ties = [("co", "r1"), ("co", "r2"), ("r1", "g"), ("r2", "g")]
+    for i in range(4):
+        people[f"d{i}"] = ("driver",)
+        ties += [("g", f"d{i}"), (f"d{i}", "k")]
+        ties += [(f"d{i}", f"d{j}") for j in range(i)]
+    return crew(people, ties)
+
+
+def test_cuts_are_disjoint_and_the_hardest_to_mend_come_first() -> None:
+    g = one_guide_route()
+    odds = replacement_odds()
+
+    def weight(v: int) -> float:
+        import math
+
+        return -math.log(1 - max(odds[r] for r in g.vs[v]["roles"]))
+
+    def names(cuts: list[list[int]]) -> list[list[str]]:
+        return [sorted(g.vs[v]["name"] for v in cut) for cut in cuts]
+
+    # coordinator (odds 0.05), then the sole guide (0.5), then both recruiters (0.3 each:
+    # 1 − 0.7² = 0.51 that one is found again), then the keeper (0.6); four drivers never fit
+    cuts = route_cuts(g, STAGES, organised=True, weight=weight, budget=5)
+    assert names(cuts) == [["co"], ["g"], ["r1", "r2"], ["k"]]
+    for cut in cuts:  # each alone stops the route
+        assert (
+            route_flow(
+                g.induced_subgraph(set(range(g.vcount())) - set(cut)), STAGES, organised=True
+            )
+            == 0
+        )
+    # a cut that does not fit the budget is left out, a later one that does is kept
+    assert names(route_cuts(g, STAGES, organised=True, weight=weight, budget=3)) == [
+        ["co"],
+        ["g"],
+        ["k"],
+    ]
+    assert route_cuts(g, STAGES, organised=True, weight=weight, budget=0) == []
+
+
+def test_the_ranking_cuts_a_second_stage_instead_of_the_busiest_actors() -> None:
+    from eslabon.network.disrupt_rank import RankWeights, rank_for_disruption
+
+    g = one_guide_route()
+    present = {r for rs in g.vs["roles"] for r in rs}
+
+    def top4(weights: RankWeights | None = None) -> list[str]:
+        return rank_for_disruption(
+            g,
+            top=4,
+            capacity=route_capacity("smuggling", present),
+            recovery=RecoveryConfig(
+                runs=5, measure_efficiency=False, seed=0, replacement=replacement_odds()
+            ),
+            weights=weights,
+        ).order
+
+    # once the coordinator and the guide are gone, the route reads as stopped and every next
+    # pick's simulated damage is nil: only the cuts say the recruiters are the fallback to take
+    assert sorted(top4()) == ["co", "g", "r1", "r2"]
+    assert not {"r1", "r2"} <= set(top4(RankWeights(route_cut=0)))

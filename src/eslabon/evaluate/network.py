@@ -302,7 +302,10 @@ def burners_report(store: Store, truth_dir: Path) -> dict[str, Any]:
     }
 
 
+# The judge's recovery runs: their own seed (see below), and enough of them that a route left
+# running in 1 run in 100 (a newcomer coordinator, say) shows instead of rounding to nothing.
 JUDGE_SEED = 1
+JUDGE_RUNS = 200
 
 
 def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, Any]:
@@ -316,7 +319,12 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
     """
     from eslabon.network.analyse import load_results, role_tuples
     from eslabon.network.graph import load_network
-    from eslabon.network.recovery import RecoveryConfig, replacement_odds, simulate_recovery
+    from eslabon.network.recovery import (
+        NON_TARGET_ROLES,
+        RecoveryConfig,
+        replacement_odds,
+        simulate_recovery,
+    )
     from eslabon.network.route_flow import route_capacity
     from eslabon.network.store_disrupt import network_graph, owners_graph, rank_network
 
@@ -391,7 +399,14 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
         )
         eslabon_top = ranking.order[:k]
         seen = network_graph(net, best.members, inferred)
+        # degree may not take anyone eslabon may not: held for review, never ranked, and the
+        # people eslabon takes for migrants or victims (left out of its crew view altogether)
         blocked = {e.name for e in ranking.held_for_review} | set(ranking.never_ranked)
+        blocked |= {
+            name
+            for name, rs in zip(seen.vs["name"], seen.vs["roles"], strict=True)
+            if rs and not set(rs) - NON_TARGET_ROLES
+        }
         degree_top = [
             seen.vs[i]["name"]
             for i in sorted(
@@ -403,7 +418,10 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
         # Judged on draws of its own: the ranking's recovery runs use seed 0 (store_disrupt), and
         # with common random numbers the same seed would replay them here.
         config = RecoveryConfig(
-            runs=50, measure_efficiency=False, seed=JUDGE_SEED, replacement=replacement_odds()
+            runs=JUDGE_RUNS,
+            measure_efficiency=False,
+            seed=JUDGE_SEED,
+            replacement=replacement_odds(),
         )
         names = set(truth_graph.vs["name"])
 

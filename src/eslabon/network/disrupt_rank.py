@@ -1,7 +1,7 @@
 """eslabon's removal order: whom to prosecute so the network is disrupted, not just inconvenienced.
 
 Each targetable actor is scored on the network that remains after the actors ranked above it are
-removed (adaptive, like the baselines it is compared with), from five signals, each in [0, 1]:
+removed (adaptive, like the baselines it is compared with), from six signals, each in [0, 1]:
 
 - fragmentation: rise in Borgatti's F when the actor alone is removed (exact for every actor in
   one depth-first pass: only articulation points split components);
@@ -10,7 +10,12 @@ removed (adaptive, like the baselines it is compared with), from five signals, e
 - key player: membership of the KPP-Neg set of size ``top`` on the intact network;
 - scarcity: 1 / number of remaining holders of the actor's role (sole forger → 1);
 - recovery-adjusted damage: route capacity still missing after others of the same role try to take
-  over (``recovery.simulate_recovery``) — this is what separates a coordinator from a busy driver.
+  over (``recovery.simulate_recovery``) — this is what separates a coordinator from a busy driver;
+- route cut: membership of the route's cuts (``route_flow.route_cuts``) that fit in ``top``: the
+  sets of actors each of which alone stops the route, weighed by how unlikely the network is to
+  fill the places again (−log of the chance, ``recovery.yaml``), lightest first. The cuts are
+  disjoint, so when a newcomer mends one the others still hold — where the recovery damage of a
+  second pick reads nil once the first has stopped the route. Its weight puts these actors first.
 
 Evidence strength (computed later from the store) is reported with each actor and mildly weighs the
 score: ``score × (1 − w + w × strength)``.
@@ -30,6 +35,7 @@ ties. The store mode keeps the role-aware order and its time budget.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -58,7 +64,7 @@ from eslabon.network.recovery import (
     simulate_recovery,
 )
 
-SIGNALS = ("fragmentation", "brokerage", "keyplayer", "scarcity", "recovery_damage")
+SIGNALS = ("fragmentation", "brokerage", "keyplayer", "scarcity", "recovery_damage", "route_cut")
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,9 @@ class RankWeights:
     keyplayer: float = 0.5
     scarcity: float = 1.0
     recovery_damage: float = 1.5
+    # More than all the other signals together: the actors of the route's cuts come first, in
+    # the order the other signals give them, then everyone else.
+    route_cut: float = 8.0
     evidence: float = 0.2
 
 
@@ -314,6 +323,8 @@ def rank_for_disruption(
     k_set = min(keyplayer_k if keyplayer_k is not None else min(top, 20), len(targets))
     keyplayer = kpp_neg(simple, k_set, exclude=never | flagged)
     in_kpp = set(keyplayer.indices)
+    cuts = _route_cuts(simple, capacity, recovery, top)
+    cut_of = {v: i for i, cut in enumerate(cuts) for v in cut}
     pool_size = pool if pool is not None else max(30, 3 * top)
     signal_weights = {s: getattr(weights, s) for s in SIGNALS}
     weight_sum = sum(signal_weights.values()) or 1.0
@@ -366,6 +377,7 @@ def rank_for_disruption(
                 "keyplayer": 1.0 if v in in_kpp else 0.0,
                 "scarcity": scarcity[v],
                 "recovery_damage": 0.0,
+                "route_cut": 1.0 if v in cut_of else 0.0,
             }
             for v in scorable
         }
@@ -453,6 +465,8 @@ def rank_for_disruption(
             removed=len(removed),
             in_kpp=in_kpp,
             keyplayer=keyplayer,
+            cuts=cuts,
+            cut_of=cut_of,
             flagged=flagged,
             evidence=evidence,
             choice=choice,
@@ -515,6 +529,8 @@ class _Round:
     removed: int
     in_kpp: set[int]
     keyplayer: KeyPlayerSet
+    cuts: list[list[int]]
+    cut_of: dict[int, int]
     flagged: set[int]
     evidence: dict[str, Evidence]
     choice: LookaheadChoice | None = None
@@ -572,6 +588,25 @@ def _marginal_damage(
     return out
 
 
+def _route_cuts(
+    graph: ig.Graph, capacity: Capacity, recovery: RecoveryConfig, budget: int
+) -> list[list[int]]:
+    """The route's cuts within ``budget`` (``route_flow.route_cuts``), weighed by how hard each
+    actor is to replace, when the capacity is a route's; none for other capacities."""
+    cuts_of = getattr(capacity, "cuts", None)
+    if cuts_of is None or budget <= 0:
+        return []
+    roles = vertex_roles(graph)
+    odds = recovery.replacement or {}
+
+    def weight(v: int) -> float:
+        own = set(roles[v]) - NON_TARGET_ROLES
+        p = max((odds.get(r, recovery.takeover_probability) for r in own), default=1.0)
+        return -math.log(1.0 - min(max(p, 0.01), 0.99))
+
+    return cuts_of(graph, weight, budget)
+
+
 def _entry(ctx: _Round, v: int, rank: int | None, score: float) -> RankedNode:
     """The ranked node with its facts and reasons as measured in this round."""
     name = ctx.names[v]
@@ -592,6 +627,14 @@ def _entry(ctx: _Round, v: int, rank: int | None, score: float) -> RankedNode:
         "role_holders": {r: ctx.holders.get(r, 0) for r in own},
         "in_keyplayer_set": v in ctx.in_kpp,
     }
+    if v in ctx.cut_of:
+        cut = ctx.cuts[ctx.cut_of[v]]
+        facts["route_cut"] = {
+            "cut": ctx.cut_of[v] + 1,
+            "of": len(ctx.cuts),
+            "with": sorted(ctx.names[u] for u in cut if u != v),
+            "roles": sorted({r for u in cut for r in ctx.roles[u]} - NON_TARGET_ROLES),
+        }
     if out is not None:
         facts.update(
             capacity_before=out.baseline.capacity,
@@ -694,6 +737,13 @@ def _reasons(
             reasons.append(
                 f"replaceable: {count - 1} other {_plural(role, count - 1)} could take over"
             )
+    if "route_cut" in facts:
+        cut = facts["route_cut"]
+        who = "alone" if not cut["with"] else f"with {len(cut['with'])} other(s)"
+        reasons.append(
+            f"{who}, stops the route ({'/'.join(r.replace('_', ' ') for r in cut['roles'])}): "
+            f"cut {cut['cut']} of {cut['of']} the network is least likely to mend"
+        )
     if facts["in_keyplayer_set"]:
         reasons.append(
             f"in the key-player set (KPP-Neg, k={len(keyplayer.indices)}) whose joint removal "

@@ -14,12 +14,13 @@ two actors who only share migrants are not "in contact".
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 
 import igraph as ig
 
 from eslabon.network.graph_io import vertex_roles
-from eslabon.network.recovery import CARRIED, Capacity
+from eslabon.network.recovery import CARRIED
 
 ORGANISERS = frozenset({"coordinator"})
 # The stages a new group must pass, first to last, per network kind.
@@ -44,53 +45,148 @@ def _contacts(sub: ig.Graph) -> list[set[int]]:
     return out
 
 
-def route_flow(graph: ig.Graph, stages: Sequence[str], *, organised: bool) -> float:
-    """Groups per period that can pass every stage of ``stages`` on ``graph`` (vertex ``roles``).
+@dataclass
+class _RouteNetwork:
+    """The crew's flow network: (in, out) vertex pair per (stage, holder), source 0, sink 1."""
 
-    ``organised``: only holders in contact (same component of the crew) with an organiser count.
-    """
+    crew: list[int]  # crew vertex → vertex of the graph given
+    holders: list[list[int]]  # per stage, crew vertices holding it
+    edges: list[tuple[int, int]]
+    split: list[int]  # edge id of each (stage, holder) split edge, in ``owner`` order
+    owner: list[int]  # crew vertex of each split edge
+    organisers: list[int]  # crew vertices holding an organiser role (when organised)
+
+
+def _route_network(
+    graph: ig.Graph, stages: Sequence[str], *, organised: bool
+) -> _RouteNetwork | None:
+    """The flow network of ``route_flow``, or None when a stage has no holder in contact."""
     if graph.vcount() == 0 or len(stages) < 2:
-        return 0.0
+        return None
     roles = vertex_roles(graph)
     crew = [v for v, rs in enumerate(roles) if not CARRIED.intersection(rs)]
     sub = graph.induced_subgraph(crew)
     sub_roles = [roles[v] for v in crew]
     allowed = set(range(sub.vcount()))
+    organisers = [v for v, rs in enumerate(sub_roles) if ORGANISERS.intersection(rs)]
     if organised:
         membership = sub.connected_components().membership
-        led = {membership[v] for v, rs in enumerate(sub_roles) if ORGANISERS.intersection(rs)}
+        led = {membership[v] for v in organisers}
         allowed = {v for v in allowed if membership[v] in led}
     holders = [[v for v in sorted(allowed) if stage in sub_roles[v]] for stage in stages]
     if any(not h for h in holders):
-        return 0.0
+        return None
     contacts = _contacts(sub)
-    # Flow graph: 0 = source, 1 = sink, then an (in, out) pair per (stage, holder).
     node: dict[tuple[int, int], int] = {}
     edges: list[tuple[int, int]] = []
-    caps: list[int] = []
+    split: list[int] = []
+    owner: list[int] = []
     for i, hs in enumerate(holders):
         for v in hs:
             node[(i, v)] = 2 + 2 * len(node)
+            split.append(len(edges))
+            owner.append(v)
             edges.append((node[(i, v)], node[(i, v)] + 1))
-            caps.append(1)
-    for v in holders[0]:
-        edges.append((0, node[(0, v)]))
-        caps.append(_UNBOUNDED)
-    for v in holders[-1]:
-        edges.append((node[(len(stages) - 1, v)] + 1, 1))
-        caps.append(_UNBOUNDED)
+    edges += [(0, node[(0, v)]) for v in holders[0]]
+    edges += [(node[(len(stages) - 1, v)] + 1, 1) for v in holders[-1]]
     for i in range(len(stages) - 1):
         for v in holders[i]:
             near = contacts[v]
-            for w in holders[i + 1]:
-                if w in near:
-                    edges.append((node[(i, v)] + 1, node[(i + 1, w)]))
-                    caps.append(_UNBOUNDED)
-    flow = ig.Graph(n=2 + 2 * len(node), edges=edges, directed=True)
+            edges += [(node[(i, v)] + 1, node[(i + 1, w)]) for w in holders[i + 1] if w in near]
+    return _RouteNetwork(
+        crew=crew,
+        holders=holders,
+        edges=edges,
+        split=split,
+        owner=owner,
+        organisers=organisers if organised else [],
+    )
+
+
+def route_flow(graph: ig.Graph, stages: Sequence[str], *, organised: bool) -> float:
+    """Groups per period that can pass every stage of ``stages`` on ``graph`` (vertex ``roles``).
+
+    ``organised``: only holders in contact (same component of the crew) with an organiser count.
+    """
+    rn = _route_network(graph, stages, organised=organised)
+    if rn is None:
+        return 0.0
+    caps = [_UNBOUNDED] * len(rn.edges)
+    for e in rn.split:
+        caps[e] = 1
+    flow = ig.Graph(n=2 + 2 * len(rn.split), edges=rn.edges, directed=True)
     return float(flow.maxflow_value(0, 1, capacity=caps))
 
 
-def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> Capacity:
+def route_cuts(
+    graph: ig.Graph,
+    stages: Sequence[str],
+    *,
+    organised: bool,
+    weight: Callable[[int], float],
+    budget: int,
+) -> list[list[int]]:
+    """Disjoint sets of actors each of whose removal alone stops the route, lightest first.
+
+    ``weight(v)`` is what it costs the network to lose actor ``v`` for good (e.g. −log of the
+    chance it fills the place again), so the lightest cut is the one hardest to undo, not the
+    smallest. After each cut its actors count as impossible to cut again, so the next cut is the
+    route's fallback should the first be undone: a second stage, or the organisers. Cuts are
+    taken while their actors fit ``budget``.
+    """
+    rn = _route_network(graph, stages, organised=organised)
+    if rn is None:
+        return []
+    taken: set[int] = set()
+    found: list[tuple[float, list[int]]] = []
+    if rn.organisers:
+        found.append((sum(weight(rn.crew[v]) for v in rn.organisers), sorted(rn.organisers)))
+        taken |= set(rn.organisers)
+    flow = ig.Graph(n=2 + 2 * len(rn.split), edges=rn.edges, directed=True)
+    used = len(taken)
+    while used < budget:
+        caps = [float(_UNBOUNDED)] * len(rn.edges)
+        for e, v in zip(rn.split, rn.owner, strict=True):
+            caps[e] = float(_UNBOUNDED) if v in taken else weight(rn.crew[v])
+        cut = flow.mincut(0, 1, capacity=caps)
+        if cut.value >= _UNBOUNDED:
+            break
+        at = set(cut.cut)
+        actors = sorted({v for e, v in zip(rn.split, rn.owner, strict=True) if e in at})
+        if not actors:
+            break
+        if used + len(actors) <= budget:  # one too large is passed over for the next
+            found.append((cut.value, actors))
+            used += len(actors)
+        taken |= set(actors)
+    found.sort(key=lambda c: c[0])
+    out: list[list[int]] = []
+    used = 0
+    for _w, actors in found:
+        if used + len(actors) > budget:
+            continue
+        out.append([rn.crew[v] for v in actors])
+        used += len(actors)
+    return out
+
+
+@dataclass(frozen=True)
+class RouteCapacity:
+    """A route's capacity (``route_flow``) that can also name its cuts (``route_cuts``)."""
+
+    stages: tuple[str, ...]
+    organised: bool
+
+    def __call__(self, graph: ig.Graph) -> float:
+        return route_flow(graph, self.stages, organised=self.organised)
+
+    def cuts(self, graph: ig.Graph, weight: Callable[[int], float], budget: int) -> list[list[int]]:
+        return route_cuts(
+            graph, self.stages, organised=self.organised, weight=weight, budget=budget
+        )
+
+
+def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> RouteCapacity:
     """A capacity function for networks of ``kind`` (see ``route_flow``).
 
     Stages nobody holds in the intact network are left out, so the measure fits what the records
@@ -102,8 +198,4 @@ def route_capacity(kind: str, present_roles: Collection[str] | None = None) -> C
         if present_roles is None or x in present_roles
     )
     organised = present_roles is not None and bool(ORGANISERS.intersection(present_roles))
-
-    def capacity(graph: ig.Graph) -> float:
-        return route_flow(graph, stages, organised=organised)
-
-    return capacity
+    return RouteCapacity(stages, organised)
