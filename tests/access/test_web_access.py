@@ -3,6 +3,7 @@ every request, and originator control on case files — on a copy of the labelle
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -199,3 +200,26 @@ def test_only_auditors_read_the_log_in_the_workspace(client: TestClient) -> None
     client.app.state.audit.close()
     reads = entries(client, username="auditor", action="audit.read")
     assert len(reads) == 2 and all(e["outcome"] == "ok" for e in reads)
+
+
+def test_a_trace_is_audited_with_its_seed_and_every_row_it_cites(client: TestClient) -> None:
+    headers = login(client, "fgr-investigator")
+    targets = client.get("/api/targets", headers=headers).json()["targets"]
+    seed = targets[0]["entity_id"]
+    result = client.get("/api/trace", params={"seed": seed}, headers=headers).json()
+    page = client.get("/trace", params={"seed": seed}, headers=headers)
+    assert page.status_code == 200
+    client.app.state.audit.close()
+    logged = [
+        {k: json.loads(e[k]) for k in ("detail", "entities", "statements")}
+        for e in entries(client, username="fgr-investigator")
+    ]
+    logged = [e for e in logged if e["detail"].get("seed") == seed]
+    assert len(logged) == 2  # the API answer and the page (a cached build is logged again)
+    shown = result["actors"] + result["associates"]
+    rows = {f"{ev['source_id']}/{ev['row']}" for a in shown for s in a["path"]
+            for ev in s["evidence"] if ev.get("source_id")}  # fmt: skip
+    for e in logged:
+        assert e["entities"][0] == seed
+        assert set(e["entities"]) == {seed, *(a["entity_id"] for a in shown)}
+        assert set(e["statements"]) == rows and rows

@@ -68,7 +68,7 @@ def trace_shown(result: dict[str, Any]) -> dict[str, Any]:
     }
     return {
         "entities": [result["seed"]["entity_id"], *(a["entity_id"] for a in shown)],
-        "statements": sorted(rows),
+        "statements": [f"{source}/{row}" for source, row in sorted(rows)],
     }
 
 

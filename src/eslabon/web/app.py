@@ -28,6 +28,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import TypeAdapter
 
 from eslabon import browse as queries
+from eslabon.access.guard import trace_shown
 from eslabon.access.principal import Principal
 from eslabon.errors import EslabonError
 from eslabon.report.i18n import catalogue
@@ -876,8 +877,8 @@ def create_app(store: Path | str, *, read_only: bool = False, idle_release: floa
                 config = TraceConfig(max_hops=hops, hop_window_days=window, horizon_days=horizon)
                 with ws.object_lock("tracer"):
                     result = tracer.trace(seed.strip(), config)
-            shown = result["actors"] + result["associates"]
-            note_visit(entities=[a["entity_id"] for a in shown], seed=seed.strip())
+            # the seed, actors, associates and every cited row, as the CLI and the API log them
+            note_visit(**trace_shown(result), seed=seed.strip())
             return result
 
         return remembered(("trace", seed.strip(), hops, window, horizon), build)

@@ -204,6 +204,7 @@ class TraceEvidence(BaseModel):
     object: str | None
     at: str | None
     source: str
+    source_id: str | None = None  # the loaded file's id: what the audit log cites
     file: str
     row: int
     sha256: str
