@@ -440,9 +440,23 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+# Identifiers a person's caption may fall back on, most telling first.
+PERSON_IDS = ("curp", "passport", "a_number", "national_id")
+
+
 def _caption(kind: str, props: dict[str, Any]) -> str | None:
+    """What to call the mention: its name or number, else the first text it has.
+
+    A person with no name goes by the first alias ("EL GUICHO"), then an identifier; never by
+    another field (a sex code is no caption).
+    """
+    if kind == "Person":
+        aliases = [a for a in props.get("aliases") or () if isinstance(a, str) and a.strip()]
+        for value in (props.get("name"), *aliases[:1], *(props.get(k) for k in PERSON_IDS)):
+            if isinstance(value, str) and value.strip():
+                return value
+        return None
     order = {
-        "Person": ("name",),
         "Phone": ("number", "raw"),
         "Vehicle": ("plate", "vin"),
         "Address": ("full", "normalized"),

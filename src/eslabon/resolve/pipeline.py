@@ -181,9 +181,10 @@ def _write_kind(
         INSERT INTO entities (entity_id, kind, caption, names, identifiers, mention_count,
                               first_run, last_run)
         SELECT em.entity_id, ?,
-            mode(coalesce((m.props->>'name'), m.caption)),
-            to_json(list(DISTINCT coalesce((m.props->>'name'), m.caption))
-                    FILTER (WHERE coalesce((m.props->>'name'), m.caption) IS NOT NULL)),
+            mode(coalesce(nullif(trim(m.props->>'name'), ''), m.caption)),
+            to_json(list(DISTINCT coalesce(nullif(trim(m.props->>'name'), ''), m.caption))
+                    FILTER (WHERE coalesce(nullif(trim(m.props->>'name'), ''), m.caption)
+                            IS NOT NULL)),
             to_json(map_from_entries(list_filter([
                 {'k': 'curp', 'v': list(DISTINCT (m.props->>'curp')) FILTER (WHERE (m.props->>'curp') IS NOT NULL)},
                 {'k': 'a_number', 'v': list(DISTINCT (m.props->>'a_number')) FILTER (WHERE (m.props->>'a_number') IS NOT NULL)},
