@@ -9,7 +9,8 @@ Why these comparisons:
   Jaro-Winkler on the folded form (typos).
 - paternal and maternal surnames are separate evidence. A missing maternal surname (US records
   drop it) is the null level — no evidence either way — never a mismatch. The same surname in the
-  other slot (swapped fields) or inside a hyphen-merged pair is a strong partial level.
+  other slot (swapped fields) or inside a hyphen-merged pair is a strong partial level; so is
+  the paternal surname read as a middle name with the maternal as the only surname (a US form).
   Exact surname agreement is term-frequency adjusted: Hernández says little, Xicohténcatl a lot.
 - birth date: exact, day/month swapped (DMY vs MDY), same day and month with another year,
   one of day/month off, else.
@@ -255,6 +256,14 @@ def _jw(col: str, t: float) -> str:
 
 # Both surnames present in both records, in the opposite slots (a US form reversing them).
 BOTH_SWAPPED = "paternal_l = maternal_r AND maternal_l = paternal_r"
+# A US form that read the paternal surname as a middle name and the maternal one as the only
+# surname: "SERGIO AVENDANO GUERRERO" as given "SERGIO AVENDANO", last name "GUERRERO".
+MIDDLE_SHIFT = (
+    "(maternal_r IS NULL AND maternal_l = paternal_r "
+    "AND list_contains(given_tokens_r, paternal_l)) "
+    "OR (maternal_l IS NULL AND maternal_r = paternal_l "
+    "AND list_contains(given_tokens_l, paternal_r))"
+)
 
 
 def _typo(col: str, sorted_col: str) -> str:
@@ -326,6 +335,7 @@ def comparisons() -> list[dict[str, Any]]:
             _level("paternal_l IS NULL OR paternal_r IS NULL", "missing", null=True),
             _level("paternal_l = paternal_r", "exact", tf="paternal"),
             _level(BOTH_SWAPPED, "paternal and maternal swapped"),
+            _level(MIDDLE_SHIFT, "paternal surname in the middle-name field"),
             _level(
                 "paternal_l = maternal_r OR maternal_l = paternal_r "
                 "OR list_contains(surname_tokens_r, paternal_l) "
