@@ -500,3 +500,11 @@ def test_alias_extraction_removes_alias_from_name(g, p, m, a, form) -> None:
     assert n.aliases == (fold(a),)
     assert parts(n) == parts(parse_name(full=f"{g} {s}"))
     assert "alias_extracted" in n.flags
+
+
+@pytest.mark.parametrize("convention", ["US", "MX"])
+def test_three_given_names_end_with_a_surname(convention: str) -> None:
+    # THOMAS is a given name too, but a name field of three words holds a surname
+    n = parse_name(full="WILLIAM JAMES THOMAS", convention=convention)
+    assert parts(n) == (("WILLIAM", "JAMES"), "THOMAS", None)
+    assert "no_surname" not in n.flags

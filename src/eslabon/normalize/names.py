@@ -379,15 +379,14 @@ def _split_full(
     if m_h:
         flags.append(HYPHENATED_SURNAME)
         return given, p, m
+    # Three words or more written given-names-first end with a surname, even one that is also a
+    # given name (WILLIAM JAMES THOMAS, JUAN CARLOS MARTIN): a record's name field rarely holds
+    # given names alone, and reading them all as given names would leave the person no surname.
     if convention == "US":
         if _surname_only(p):
             return given, p, m
-        if _given_only(m):
-            return [*given, p, m], None, None
         return [*given, p], m, None
     if _given_only(p):
-        if _given_only(m):
-            return [*given, p, m], None, None
         return [*given, p], m, None
     return given, p, m
 
