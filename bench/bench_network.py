@@ -97,6 +97,15 @@ def figures(store_path: Path, truth: Path) -> dict:
             "eslabon_curve_area_smaller_everywhere": disruption[
                 "eslabon_curve_area_smaller_everywhere"
             ],
+            **{
+                k: disruption[k]
+                for k in (
+                    "mean_eslabon_surviving",
+                    "mean_degree_surviving",
+                    "mean_eslabon_curve_area",
+                    "mean_degree_curve_area",
+                )
+            },
             "per_network": [
                 {
                     k: n.get(k)

@@ -483,7 +483,18 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
         "mean_degree_surviving": round(sum(n["degree_surviving"] for n in judged) / len(judged), 4)
         if judged
         else None,
+        **{
+            f"mean_{who}_curve_area": _mean_of([n[f"{who}_curve_area"] for n in judged])
+            for who in ("eslabon", "degree")
+        },
     }
+
+
+def _mean_of(values: list[float | None]) -> float | None:
+    """Mean of the values given, or None when any is missing (a curve cut short)."""
+    if not values or any(v is None for v in values):
+        return None
+    return round(sum(v for v in values if v is not None) / len(values), 4)
 
 
 def people_removed(
