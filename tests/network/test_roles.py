@@ -346,3 +346,27 @@ def test_roles_report_counts_an_associate_as_abstention_or_a_miss(
         assert drivers["recall"] < before["per_role"][role]["recall"]
         assert missed["confusion"][role]["associate"] == 1
         assert missed["placed_members"]["accuracy"] < before["placed_members"]["accuracy"]
+
+
+def test_a_drug_network_has_no_migrants(built: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from eslabon.network.roles import ASSOCIATE, infer_roles
+
+    mine = tmp_path / "roles.yaml"
+    mine.write_text(
+        "roles:\n- role: migrant\n  when: [{feature: is_moved, min: 1}]\n"
+        "stages: {migrant: origin}\ncoerced: []\n"
+    )
+    rules = load_rules(role_path=mine)
+    with open_store(built, read_only=True) as store:
+        net = load_network(store)
+        feats = person_features(store)
+        networks, _roles, _info = load_results(store, net)
+    moved = {r.entity_id for r in infer_roles(net, feats, networks, rules) if r.role == "migrant"}
+    assert moved  # the smuggling network moves people
+    as_drugs = infer_roles(net, feats, [replace(n, kind="drugs") for n in networks], rules)
+    for r in as_drugs:
+        if r.entity_id in moved:
+            assert r.role == ASSOCIATE and r.stage is None
+            assert r.reasons[0] == "behaves like the people moved, in a drugs network"

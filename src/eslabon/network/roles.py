@@ -27,6 +27,10 @@ UNKNOWN_USER = "phone_unknown_user"
 # nor moved. Never ranked as a target, never treated as a victim (recovery.NON_TARGET_ROLES).
 ASSOCIATE = "associate"
 KINDS = ("smuggling", "labour_trafficking", "drugs")
+# Networks that move people. A drug network moves loads, not people: someone in it who behaves
+# like a migrant (a relative who receives its money, a stray record of a member) is no migrant
+# of its route, and is left as an associate.
+MOVES_PEOPLE = frozenset({"smuggling", "labour_trafficking"})
 
 
 @dataclass
@@ -207,6 +211,8 @@ def infer_roles(
             for kind in KINDS:
                 row[f"kind_{kind}"] = 1.0 if network.kind == kind else 0.0
             role, why = rules.role_of(row, network.kind)
+            if role == "migrant" and network.kind not in MOVES_PEOPLE:
+                role, why = ASSOCIATE, f"behaves like the people moved, in a {network.kind} network"
             # An associate plays no offending role, so there is no coercion to weigh.
             coerced = role not in VICTIM_ROLES | {ASSOCIATE} and any(
                 all(holds(row, c) for c in spec.get("when", [])) for spec in rules.coerced
