@@ -239,3 +239,13 @@ def test_the_ranking_cuts_a_second_stage_instead_of_the_busiest_actors() -> None
     # pick's simulated damage is nil: only the cuts say the recruiters are the fallback to take
     assert sorted(top4()) == ["co", "g", "r1", "r2"]
     assert not {"r1", "r2"} <= set(top4(RankWeights(route_cut=0)))
+
+
+def test_organisers_too_many_for_the_budget_leave_room_for_the_stage_cuts() -> None:
+    g = one_guide_route()
+    for i in range(3):  # four coordinators in all
+        g.add_vertex(name=f"co{i}", roles=("coordinator",))
+        g.add_edge("co", f"co{i}")
+    cuts = route_cuts(g, STAGES, organised=True, weight=lambda v: 1.0, budget=2)
+    # the four coordinators do not fit; the two single-actor stages (equal weights) do
+    assert sorted(sorted(g.vs[v]["name"] for v in cut) for cut in cuts) == [["g"], ["k"]]

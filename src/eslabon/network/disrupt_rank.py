@@ -742,7 +742,8 @@ def _reasons(
         who = "alone" if not cut["with"] else f"with {len(cut['with'])} other(s)"
         reasons.append(
             f"{who}, stops the route ({'/'.join(r.replace('_', ' ') for r in cut['roles'])}): "
-            f"cut {cut['cut']} of {cut['of']} the network is least likely to mend"
+            f"cut {cut['cut']} of {cut['of']}, in order of how hard the network finds it to fill "
+            "the places again"
         )
     if facts["in_keyplayer_set"]:
         reasons.append(

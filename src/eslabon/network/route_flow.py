@@ -50,7 +50,6 @@ class _RouteNetwork:
     """The crew's flow network: (in, out) vertex pair per (stage, holder), source 0, sink 1."""
 
     crew: list[int]  # crew vertex → vertex of the graph given
-    holders: list[list[int]]  # per stage, crew vertices holding it
     edges: list[tuple[int, int]]
     split: list[int]  # edge id of each (stage, holder) split edge, in ``owner`` order
     owner: list[int]  # crew vertex of each split edge
@@ -95,7 +94,6 @@ def _route_network(
             edges += [(node[(i, v)] + 1, node[(i + 1, w)]) for w in holders[i + 1] if w in near]
     return _RouteNetwork(
         crew=crew,
-        holders=holders,
         edges=edges,
         split=split,
         owner=owner,
@@ -139,11 +137,12 @@ def route_cuts(
         return []
     taken: set[int] = set()
     found: list[tuple[float, list[int]]] = []
+    used = 0
     if rn.organisers:
         found.append((sum(weight(rn.crew[v]) for v in rn.organisers), sorted(rn.organisers)))
         taken |= set(rn.organisers)
+        used = len(rn.organisers) if len(rn.organisers) <= budget else 0
     flow = ig.Graph(n=2 + 2 * len(rn.split), edges=rn.edges, directed=True)
-    used = len(taken)
     while used < budget:
         caps = [float(_UNBOUNDED)] * len(rn.edges)
         for e, v in zip(rn.split, rn.owner, strict=True):
