@@ -258,22 +258,30 @@ def test_training_learns_associates_as_their_own_class() -> None:
     assert why.startswith("learned: not clearly part of the crew")
 
 
-def test_members_no_rule_claims_are_associates_with_their_ties(built: Path, tmp_path: Path) -> None:
-    from eslabon.network.roles import ASSOCIATE, infer_roles
-
+def migrants_only(built: Path, tmp_path: Path, coerced: str) -> tuple:
+    """(network, features, detected networks, rules that know only migrants) of ``built``."""
     mine = tmp_path / "roles.yaml"
     mine.write_text(
         "roles:\n- role: migrant\n  when: [{feature: is_moved, min: 1}]\n"
-        "stages: {migrant: origin}\n"
-        "coerced:\n- when: [{feature: Recruitment_object, min: 1}]\n"
-        "- when: [{feature: net_partners, min: 0}]\n"
+        f"stages: {{migrant: origin}}\ncoerced:{coerced}\n"
     )
-    rules = load_rules(role_path=mine)
     with open_store(built, read_only=True) as store:
         net = load_network(store)
         feats = person_features(store)
         networks, _roles, _info = load_results(store, net)
-        out = infer_roles(net, feats, networks, rules)
+    return net, feats, networks, load_rules(role_path=mine)
+
+
+def test_members_no_rule_claims_are_associates_with_their_ties(built: Path, tmp_path: Path) -> None:
+    from eslabon.network.roles import ASSOCIATE, infer_roles
+
+    net, feats, networks, rules = migrants_only(
+        built,
+        tmp_path,
+        "\n- when: [{feature: Recruitment_object, min: 1}]\n"
+        "- when: [{feature: net_partners, min: 0}]",
+    )
+    out = infer_roles(net, feats, networks, rules)
     people = [r for r in out if net.is_person(net.index[r.entity_id])]
     assoc = [r for r in people if r.role == ASSOCIATE]
     assert assoc and any(r.role == "migrant" for r in people)
@@ -353,16 +361,7 @@ def test_a_drug_network_has_no_migrants(built: Path, tmp_path: Path) -> None:
 
     from eslabon.network.roles import ASSOCIATE, infer_roles
 
-    mine = tmp_path / "roles.yaml"
-    mine.write_text(
-        "roles:\n- role: migrant\n  when: [{feature: is_moved, min: 1}]\n"
-        "stages: {migrant: origin}\ncoerced: []\n"
-    )
-    rules = load_rules(role_path=mine)
-    with open_store(built, read_only=True) as store:
-        net = load_network(store)
-        feats = person_features(store)
-        networks, _roles, _info = load_results(store, net)
+    net, feats, networks, rules = migrants_only(built, tmp_path, " []")
     moved = {r.entity_id for r in infer_roles(net, feats, networks, rules) if r.role == "migrant"}
     assert moved  # the smuggling network moves people
     as_drugs = infer_roles(net, feats, [replace(n, kind="drugs") for n in networks], rules)
