@@ -504,7 +504,18 @@ def test_alias_extraction_removes_alias_from_name(g, p, m, a, form) -> None:
 
 @pytest.mark.parametrize("convention", ["US", "MX"])
 def test_three_given_names_end_with_a_surname(convention: str) -> None:
-    # THOMAS is a given name too, but a name field of three words holds a surname
-    n = parse_name(full="WILLIAM JAMES THOMAS", convention=convention)
-    assert parts(n) == (("WILLIAM", "JAMES"), "THOMAS", None)
+    # ROBERT is known only as a given name, but a name field of three words holds a surname
+    n = parse_name(full="JOHN MICHAEL ROBERT", convention=convention)
+    assert parts(n) == (("JOHN", "MICHAEL"), "ROBERT", None)
     assert "no_surname" not in n.flags
+
+
+@pytest.mark.parametrize("convention", ["US", "MX"])
+def test_english_surnames_that_are_given_names_too(convention: str) -> None:
+    assert parts(parse_name(full="MARY THOMAS", convention=convention)) == (
+        ("MARY",),
+        "THOMAS",
+        None,
+    )
+    us = parse_name(full="WILLIAM JAMES THOMAS", convention="US")
+    assert parts(us) == (("WILLIAM", "JAMES"), "THOMAS", None)
