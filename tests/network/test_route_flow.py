@@ -249,3 +249,24 @@ def test_organisers_too_many_for_the_budget_leave_room_for_the_stage_cuts() -> N
     cuts = route_cuts(g, STAGES, organised=True, weight=lambda v: 1.0, budget=2)
     # the four coordinators do not fit; the two single-actor stages (equal weights) do
     assert sorted(sorted(g.vs[v]["name"] for v in cut) for cut in cuts) == [["g"], ["k"]]
+
+
+def test_a_cut_the_network_mends_almost_surely_is_left_out() -> None:
+    import math
+
+    g = one_guide_route()
+    g.delete_vertices([g.vs.find(name=f"d{i}").index for i in (2, 3)])  # two drivers left
+    odds = replacement_odds()
+
+    def weight(v: int) -> float:
+        return -math.log(1 - max(odds[r] for r in g.vs[v]["roles"]))
+
+    def names(cuts: list[list[int]]) -> list[list[str]]:
+        return [sorted(g.vs[v]["name"] for v in cut) for cut in cuts]
+
+    every = route_cuts(g, STAGES, organised=True, weight=weight, budget=10)
+    assert ["d0", "d1"] in names(every)  # both drivers (0.9 each): mended with odds 0.99
+    held = route_cuts(
+        g, STAGES, organised=True, weight=weight, budget=10, max_weight=-math.log(0.1)
+    )
+    assert names(held) == [["co"], ["g"], ["r1", "r2"], ["k"]]

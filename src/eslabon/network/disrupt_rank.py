@@ -64,6 +64,9 @@ from eslabon.network.recovery import (
     simulate_recovery,
 )
 
+# A cut the network mends with 90% odds or more (every holder of a replaceable stage, four
+# drivers say) is not worth places in the plan: the picks go to the other signals instead.
+CUT_MIN_HOLD = 0.1
 SIGNALS = ("fragmentation", "brokerage", "keyplayer", "scarcity", "recovery_damage", "route_cut")
 
 
@@ -592,7 +595,8 @@ def _route_cuts(
     graph: ig.Graph, capacity: Capacity, recovery: RecoveryConfig, budget: int
 ) -> list[list[int]]:
     """The route's cuts within ``budget`` (``route_flow.route_cuts``), weighed by how hard each
-    actor is to replace, when the capacity is a route's; none for other capacities."""
+    actor is to replace, that hold with odds of at least ``CUT_MIN_HOLD``, when the capacity is
+    a route's; none for other capacities."""
     cuts_of = getattr(capacity, "cuts", None)
     if cuts_of is None or budget <= 0:
         return []
@@ -604,7 +608,7 @@ def _route_cuts(
         p = max((odds.get(r, recovery.takeover_probability) for r in own), default=1.0)
         return -math.log(1.0 - min(max(p, 0.01), 0.99))
 
-    return cuts_of(graph, weight, budget)
+    return cuts_of(graph, weight, budget, max_weight=-math.log(CUT_MIN_HOLD))
 
 
 def _entry(ctx: _Round, v: int, rank: int | None, score: float) -> RankedNode:

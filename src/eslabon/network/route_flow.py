@@ -123,6 +123,7 @@ def route_cuts(
     organised: bool,
     weight: Callable[[int], float],
     budget: int,
+    max_weight: float = float("inf"),
 ) -> list[list[int]]:
     """Disjoint sets of actors each of whose removal alone stops the route, lightest first.
 
@@ -130,7 +131,7 @@ def route_cuts(
     chance it fills the place again), so the lightest cut is the one hardest to undo, not the
     smallest. After each cut its actors count as impossible to cut again, so the next cut is the
     route's fallback should the first be undone: a second stage, or the organisers. Cuts are
-    taken while their actors fit ``budget``.
+    taken while their actors fit ``budget`` and weigh less than ``max_weight``.
     """
     rn = _route_network(graph, stages, organised=organised)
     if rn is None:
@@ -148,7 +149,7 @@ def route_cuts(
         for e, v in zip(rn.split, rn.owner, strict=True):
             caps[e] = float(_UNBOUNDED) if v in taken else weight(rn.crew[v])
         cut = flow.mincut(0, 1, capacity=caps)
-        if cut.value >= _UNBOUNDED:
+        if cut.value >= min(max_weight, _UNBOUNDED):
             break
         at = set(cut.cut)
         actors = sorted({v for e, v in zip(rn.split, rn.owner, strict=True) if e in at})
@@ -179,9 +180,20 @@ class RouteCapacity:
     def __call__(self, graph: ig.Graph) -> float:
         return route_flow(graph, self.stages, organised=self.organised)
 
-    def cuts(self, graph: ig.Graph, weight: Callable[[int], float], budget: int) -> list[list[int]]:
+    def cuts(
+        self,
+        graph: ig.Graph,
+        weight: Callable[[int], float],
+        budget: int,
+        max_weight: float = float("inf"),
+    ) -> list[list[int]]:
         return route_cuts(
-            graph, self.stages, organised=self.organised, weight=weight, budget=budget
+            graph,
+            self.stages,
+            organised=self.organised,
+            weight=weight,
+            budget=budget,
+            max_weight=max_weight,
         )
 
 
