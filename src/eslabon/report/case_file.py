@@ -352,6 +352,8 @@ def _merges(
             )
         elif method == "judgement":
             st = Statement("merge_review", params, src, "identity")
+        elif method == "phone_alias":
+            st = Statement("merge_phone_alias", params, src, "identity")
         else:
             st = Statement("merge_other", params | {"method": str(method)}, src, "identity")
         merges.append(

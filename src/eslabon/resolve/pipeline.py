@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from eslabon.resolve import keys, memory, person_model, splink_engine
+from eslabon.resolve import keys, memory, person_model, phone_alias, splink_engine
 from eslabon.resolve.batches import cluster_store
 from eslabon.resolve.ids import assign_ids
 from eslabon.store.connection import Store
@@ -45,6 +45,7 @@ class RunReport:
     entities: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    alias_edges: int = 0  # nicknames joined to the one named user of their phone
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -455,6 +456,7 @@ def _write_persons(
         "(SELECT unique_id FROM _person_input) OR mention_r NOT IN "
         "(SELECT unique_id FROM _person_input))"
     )
+    report.alias_edges = phone_alias.store_alias_edges(store, plan.threshold, run_id)
     # Explanations follow their edges (the table stays proportional to match_edges).
     store.execute(
         "DELETE FROM match_explanations x WHERE NOT EXISTS (SELECT 1 FROM match_edges e "

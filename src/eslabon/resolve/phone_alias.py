@@ -1,0 +1,95 @@
+"""A contact saved under a nickname is the one person known by name to use that number.
+
+Seized phones list their contacts: "EL MUDO", "COMPA", a number. Such a mention has no name to
+compare, so the linkage model sees only a shared phone and leaves it a person of its own — a
+second, nameless copy of someone, who then stands in the network for the phone's user. When every
+named mention of the person's phones belongs to one person (the named mentions are joined by the
+model's own edges above the threshold), the nickname is that person's: an edge of method
+``phone_alias`` joins it to them. A number two named people use decides nothing.
+
+The edges are recomputed on every run from all current mentions, so new records that bring a
+second named user of the number undo the attribution; review judgements (cannot-link) and the
+clustering guards apply to them as to any edge.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from eslabon.disjoint_sets import find
+from eslabon.store.connection import Store
+
+METHOD = "phone_alias"
+
+# Person mentions of ``_person_input`` with their phones; nameless = no name part at all.
+_MENTIONS_SQL = """
+SELECT unique_id, phones,
+       full_name IS NULL AND given IS NULL AND paternal IS NULL AND maternal IS NULL AS nameless
+FROM _person_input WHERE len(phones) > 0
+"""
+
+
+def alias_edges(store: Store, threshold: float) -> list[tuple[str, str]]:
+    """(nameless mention, a mention of the one named person who uses its phones) pairs."""
+    named_by_phone: dict[str, set[str]] = defaultdict(set)
+    nameless: dict[str, list[str]] = {}
+    for mention, phones, no_name in store.query(_MENTIONS_SQL):
+        if no_name:
+            nameless[mention] = list(phones)
+        else:
+            for phone in phones:
+                named_by_phone[phone].add(mention)
+    wanted = {m for phones in nameless.values() for p in phones for m in named_by_phone.get(p, ())}
+    if not wanted:
+        return []
+    parent = {m: m for m in wanted}
+    store.execute("CREATE OR REPLACE TEMP TABLE _alias_named (m VARCHAR)")
+    store.connection.executemany("INSERT INTO _alias_named VALUES (?)", [(m,) for m in wanted])
+    for a, b in store.query(
+        "SELECT mention_l, mention_r FROM match_edges WHERE kind = 'Person' "
+        "AND method = 'splink' AND match_probability >= ? "
+        "AND mention_l IN (SELECT m FROM _alias_named) "
+        "AND mention_r IN (SELECT m FROM _alias_named)",
+        [threshold],
+    ):
+        ra, rb = find(parent, a), find(parent, b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    store.execute("DROP TABLE _alias_named")
+    out = []
+    for mention, phones in sorted(nameless.items()):
+        people = {find(parent, m) for p in phones for m in named_by_phone.get(p, ())}
+        if len(people) == 1:
+            out.append(tuple(sorted((mention, next(iter(people))))))
+    return out
+
+
+def store_alias_edges(store: Store, threshold: float, run_id: str) -> int:
+    """Replace the ``phone_alias`` person edges with this run's; returns how many there are.
+
+    A pair the model already joins keeps the model's edge. One it scored below the threshold
+    loses that edge to the alias edge (one edge per pair), and its explanation with it.
+    """
+    store.execute("DELETE FROM match_edges WHERE kind = 'Person' AND method = ?", [METHOD])
+    pairs = alias_edges(store, threshold)
+    if not pairs:
+        return 0
+    store.execute("CREATE OR REPLACE TEMP TABLE _alias_edges (l VARCHAR, r VARCHAR)")
+    store.connection.executemany("INSERT INTO _alias_edges VALUES (?, ?)", pairs)
+    # pairs the model already joins keep the model's edge and its explanation
+    store.execute(
+        "DELETE FROM _alias_edges WHERE (l, r) IN (SELECT (mention_l, mention_r) FROM "
+        "match_edges WHERE method = 'splink' AND match_probability >= ?)",
+        [threshold],
+    )
+    count = int(store.query_one("SELECT count(*) FROM _alias_edges")[0])
+    store.execute(
+        "DELETE FROM match_edges WHERE (mention_l, mention_r) IN (SELECT (l, r) FROM _alias_edges)"
+    )
+    store.execute(
+        "INSERT INTO match_edges (mention_l, mention_r, kind, method, match_weight, "
+        "match_probability, run_id) SELECT l, r, 'Person', ?, NULL, 1.0, ? FROM _alias_edges",
+        [METHOD, run_id],
+    )
+    store.execute("DROP TABLE _alias_edges")
+    return count
