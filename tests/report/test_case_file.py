@@ -204,3 +204,22 @@ def test_every_comparison_of_the_person_model_has_a_name_in_both_languages():
         terms = yaml.safe_load((folder / f"{lang}.yaml").read_text(encoding="utf-8"))["terms"]
         names = {c["output_column_name"] for c in comparisons()}
         assert names <= set(terms["comparison"]), (lang, names - set(terms["comparison"]))
+
+
+def test_the_ranking_and_role_sentences_added_later_read_in_spanish() -> None:
+    es = catalogue("es")
+    for text, part in [
+        (
+            "alone, stops the route (stash keeper): cut 3 of 3, in order of how hard the network "
+            "finds it to fill the places again",
+            "por sí solo detiene la ruta (encargado de casa de seguridad)",
+        ),
+        (
+            "with 1 other, stops the route (recruiter): cut 2 of 3, in order of how hard the "
+            "network finds it to fill the places again",
+            "junto con 1 persona(s) más detiene la ruta (enganchador)",
+        ),
+        ("behaves like the people moved, in a drugs network", "se comporta como"),
+    ]:
+        out = es.generated(text)
+        assert out.startswith(part) and "[en]" not in out, out

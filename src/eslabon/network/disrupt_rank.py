@@ -717,6 +717,16 @@ def _reasons(
             reasons.append(f"one of only {count} {_plural(role, count)} {scope}")
     if not own:
         reasons.append("role unknown")
+    # what puts the actor where it is in the order: first after the role's scarcity
+    if "route_cut" in facts:
+        cut = facts["route_cut"]
+        n = len(cut["with"])
+        who = "alone" if not n else f"with {n} other{'s' if n > 1 else ''}"
+        reasons.append(
+            f"{who}, stops the route ({'/'.join(r.replace('_', ' ') for r in cut['roles'])}): "
+            f"cut {cut['cut']} of {cut['of']}, in order of how hard the network finds it to fill "
+            "the places again"
+        )
     if facts["segments_spanned"] >= 2 and facts["intersegment_betweenness"] > 0:
         reasons.append(f"brokers between {facts['segments_spanned']} segments")
     parts = facts["parts_after_removal"]
@@ -741,14 +751,6 @@ def _reasons(
             reasons.append(
                 f"replaceable: {count - 1} other {_plural(role, count - 1)} could take over"
             )
-    if "route_cut" in facts:
-        cut = facts["route_cut"]
-        who = "alone" if not cut["with"] else f"with {len(cut['with'])} other(s)"
-        reasons.append(
-            f"{who}, stops the route ({'/'.join(r.replace('_', ' ') for r in cut['roles'])}): "
-            f"cut {cut['cut']} of {cut['of']}, in order of how hard the network finds it to fill "
-            "the places again"
-        )
     if facts["in_keyplayer_set"]:
         reasons.append(
             f"in the key-player set (KPP-Neg, k={len(keyplayer.indices)}) whose joint removal "
