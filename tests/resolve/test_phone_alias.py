@@ -60,3 +60,12 @@ def test_alias_edges_replace_a_weak_model_edge_and_leave_a_strong_one(tmp_path: 
     store.execute("INSERT INTO match_edges VALUES ('a1', 'nick', 'Person', 'splink', 9, 0.99, 'r')")
     assert store_alias_edges(store, 0.97, "run-3") == 0
     assert store.query_one("SELECT method FROM match_edges WHERE mention_r = 'nick'")[0] == "splink"
+
+
+def test_a_nickname_edge_is_never_queued_for_review(tmp_path: Path) -> None:
+    from eslabon.resolve.review import uncertain_pairs
+
+    store = store_with(tmp_path, [("a1", "a2", "splink", 0.99), ("b", "c", "splink", 0.5)])
+    store_alias_edges(store, 0.97, "run-1")
+    queued = {(p["mention_l"], p["mention_r"]) for p in uncertain_pairs(store, high=1.01)}
+    assert ("b", "c") in queued and ("a1", "nick") not in queued

@@ -20,8 +20,9 @@ VERDICTS = ("same", "different", "unsure")
 def uncertain_pairs(
     store: Store, *, low: float = 0.2, high: float | None = None, limit: int = 20
 ) -> list[dict[str, Any]]:
-    """Scored person pairs with probability in [low, high), not judged yet, most uncertain
-    first (closest to even odds on the log scale)."""
+    """Person pairs the model scored with probability in [low, high), not judged yet, most
+    uncertain first (closest to even odds on the log scale). Rule edges (a nickname joined to
+    the one named user of its phone) are certain by construction and never queued."""
     if high is None:
         rows = store.query(
             "SELECT threshold FROM linkage_models WHERE kind = 'Person' "
@@ -35,7 +36,8 @@ def uncertain_pairs(
         FROM match_edges e
         LEFT JOIN entity_mentions el ON el.mention_id = e.mention_l
         LEFT JOIN entity_mentions er ON er.mention_id = e.mention_r
-        WHERE e.kind = 'Person' AND e.match_probability >= ? AND e.match_probability < ?
+        WHERE e.kind = 'Person' AND e.method = 'splink'
+          AND e.match_probability >= ? AND e.match_probability < ?
           AND NOT EXISTS (SELECT 1 FROM review_judgements j
                           WHERE j.mention_l = e.mention_l AND j.mention_r = e.mention_r)
         ORDER BY abs(coalesce(e.match_weight, 0)), e.mention_l, e.mention_r
