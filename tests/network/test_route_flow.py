@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import igraph as ig
 import pytest
 
@@ -186,17 +189,22 @@ def one_guide_route() -> ig.Graph:
     return crew(people, ties)
 
 
+def mend_weight(g: ig.Graph) -> Callable[[int], float]:
+    """−log of the chance the network fills an actor's place again (recovery.yaml)."""
+    odds = replacement_odds()
+    return lambda v: -math.log(1 - max(odds[r] for r in g.vs[v]["roles"]))
+
+
+def cut_names(g: ig.Graph, cuts: list[list[int]]) -> list[list[str]]:
+    return [sorted(g.vs[v]["name"] for v in cut) for cut in cuts]
+
+
 def test_cuts_are_disjoint_and_the_hardest_to_mend_come_first() -> None:
     g = one_guide_route()
-    odds = replacement_odds()
-
-    def weight(v: int) -> float:
-        import math
-
-        return -math.log(1 - max(odds[r] for r in g.vs[v]["roles"]))
+    weight = mend_weight(g)
 
     def names(cuts: list[list[int]]) -> list[list[str]]:
-        return [sorted(g.vs[v]["name"] for v in cut) for cut in cuts]
+        return cut_names(g, cuts)
 
     # coordinator (odds 0.05), then the sole guide (0.5), then both recruiters (0.3 each:
     # 1 − 0.7² = 0.51 that one is found again), then the keeper (0.6); four drivers never fit
@@ -252,21 +260,12 @@ def test_organisers_too_many_for_the_budget_leave_room_for_the_stage_cuts() -> N
 
 
 def test_a_cut_the_network_mends_almost_surely_is_left_out() -> None:
-    import math
-
     g = one_guide_route()
     g.delete_vertices([g.vs.find(name=f"d{i}").index for i in (2, 3)])  # two drivers left
-    odds = replacement_odds()
-
-    def weight(v: int) -> float:
-        return -math.log(1 - max(odds[r] for r in g.vs[v]["roles"]))
-
-    def names(cuts: list[list[int]]) -> list[list[str]]:
-        return [sorted(g.vs[v]["name"] for v in cut) for cut in cuts]
-
+    weight = mend_weight(g)
     every = route_cuts(g, STAGES, organised=True, weight=weight, budget=10)
-    assert ["d0", "d1"] in names(every)  # both drivers (0.9 each): mended with odds 0.99
+    assert ["d0", "d1"] in cut_names(g, every)  # both drivers (0.9 each): mended, odds 0.99
     held = route_cuts(
         g, STAGES, organised=True, weight=weight, budget=10, max_weight=-math.log(0.1)
     )
-    assert names(held) == [["co"], ["g"], ["r1", "r2"], ["k"]]
+    assert cut_names(g, held) == [["co"], ["g"], ["r1", "r2"], ["k"]]
