@@ -512,8 +512,7 @@ def people_removed(
 
 def _area(curve: list[float | None]) -> float | None:
     """Mean surviving capacity over the removal steps (lower = faster collapse)."""
-    values = [c for c in curve if c is not None]
-    return round(sum(values) / len(values), 4) if values and len(values) == len(curve) else None
+    return _mean_of(curve)
 
 
 section("chains")(chains_report)
