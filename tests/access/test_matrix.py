@@ -35,6 +35,8 @@ from tests.worlds import analysed_world, copy_workspace, shared
 SCALE = 0.05
 IDENTIFIER_PROPS = ("curp", "a_number", "passport", "number", "plate", "vin", "national_id",
                     "ssn", "rfc", "account_number", "iban", "clabe")  # fmt: skip
+# Where one value ends in an answer: JSON and HTML syntax, and the pages' list separators.
+SEPARATORS = r'["<>\n,:;{}\[\]|·—]'
 # CLI commands that read the workspace: each is run as every account.
 READ_COMMANDS = ("status", "quarantine", "show", "trace", "disrupt", "case", "export", "explain",
                  "labels")  # fmt: skip
@@ -131,9 +133,10 @@ class Forbidden:
         """Forbidden tokens in ``text`` (but those the request itself asked for, and the
         ``allow``ed ones)."""
         low = text.lower()
-        # Folded piece by piece: JSON keys, HTML tags and list separators are boundaries, so
-        # two neighbouring values ("CHITAY", "CONSUELO") never read as one hidden caption.
-        folded = "\n".join(fold(p) for p in re.split(r'["<>\n,:;{}\[\]|]', text))
+        # Folded piece by piece: JSON keys, HTML tags and list separators (the pages' " · "
+        # too) are boundaries, so two neighbouring values ("CHITAY", "CONSUELO"; the names
+        # "FUENTES, JUANA" · "FUENTES, JUANA HERNANDEZ") never read as one hidden caption.
+        folded = "\n".join(fold(p) for p in re.split(SEPARATORS, text))
         mine = [fold(a) for a in asked or []] + [a.lower() for a in asked or []]
         return [
             t
@@ -157,6 +160,14 @@ def test_the_world_makes_the_rules_visible(forbidden: dict[str, Forbidden]) -> N
     assert forbidden["cbp-analyst"].hidden  # US-only? no: MX-only, HSI-only and UIF purpose
     assert len({h for u, h in hidden.items() if u != "auditor"}) >= 4
     assert all(f.tokens for u, f in forbidden.items() if f.hidden and u != "auditor")
+
+
+def test_neighbouring_values_never_read_as_one() -> None:
+    """The search page lists an entity's names as "FUENTES, JUANA · FUENTES, JUANA HERNANDEZ":
+    folded whole, that reads "... JUANA FUENTES ..." — a hidden caption nobody was shown."""
+    page = '<td class="small">FUENTES, JUANA · FUENTES, JUANA HERNANDEZ</td>'
+    assert "JUANA FUENTES" not in {fold(p) for p in re.split(SEPARATORS, page)}
+    assert fold(" JUANA · FUENTES") == "JUANA FUENTES"  # what a split without "·" left
 
 
 def _login(client: TestClient, username: str) -> dict[str, str]:

@@ -123,7 +123,7 @@ def _areas(store: Store, phones: list[str]) -> dict[str, str | None]:
     """Calling area of each phone entity, from the numbers its mentions recorded."""
     rows = store.query(
         """
-        SELECT em.entity_id, mode(m.props->>'number')
+        SELECT em.entity_id, mode(m.props->>'number' ORDER BY m.props->>'number')
         FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
         WHERE em.entity_id IN (SELECT unnest(?)) AND m.kind = 'Phone'
           AND m.props->>'number' IS NOT NULL

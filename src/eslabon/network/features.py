@@ -269,7 +269,7 @@ def person_features(store: Store, role_rules: dict[str, Any] | None = None) -> p
         """,
         # nationality as recorded most often
         """
-        SELECT em.entity_id AS person, mode(m.props->>'nationality') AS nationality
+        SELECT em.entity_id AS person, mode(m.props->>'nationality' ORDER BY m.props->>'nationality') AS nationality
         FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
         WHERE em.kind = 'Person' AND m.props->>'nationality' IS NOT NULL
         GROUP BY 1

@@ -278,7 +278,7 @@ class SeedIndex:
         self.values: dict[tuple[str, str], str] = {}
         for kind, value, entity in store.query(
             """
-            SELECT m.kind, v.value, mode(em.entity_id) FROM mentions m
+            SELECT m.kind, v.value, mode(em.entity_id ORDER BY em.entity_id) FROM mentions m
             JOIN sources s ON s.source_id = m.source_id AND s.superseded_by IS NULL
             JOIN entity_mentions em ON em.mention_id = m.mention_id,
             LATERAL (SELECT unnest([m.props->>'number', m.props->>'plate', m.props->>'vin'])

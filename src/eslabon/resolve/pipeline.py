@@ -102,6 +102,30 @@ def _hard_values(store: Store, sql: str | None) -> dict[str, dict[str, list[str]
     return out
 
 
+# An entity's row from its mentions. The caption is the name recorded most often (on a tie the
+# fullest, then the first in order), and every list is sorted: the same clusters always give the
+# same rows (DuckDB aggregates in parallel, so an unordered list or a bare mode() differs from run
+# to run, and so would pages, case files and per-clearance view files).
+_NAME = "coalesce(nullif(trim(m.props->>'name'), ''), m.caption)"
+_IDENTIFIER_KEYS = ("curp", "a_number", "passport", "national_id", "number", "vin", "plate", "rfc")
+_IDENTIFIERS = ",\n".join(
+    f"{{'k': '{k}', 'v': list(DISTINCT (m.props->>'{k}') ORDER BY (m.props->>'{k}')) "
+    f"FILTER (WHERE (m.props->>'{k}') IS NOT NULL)}}"
+    for k in _IDENTIFIER_KEYS
+)
+ENTITY_ROWS_SQL = f"""
+    INSERT INTO entities (entity_id, kind, caption, names, identifiers, mention_count,
+                          first_run, last_run)
+    SELECT em.entity_id, ?,
+        mode({_NAME} ORDER BY length({_NAME}) DESC, {_NAME}),
+        to_json(list(DISTINCT {_NAME} ORDER BY {_NAME}) FILTER (WHERE {_NAME} IS NOT NULL)),
+        to_json(map_from_entries(list_filter([{_IDENTIFIERS}], lambda e: len(e.v) > 0))),
+        count(*), NULL, ?
+    FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
+    WHERE em.kind = ?/*written*/
+    GROUP BY em.entity_id
+"""
+
 # Values two clusters must share one of to merge (the conflict guard): a valid CURP; a birth
 # date, either reading of day/month (two people born on different days are two people — a
 # record without a birth date bridges namesakes, and this keeps the bridge from gluing them).
@@ -178,29 +202,7 @@ def _write_kind(
         first_run = {k: v for k, v in first_run.items() if k in old_ids}
     store.execute(f"DELETE FROM entities WHERE kind = ?{written}", [kind])
     store.execute(
-        """
-        INSERT INTO entities (entity_id, kind, caption, names, identifiers, mention_count,
-                              first_run, last_run)
-        SELECT em.entity_id, ?,
-            mode(coalesce(nullif(trim(m.props->>'name'), ''), m.caption)),
-            to_json(list(DISTINCT coalesce(nullif(trim(m.props->>'name'), ''), m.caption))
-                    FILTER (WHERE coalesce(nullif(trim(m.props->>'name'), ''), m.caption)
-                            IS NOT NULL)),
-            to_json(map_from_entries(list_filter([
-                {'k': 'curp', 'v': list(DISTINCT (m.props->>'curp')) FILTER (WHERE (m.props->>'curp') IS NOT NULL)},
-                {'k': 'a_number', 'v': list(DISTINCT (m.props->>'a_number')) FILTER (WHERE (m.props->>'a_number') IS NOT NULL)},
-                {'k': 'passport', 'v': list(DISTINCT (m.props->>'passport')) FILTER (WHERE (m.props->>'passport') IS NOT NULL)},
-                {'k': 'national_id', 'v': list(DISTINCT (m.props->>'national_id')) FILTER (WHERE (m.props->>'national_id') IS NOT NULL)},
-                {'k': 'number', 'v': list(DISTINCT (m.props->>'number')) FILTER (WHERE (m.props->>'number') IS NOT NULL)},
-                {'k': 'vin', 'v': list(DISTINCT (m.props->>'vin')) FILTER (WHERE (m.props->>'vin') IS NOT NULL)},
-                {'k': 'plate', 'v': list(DISTINCT (m.props->>'plate')) FILTER (WHERE (m.props->>'plate') IS NOT NULL)},
-                {'k': 'rfc', 'v': list(DISTINCT (m.props->>'rfc')) FILTER (WHERE (m.props->>'rfc') IS NOT NULL)}
-            ], lambda e: len(e.v) > 0))),
-            count(*), NULL, ?
-        FROM entity_mentions em JOIN mentions m ON m.mention_id = em.mention_id
-        WHERE em.kind = ?/*written*/
-        GROUP BY em.entity_id
-        """.replace("/*written*/", written.replace("entity_id", "em.entity_id", 1)),
+        ENTITY_ROWS_SQL.replace("/*written*/", written.replace("entity_id", "em.entity_id", 1)),
         [kind, run_id, kind],
     )
     if first_run:
@@ -218,8 +220,8 @@ def _write_kind(
     if kind == "Person":
         store.execute(
             f"""
-            UPDATE entities SET names = to_json(list_distinct(list_concat(
-                CAST(from_json(entities.names, '["VARCHAR"]') AS VARCHAR[]), a.aliases)))
+            UPDATE entities SET names = to_json(list_sort(list_distinct(list_concat(
+                CAST(from_json(entities.names, '["VARCHAR"]') AS VARCHAR[]), a.aliases))))
             FROM (
                 SELECT em.entity_id, flatten(list(CAST(from_json((m.props->'aliases'), '["VARCHAR"]')
                        AS VARCHAR[]))) AS aliases
