@@ -58,6 +58,21 @@ def test_floor_m_removes_vetoes_and_renormalises() -> None:
     assert "m_probability" not in levels[0]
 
 
+def test_floor_m_keeps_a_fixed_m_and_scales_the_trained_ones() -> None:
+    def comparison(*ms: float | None, fixed: float = 0.001) -> dict:
+        trained = [{"sql_condition": f"l{i}", "m_probability": m} for i, m in enumerate(ms)]
+        fixed_level = {"sql_condition": "ELSE", "m_probability": fixed, "fix_m_probability": True}
+        return {"comparison_levels": [*trained, fixed_level]}
+
+    out = splink_engine.floor_m({"comparisons": [comparison(0.9, 0.0), comparison(None)]}, 0.01)
+    first, untrained = (c["comparison_levels"] for c in out["comparisons"])
+    assert first[2]["m_probability"] == 0.001  # fixed: kept
+    assert first[0]["m_probability"] + first[1]["m_probability"] == pytest.approx(0.999)
+    assert first[1]["m_probability"] == pytest.approx(0.999 * 0.01 / 0.91)
+    # nothing trained beside it (EM never saw the comparison): the fixed m is not inflated to 1
+    assert untrained[1]["m_probability"] == 0.001 and untrained[0]["m_probability"] is None
+
+
 def test_deconvolve_u_removes_the_matches_random_pairs_hold() -> None:
     # Sampled u = λ·m + (1 − λ)·u_true: with λ = 1e-4 and m = 0.9, a measured u of 1e-4 is
     # nine tenths contamination; the stronger weight is restored, bounded by max_shrink.

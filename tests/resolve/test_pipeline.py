@@ -11,6 +11,7 @@ from helpers import add_mention, add_source, person
 from eslabon.evaluate.metrics import pairwise
 from eslabon.resolve.explain import explain
 from eslabon.resolve.ids import resolve_id
+from eslabon.resolve.person_model import ID_DIFFER_M
 from eslabon.resolve.pipeline import run_resolve
 from eslabon.resolve.review import record_judgement, uncertain_pairs
 from eslabon.store.connection import open_store
@@ -37,6 +38,26 @@ def test_resolves_people_and_phones(resolved_world: tuple[Path, dict[str, str]])
         # no Splink scratch tables left in the workspace
         names = {r[0] for r in store.query("SELECT table_name FROM duckdb_tables()")}
         assert not any(n.startswith("__splink") for n in names)
+
+
+def test_document_disagreement_keeps_its_fixed_m(
+    resolved_world: tuple[Path, dict[str, str]],
+) -> None:
+    """EM does not train "different CURP / A-Number": a world where every such
+    pair was a certain non-match made Splink refuse the m of 0 EM computed (seed 7 at scale 0.2
+    could not be resolved). The stored model keeps the fixed value; floor_m scales the others."""
+    path, _ = resolved_world
+    with open_store(path, read_only=True) as store:
+        settings = json.loads(store.query_one("SELECT settings FROM linkage_models")[0])
+    differ = {
+        c["output_column_name"]: c["comparison_levels"][-1]
+        for c in settings["comparisons"]
+        if c["output_column_name"] in ("curp", "a_number")
+    }
+    assert set(differ) == {"curp", "a_number"}
+    for level in differ.values():
+        assert level["sql_condition"] == "ELSE" and level["fix_m_probability"] is True
+        assert level["m_probability"] == ID_DIFFER_M
 
 
 def test_rerun_keeps_ids(world_copy: Path) -> None:

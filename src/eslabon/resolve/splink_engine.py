@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from eslabon.errors import EslabonError
 from eslabon.normalize.names import canonical_given
 from eslabon.resolve import person_model
 from eslabon.store.connection import Store
@@ -158,9 +159,18 @@ def train(
             person_model.DETERMINISTIC_RULES, recall=0.8
         )
         for rule in person_model.TRAINING_BLOCKS:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except ValueError as err:  # Splink refuses a probability EM drove to 0 or 1
+                raise EslabonError(
+                    f"the person model could not be trained on this data: {err}",
+                    file=str(store.path),
+                    hint="a comparison level met only by pairs EM rates as certain non-matches "
+                    "needs a fixed m (see person_model.ID_DIFFER_M); please report it with "
+                    "`eslabon status --json`",
+                ) from None
         trained = linker.misc.save_model_to_json()
     trained.pop("linker_uid", None)
     return floor_m(deconvolve_u(trained))
@@ -212,6 +222,8 @@ def floor_m(settings: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
     disagreement, a second address): the weight becomes a veto of -100 bits, so one keying
     slip or a move splits a person. Data errors are rare, not impossible; hard contradictions
     (two valid CURPs) are the clustering guard's job, not a weight's.
+
+    A level whose m is fixed (``fix_m_probability``) keeps it; the trained levels share the rest.
     """
     for comparison in settings["comparisons"]:
         levels = [
@@ -219,13 +231,15 @@ def floor_m(settings: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
             for lv in comparison["comparison_levels"]
             if not lv.get("is_null_level") and lv.get("m_probability") is not None
         ]
-        if not levels:
+        trained = [lv for lv in levels if not lv.get("fix_m_probability")]
+        if not trained:
             continue
-        for lv in levels:
+        for lv in trained:
             lv["m_probability"] = max(float(lv["m_probability"]), floor)
-        total = sum(lv["m_probability"] for lv in levels)
-        for lv in levels:
-            lv["m_probability"] /= total
+        left = 1.0 - sum(float(lv["m_probability"]) for lv in levels if lv not in trained)
+        total = sum(lv["m_probability"] for lv in trained)
+        for lv in trained:
+            lv["m_probability"] *= left / total
     return settings
 
 

@@ -48,6 +48,22 @@ def _migrations() -> list[tuple[int, str, str]]:
 LATEST_VERSION = max(v for v, _, _ in _migrations())
 
 
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to the workspace file, or an error a person can act on (the file
+    held by another eslabon process, or not a DuckDB file at all)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as err:
+        hint = (
+            "another eslabon command or `eslabon serve` has it open: wait for it, or stop it"
+            if "lock" in str(err).lower()
+            else None
+        )
+        raise EslabonError(f"cannot open the workspace: {err}", file=str(path), hint=hint) from None
+    except duckdb.Error as err:
+        raise EslabonError(f"not a usable eslabon workspace: {err}", file=str(path)) from None
+
+
 class Store:
     """An open workspace. Use as a context manager; commands wrap their writes in ``transaction``."""
 
@@ -58,14 +74,7 @@ class Store:
             raise EslabonError(
                 "no workspace here yet", file=str(self.path), hint="run `eslabon ingest` first"
             )
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as err:
-            raise EslabonError(f"cannot open the workspace: {err}", file=str(self.path)) from None
-        except duckdb.Error as err:
-            raise EslabonError(
-                f"not a usable eslabon workspace: {err}", file=str(self.path)
-            ) from None
+        self._con = _connect(self.path, read_only=read_only)
         self._in_tx = False
         if not read_only:
             self.migrate()
@@ -193,7 +202,7 @@ def upgrade_if_needed(path: Path | str) -> None:
     path = Path(path)
     if not path.exists():
         return
-    con = duckdb.connect(str(path), read_only=True)
+    con = _connect(path, read_only=True)
     try:
         has = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'migrations'"
