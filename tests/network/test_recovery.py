@@ -8,8 +8,8 @@ import pytest
 from eslabon.network.recovery import (
     RecoveryConfig,
     default_capacity,
-    route_capacity,
     simulate_recovery,
+    stage_pairs,
 )
 
 from .conftest import named
@@ -104,7 +104,7 @@ def test_default_capacity_picks_a_route() -> None:
     assert "smuggling" in name and cap(replaceable_driver()) == 1.0
     drugs = named(ig.Graph([(0, 1), (1, 2)]), ["importer", "courier", "distributor"])
     assert "drugs" in default_capacity(drugs)[1]
-    assert route_capacity("importer", "distributor")(drugs) == 1.0
+    assert stage_pairs("importer", "distributor")(drugs) == 1.0
     plain = named(ig.Graph([(0, 1), (2, 3)]))
     cap, name = default_capacity(plain)
     assert "connected actor pairs" in name and cap(plain) == 2.0

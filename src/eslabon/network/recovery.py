@@ -9,9 +9,9 @@ with probability ``tie_fraction``. Runs are seeded and averaged.
 
 The result is measured with the largest component, the global efficiency and a *capacity*: any
 ``Callable[[igraph.Graph], float]`` over the residual graph (vertex attributes ``name`` and
-``roles``). The default counts connected pairs of a route's first- and last-stage roles (e.g.
-recruiter → stash keeper); the store-backed code passes the route's max-flow
-(``route_flow.route_capacity``) and the newcomer odds of ``recovery.yaml``.
+``roles``). The default (``stage_pairs``) counts connected pairs of a route's first- and
+last-stage roles (e.g. recruiter → stash keeper); the store-backed code passes the route's
+max-flow (``route_flow.route_capacity``) and the newcomer odds of ``recovery.yaml``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ ROUTES: dict[str, tuple[str, ...]] = {
 }
 
 
-def route_capacity(first: str | Collection[str], last: str | Collection[str]) -> Capacity:
+def stage_pairs(first: str | Collection[str], last: str | Collection[str]) -> Capacity:
     """Capacity = number of (first-stage, last-stage) actor pairs still in one component."""
     first_set = {first} if isinstance(first, str) else set(first)
     last_set = {last} if isinstance(last, str) else set(last)
@@ -98,7 +98,7 @@ def default_capacity(graph: ig.Graph) -> tuple[Capacity, str]:
     present = {r for roles in vertex_roles(graph) for r in roles}
     for name, stages in ROUTES.items():
         if stages[0] in present and stages[-1] in present:
-            return route_capacity(stages[0], stages[-1]), (
+            return stage_pairs(stages[0], stages[-1]), (
                 f"{name} route: connected {stages[0]}→{stages[-1]} pairs"
             )
     return connected_pairs, "connected actor pairs (no route roles found)"
