@@ -236,7 +236,7 @@ def floor_m(settings: dict[str, Any], floor: float = M_FLOOR) -> dict[str, Any]:
             continue
         for lv in trained:
             lv["m_probability"] = max(float(lv["m_probability"]), floor)
-        left = 1.0 - sum(float(lv["m_probability"]) for lv in levels if lv not in trained)
+        left = 1.0 - sum(float(lv["m_probability"]) for lv in levels if lv.get("fix_m_probability"))
         total = sum(lv["m_probability"] for lv in trained)
         for lv in trained:
             lv["m_probability"] *= left / total
