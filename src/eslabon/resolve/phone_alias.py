@@ -43,19 +43,16 @@ def alias_edges(store: Store, threshold: float) -> list[tuple[str, str]]:
     if not wanted:
         return []
     parent = {m: m for m in wanted}
-    store.execute("CREATE OR REPLACE TEMP TABLE _alias_named (m VARCHAR)")
-    store.connection.executemany("INSERT INTO _alias_named VALUES (?)", [(m,) for m in wanted])
     for a, b in store.query(
+        "WITH named AS (SELECT unnest(?::VARCHAR[]) AS m) "
         "SELECT mention_l, mention_r FROM match_edges WHERE kind = 'Person' "
         "AND method = 'splink' AND match_probability >= ? "
-        "AND mention_l IN (SELECT m FROM _alias_named) "
-        "AND mention_r IN (SELECT m FROM _alias_named)",
-        [threshold],
+        "AND mention_l IN (SELECT m FROM named) AND mention_r IN (SELECT m FROM named)",
+        [sorted(wanted), threshold],
     ):
         ra, rb = find(parent, a), find(parent, b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    store.execute("DROP TABLE _alias_named")
     out = []
     for mention, phones in sorted(nameless.items()):
         people = {find(parent, m) for p in phones for m in named_by_phone.get(p, ())}
@@ -74,8 +71,11 @@ def store_alias_edges(store: Store, threshold: float, run_id: str) -> int:
     pairs = alias_edges(store, threshold)
     if not pairs:
         return 0
-    store.execute("CREATE OR REPLACE TEMP TABLE _alias_edges (l VARCHAR, r VARCHAR)")
-    store.connection.executemany("INSERT INTO _alias_edges VALUES (?, ?)", pairs)
+    store.execute(
+        "CREATE OR REPLACE TEMP TABLE _alias_edges AS "
+        "SELECT unnest(?::VARCHAR[]) AS l, unnest(?::VARCHAR[]) AS r",
+        [[a for a, _ in pairs], [b for _, b in pairs]],
+    )
     # pairs the model already joins keep the model's edge and its explanation
     store.execute(
         "DELETE FROM _alias_edges WHERE (l, r) IN (SELECT (mention_l, mention_r) FROM "
