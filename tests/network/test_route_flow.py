@@ -203,13 +203,10 @@ def test_cuts_are_disjoint_and_the_hardest_to_mend_come_first() -> None:
     g = one_guide_route()
     weight = mend_weight(g)
 
-    def names(cuts: list[list[int]]) -> list[list[str]]:
-        return cut_names(g, cuts)
-
     # coordinator (odds 0.05), then the sole guide (0.5), then both recruiters (0.3 each:
     # 1 − 0.7² = 0.51 that one is found again), then the keeper (0.6); four drivers never fit
     cuts = route_cuts(g, STAGES, organised=True, weight=weight, budget=5)
-    assert names(cuts) == [["co"], ["g"], ["r1", "r2"], ["k"]]
+    assert cut_names(g, cuts) == [["co"], ["g"], ["r1", "r2"], ["k"]]
     for cut in cuts:  # each alone stops the route
         assert (
             route_flow(
@@ -218,7 +215,7 @@ def test_cuts_are_disjoint_and_the_hardest_to_mend_come_first() -> None:
             == 0
         )
     # a cut that does not fit the budget is left out, a later one that does is kept
-    assert names(route_cuts(g, STAGES, organised=True, weight=weight, budget=3)) == [
+    assert cut_names(g, route_cuts(g, STAGES, organised=True, weight=weight, budget=3)) == [
         ["co"],
         ["g"],
         ["k"],
@@ -256,7 +253,7 @@ def test_organisers_too_many_for_the_budget_leave_room_for_the_stage_cuts() -> N
         g.add_edge("co", f"co{i}")
     cuts = route_cuts(g, STAGES, organised=True, weight=lambda v: 1.0, budget=2)
     # the four coordinators do not fit; the two single-actor stages (equal weights) do
-    assert sorted(sorted(g.vs[v]["name"] for v in cut) for cut in cuts) == [["g"], ["k"]]
+    assert sorted(cut_names(g, cuts)) == [["g"], ["k"]]
 
 
 def test_a_cut_the_network_mends_almost_surely_is_left_out() -> None:
