@@ -245,3 +245,19 @@ def test_people_who_work_the_crews_unrecorded_lines_join_it() -> None:
     ]
     net = PersonNetwork(ids, ids, ties, kinds)
     assert line_callers(net, [[0, 1, 2]], {"burst_days": 60}) == {3: 0, 4: 0}
+
+
+def test_calls_on_a_members_short_lived_line_count_as_calls_on_a_crew_line() -> None:
+    """K is crew, and burner inference has given K the short-lived line PHB: calls on it are
+    person-to-person ties now. A (lab hand) calls PHB twice in a week from a personal line; F
+    (family) calls K's long-held personal line PHK twice in a week. Only A works the crew's
+    line; without the short-lived lines, neither is found."""
+    ids = ["K", "A", "F"]
+    ties = [
+        Tie(0, 1, "call", "PHA~PHB", (10.0, 14.0), ("a1", "a2"), False),
+        Tie(0, 2, "call", "PHF~PHK", (10.0, 14.0), ("f1", "f2"), False),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    cfg = {"burst_days": 60}
+    assert line_callers(net, [[0]], cfg, short={"PHB"}) == {1: 0}
+    assert line_callers(net, [[0]], cfg) == {}

@@ -385,12 +385,16 @@ def arrivals(
     return out
 
 
-def line_callers(net: PersonNetwork, groups: list[list[int]], cfg: dict) -> dict[int, int]:
+def line_callers(
+    net: PersonNetwork, groups: list[list[int]], cfg: dict, short: set[str] | None = None
+) -> dict[int, int]:
     """People who work the crew's unrecorded lines: lookouts, drivers, a guide off the books.
 
-    A phone in a network whose user nobody recorded is a crew line. Someone who calls two such
-    lines, or one line repeatedly within ``burst_days`` (the calls around a crossing), works
-    with the crew. A relative who pays the network is called by a collector's line once or
+    A phone in a network whose user nobody recorded is a crew line; so is a member's phone in
+    ``short`` (short_lived_phones: busy a few weeks only), whose user a record or burner
+    inference named — the call is then a tie between two persons, but still on the crew's
+    line. Someone who calls two such lines, or one line repeatedly within ``burst_days`` (the
+    calls around a crossing), works with the crew. A relative who pays the network is called by a collector's line once or
     twice too: payers stay out. Returns person → index in ``groups``.
     """
     owner = {v: i for i, people in enumerate(groups) for v in people}
@@ -409,8 +413,13 @@ def line_callers(net: PersonNetwork, groups: list[list[int]], cfg: dict) -> dict
             if t.via == "payment" and pays(net, k, v):
                 pays_in = True
                 break
-            if t.via == "call" and not net.is_person(u):
-                lines.setdefault(owner[u], {}).setdefault(u, []).extend(t.times)
+            if t.via != "call":
+                continue
+            if not net.is_person(u):
+                lines.setdefault(owner[u], {}).setdefault(net.ids[u], []).extend(t.times)
+            elif short:
+                for phone in (p for p in t.via_entity.split("~") if p in short):
+                    lines.setdefault(owner[u], {}).setdefault(phone, []).extend(t.times)
         if pays_in or not lines:
             continue
         for i, calls in sorted(lines.items()):
@@ -513,7 +522,7 @@ def detect_networks(
         )
         if people
     ]
-    came = line_callers(net, [people for people, _m in found], cfg)
+    came = line_callers(net, [people for people, _m in found], cfg, short)
     if phones:
         came.update(arrivals(net, [people for people, _m in found], phones, cfg))
     for v, i in came.items():
