@@ -3,7 +3,9 @@
 A shallow decision tree is fitted on the behaviour of the members eslabon detected in *training*
 worlds (never the evaluation seeds), labelled with their true roles; each leaf becomes one
 readable rule (`when: [{feature, min|max}]`). The runtime needs no learning library: it reads the
-YAML like hand-written rules. Run:
+YAML like hand-written rules. The tree's size and class weighting are not set by hand: each
+setting of ``GRID`` is scored on training worlds held out of its fit (``cross_validate``) and the
+best one is fitted on all of them. Run:
 ``python -m eslabon.network.role_training src/eslabon/network/role_rules.yaml WS:TRUTH ...``
 with workspaces of training seeds 101–120 (perfect resolution, `eslabon network` run).
 """
@@ -11,6 +13,7 @@ with workspaces of training seeds 101–120 (perfect resolution, `eslabon networ
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +24,14 @@ from eslabon.errors import EslabonError
 from eslabon.network.analyse import load_results
 from eslabon.network.features import person_features
 from eslabon.network.graph import load_network
-from eslabon.network.roles import ASSOCIATE, KINDS, VICTIM_ROLES, network_features
+from eslabon.network.roles import (
+    ASSOCIATE,
+    KINDS,
+    MOVES_PEOPLE,
+    VICTIM_ROLES,
+    network_features,
+)
+from eslabon.network.rules import Rules, load_rules, role_rules
 from eslabon.store import open_store
 
 
@@ -228,6 +238,67 @@ def fit_rules(
     return moved + crew
 
 
+def predict(rules: Rules, frame: pd.DataFrame) -> list[str]:
+    """The role the rules give each row, as ``roles.infer_roles`` gives it at run time."""
+    out = []
+    for row in frame.to_dict("records"):
+        kind = next((k for k in KINDS if row.get(f"kind_{k}", 0.0) > 0), KINDS[0])
+        role, _why = rules.role_of(row, kind)
+        if role == "migrant" and kind not in MOVES_PEOPLE:
+            role = ASSOCIATE
+        out.append(role)
+    return out
+
+
+def with_learned(base: Rules, learned: list[dict]) -> Rules:
+    """``base`` with its learned rules replaced by ``learned`` (hand-written rules stay first)."""
+    hand = [r for r in base.roles if not r.learned]
+    return replace(base, roles=hand + role_rules({"roles": learned}, "candidate rules"))
+
+
+def macro_f1(truth: list[str], predicted: list[str]) -> float:
+    """Mean F1 over the true roles (``associate`` is not a role: calling crew so is a miss)."""
+    from sklearn.metrics import f1_score
+
+    labels = sorted(set(truth) - {ASSOCIATE})
+    return float(f1_score(truth, predicted, labels=labels, average="macro", zero_division=0))
+
+
+# Tree sizes tried by `cross_validate`: deep trees with tiny leaves memorise the training
+# worlds' few forgers and importers; shallow ones with big leaves cannot tell the crew apart.
+GRID = tuple(
+    {"max_depth": d, "min_leaf": leaf, "weighting": w}
+    for d in (4, 6, 8, 10)
+    for leaf in (2, 4, 8, 16)
+    for w in ("none", "sqrt", "balanced")
+)
+
+
+def cross_validate(
+    frames: list[pd.DataFrame], base: Rules, grid: tuple[dict, ...] = GRID, folds: int = 5
+) -> list[tuple[float, dict]]:
+    """Macro-F1 of each setting on worlds held out of its training, best first.
+
+    Worlds, not members, are held out: members of one world share its crews, and a rule that
+    has seen a crew's members is no guide to how it will read an unseen one.
+    """
+    folds = min(folds, len(frames))
+    scored = []
+    for params in grid:
+        truth: list[str] = []
+        predicted: list[str] = []
+        for k in range(folds):
+            held = [f for i, f in enumerate(frames) if i % folds == k]
+            train = pd.concat([f for i, f in enumerate(frames) if i % folds != k])
+            rules = with_learned(base, fit_rules(train.reset_index(drop=True), **params))
+            for f in held:
+                truth += f["role"].tolist()
+                predicted += predict(rules, f)
+        scored.append((round(macro_f1(truth, predicted), 4), params))
+    scored.sort(key=lambda x: -x[0])
+    return scored
+
+
 def main(argv: list[str]) -> None:
     """``OUT.yaml WS:TRUTH ...``: rewrite the `roles` section of a rules file."""
     if len(argv) < 2:
@@ -237,8 +308,12 @@ def main(argv: list[str]) -> None:
     for pair in argv[1:]:
         store, truth = pair.split(":")
         frames.append(member_rows(Path(store), Path(truth)))
+    scored = cross_validate(frames, load_rules(role_path=out))
+    for score, params in scored[:5]:
+        print(f"held-out worlds macro-F1 {score:.4f}  {params}")
+    best = scored[0][1]
     frame = pd.concat(frames, ignore_index=True)
-    rules = fit_rules(frame)
+    rules = fit_rules(frame, **best)
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     # Hand-written domain rules (events the training worlds may lack) stay first.
     kept = [r for r in data.get("roles", []) if not r.get("learned")]
@@ -251,7 +326,7 @@ def main(argv: list[str]) -> None:
     tail = yaml.dump(tail_keys, Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
     out.write_text(head + body + "\n" + tail, encoding="utf-8")
     counts = frame["role"].value_counts().to_dict()
-    print(f"{len(rules)} rules from {len(frame)} members {counts} → {out}")
+    print(f"{len(rules)} rules ({best}) from {len(frame)} members {counts} → {out}")
 
 
 if __name__ == "__main__":

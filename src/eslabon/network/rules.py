@@ -48,6 +48,7 @@ class RoleRule:
     when: list[dict[str, Any]]
     any_of: list[dict[str, Any]]
     why: str
+    learned: bool = False  # written by role_training, not by hand
 
     def matches(self, row: Any, kind: str) -> bool:
         if self.kinds and kind not in self.kinds:
@@ -124,7 +125,7 @@ def load_role_rules_data(path: Path | str | None = None) -> dict[str, Any]:
     return data
 
 
-def _role_rules(data: dict[str, Any], where: str) -> list[RoleRule]:
+def role_rules(data: dict[str, Any], where: str) -> list[RoleRule]:
     roles = []
     for i, r in enumerate(data["roles"]):
         if "role" not in r:
@@ -139,6 +140,7 @@ def _role_rules(data: dict[str, Any], where: str) -> list[RoleRule]:
                 list(r.get("when", [])),
                 list(r.get("any", [])),
                 r.get("why", r["role"]),
+                bool(r.get("learned", False)),
             )
         )
     return roles
@@ -167,7 +169,7 @@ def load_rules(path: Path | str | None = None, role_path: Path | str | None = No
         criminal_factor=float(data.get("criminal_factor", 3.0)),
         detection=dict(data.get("detection", {})),
         kinds={k: dict(v) for k, v in data["kinds"].items()},
-        roles=_role_rules(role_data, role_where),
+        roles=role_rules(role_data, role_where),
         default_role=dict(role_data.get("default_role", {})),
         stages=dict(role_data["stages"]),
         coerced=list(role_data.get("coerced", [])),
