@@ -70,3 +70,10 @@ def test_show_prints_for_people(main: Path) -> None:
                   env={"ESLABON_USER": ""})  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert "Vehicle" in out.stdout and "bridge_c ×1" in out.stdout and VIN in out.stdout
+
+
+def test_a_cut_counterpart_list_says_it_is_cut() -> None:
+    from eslabon.cli.show import counterparts_title
+
+    assert counterparts_title(3, 3) == "counterparts (3)"
+    assert counterparts_title(10, 11) == "counterparts (the 10 with most links, of 11)"

@@ -71,6 +71,14 @@ def show_cmd(
     _print(out)
 
 
+def counterparts_title(shown: int, total: int) -> str:
+    """Say so when the table holds only the busiest counterparts (the list is cut at
+    ``COUNTERPARTS_SHOWN``): a count of 11 over ten rows reads as a row gone missing."""
+    if shown == total:
+        return f"counterparts ({total})"
+    return f"counterparts (the {shown} with most links, of {total})"
+
+
 def _print(out: dict[str, Any]) -> None:
     console.print(
         f"[bold]{out['name']}[/] — {out['kind']} {out['entity_id']} (found by {out['matched_by']})"
@@ -89,7 +97,7 @@ def _print(out: dict[str, Any]) -> None:
         highlight=False,
     )
     if out["counterparts"]:
-        table = Table(title=f"counterparts ({out['counterparts_total']})")
+        table = Table(title=counterparts_title(len(out["counterparts"]), out["counterparts_total"]))
         for col in ("actor", "role", "network", "via", "links"):
             table.add_column(col, overflow="fold")
         for c in out["counterparts"]:
