@@ -258,6 +258,8 @@ def _else(fixed_m: float | None = None) -> dict[str, Any]:
 # almost only among strangers, and where every one of them has a match probability that
 # underflows to 0, Splink refuses the m of 0 it computes (seed 7 at scale 0.2 failed to train).
 # Trained values stayed below this and were raised to it anyway (``splink_engine.floor_m``).
+# Any other level EM drives to 0 is fixed the same way when it happens
+# (``splink_engine.fit_fixing_zeroed_m``); these two are fixed up front, as they were every time.
 # Passports, SSNs and the like stay trained: data such as FEBRL4 corrupts them far more often
 # (fixing theirs too cost FEBRL4 8 of its 4,936 true pairs).
 ID_DIFFER_M = 1e-3

@@ -8,10 +8,11 @@ from deterministic rules. The trained settings (a JSON dict) are what we store a
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -145,11 +146,50 @@ def train(
     The prior comes from deterministic rules and m from EM over ``TRAINING_BLOCKS``, both on
     every mention; u by seeded random sampling of ``DISTINCT_TABLE`` (see ``DISTINCT_SQL``),
     cleared of the matches the sample holds (``deconvolve_u``).
+
+    EM drives the m of a level to 0 when every pair its blocks show at that level is a certain
+    non-match (two different nationalities, in a small world). Splink 5 refuses such an m, so
+    that level's m is fixed at ``M_FLOOR`` — the value ``floor_m`` would give it anyway — and
+    training starts again; the fixed level stays marked in the model (``fix_m_probability``).
     """
+    build_distinct(store, table)
+    try:
+        trained, _fixed = fit_fixing_zeroed_m(
+            person_model.settings(),
+            lambda s: _train_once(store, s, seed=seed, max_pairs_u=max_pairs_u, table=table),
+        )
+    except ValueError as err:  # Splink refuses a probability EM drove to 0 or 1
+        raise EslabonError(
+            f"the person model could not be trained on this data: {err}",
+            file=str(store.path),
+            hint="please report it with `eslabon status --json`",
+        ) from None
+    trained.pop("linker_uid", None)
+    return floor_m(deconvolve_u(trained))
+
+
+def fit_fixing_zeroed_m(
+    settings: dict[str, Any], attempt: Callable[[dict[str, Any]], dict[str, Any]]
+) -> tuple[dict[str, Any], list[str]]:
+    """``attempt(settings)``, again with the level fixed each time Splink refuses an m EM drove
+    to 0 (``fix_level_m``); returns the trained settings and the levels fixed. Re-raises when
+    the level cannot be named or is fixed already."""
+    fixed: list[str] = []
+    while True:
+        try:
+            return attempt(copy.deepcopy(settings)), fixed
+        except ValueError as err:
+            level = zeroed_level(err)
+            if level is None or not fix_level_m(settings, *level):
+                raise
+            fixed.append(": ".join(level))
+
+
+def _train_once(
+    store: Store, settings: dict[str, Any], *, seed: int, max_pairs_u: float, table: str
+) -> dict[str, Any]:
     from splink import Linker
 
-    build_distinct(store, table)
-    settings = person_model.settings()
     with splink_api(store) as db_api:
         people = Linker(db_api.register(DISTINCT_TABLE), settings, log_level=None)
         people.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
@@ -159,21 +199,47 @@ def train(
             person_model.DETERMINISTIC_RULES, recall=0.8
         )
         for rule in person_model.TRAINING_BLOCKS:
-            try:
-                linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True
-                )
-            except ValueError as err:  # Splink refuses a probability EM drove to 0 or 1
-                raise EslabonError(
-                    f"the person model could not be trained on this data: {err}",
-                    file=str(store.path),
-                    hint="a comparison level met only by pairs EM rates as certain non-matches "
-                    "needs a fixed m (see person_model.ID_DIFFER_M); please report it with "
-                    "`eslabon status --json`",
-                ) from None
-        trained = linker.misc.save_model_to_json()
-    trained.pop("linker_uid", None)
-    return floor_m(deconvolve_u(trained))
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        return linker.misc.save_model_to_json()
+
+
+def zeroed_level(err: BaseException) -> tuple[str, str] | None:
+    """(comparison, level label) whose m Splink refused, read from its maximisation step.
+
+    Splink's error names the value, not the level; the level is a local of the frame that set
+    it (``populate_m_u_from_lookup``). None for any other error, or if Splink's internals
+    change: training then fails with the error as it was.
+    """
+    if "m_probability" not in str(err):
+        return None
+    tb = err.__traceback__
+    found = None
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code.co_name == "populate_m_u_from_lookup":
+            level = frame.f_locals.get("comparison_level")
+            column = frame.f_locals.get("output_column_name")
+            label = getattr(level, "label_for_charts", None)
+            if isinstance(column, str) and isinstance(label, str):
+                found = (column, label)
+        tb = tb.tb_next
+    return found
+
+
+def fix_level_m(settings: dict[str, Any], column: str, label: str) -> bool:
+    """Fix the m of one level of ``settings`` at ``M_FLOOR``; False if there is no such trained
+    level (then fixing cannot help)."""
+    for comparison in settings["comparisons"]:
+        if comparison["output_column_name"] != column:
+            continue
+        for level in comparison["comparison_levels"]:
+            if level.get("label_for_charts") == label and not level.get("fix_m_probability"):
+                level["m_probability"] = M_FLOOR
+                level["fix_m_probability"] = True
+                return True
+    return False
 
 
 U_MAX_SHRINK = 100.0
