@@ -88,3 +88,12 @@ def test_a_refusal_that_fixing_cannot_cure_is_raised() -> None:
 
     with pytest.raises(ValueError, match="m_probability"):
         fit_fixing_zeroed_m(person_model.settings(), attempt)
+
+
+def test_the_levels_training_fixed_are_told_apart_from_the_models_own() -> None:
+    from eslabon.resolve.splink_engine import fixed_in_training
+
+    settings = person_model.settings()
+    assert fixed_in_training(settings) == []  # curp and a_number are fixed by the model itself
+    fix_level_m(settings, "nationality", ELSE)
+    assert fixed_in_training(settings) == [f"nationality: {ELSE}"]

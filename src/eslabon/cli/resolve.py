@@ -59,6 +59,10 @@ def resolve(
         f"{report.new_mentions:,} new person mentions; merges refused: "
         f"{report.refused or 'none'}; {report.timings.get('total_s', 0):.1f}s"
     )
+    if report.fixed_m:
+        console.print(
+            "m fixed at the floor (EM drove it to 0 on this data): " + ", ".join(report.fixed_m)
+        )
 
 
 @app.command()

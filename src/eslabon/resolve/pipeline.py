@@ -46,6 +46,7 @@ class RunReport:
     refused: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     alias_edges: int = 0  # nicknames joined to the one named user of their phone
+    fixed_m: list[str] = field(default_factory=list)  # levels EM drove to 0, fixed at the floor
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -429,6 +430,10 @@ def _write_persons(
         _write_kind(store, "Person", {}, run_id, report)
         return
     if plan.new_model:
+        report.fixed_m = splink_engine.fixed_in_training(plan.settings)
+        notes = "unsupervised: u by random sampling, m by EM"
+        if report.fixed_m:
+            notes += "; m fixed at the floor where EM drove it to 0: " + ", ".join(report.fixed_m)
         store.execute("DELETE FROM linkage_models WHERE model_id = ?", [plan.model_id])
         store.execute(
             "INSERT INTO linkage_models VALUES (?, 'Person', ?, ?, ?, ?, ?, ?)",
@@ -439,7 +444,7 @@ def _write_persons(
                 _now(),
                 plan.mentions,
                 seed,
-                "unsupervised: u by random sampling, m by EM",
+                notes,
             ],
         )
     if plan.replace_all:

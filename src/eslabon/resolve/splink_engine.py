@@ -154,7 +154,7 @@ def train(
     """
     build_distinct(store, table)
     try:
-        trained, _fixed = fit_fixing_zeroed_m(
+        trained, _levels = fit_fixing_zeroed_m(
             person_model.settings(),
             lambda s: _train_once(store, s, seed=seed, max_pairs_u=max_pairs_u, table=table),
         )
@@ -203,6 +203,21 @@ def _train_once(
                 rule, estimate_without_term_frequencies=True
             )
         return linker.misc.save_model_to_json()
+
+
+def fixed_in_training(settings: dict[str, Any]) -> list[str]:
+    """Levels whose m training fixed because EM drove it to 0 (``fit_fixing_zeroed_m``): fixed
+    in ``settings`` but not in the untrained model."""
+
+    def fixed(s: dict[str, Any]) -> set[tuple[str, str]]:
+        return {
+            (c["output_column_name"], lv.get("label_for_charts", ""))
+            for c in s["comparisons"]
+            for lv in c["comparison_levels"]
+            if lv.get("fix_m_probability")
+        }
+
+    return [": ".join(x) for x in sorted(fixed(settings) - fixed(person_model.settings()))]
 
 
 def zeroed_level(err: BaseException) -> tuple[str, str] | None:
