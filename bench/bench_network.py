@@ -44,16 +44,26 @@ TARGET_MENTIONS = 1_000_000
 LATENCY_TRACES = 200
 
 
+def sections(store_path: Path, truth: Path, *, disruption: bool = True) -> dict[str, dict]:
+    """The network sections of `eslabon eval` for one workspace, whole."""
+    with open_store(store_path) as st:
+        out = {
+            "chains": chains_report(st, truth, Tracer(st)),
+            "roles": roles_report(st, truth),
+            "networks": networks_report(st, truth),
+            "burners": burners_report(st, truth),
+            "reach": reach_ceiling(st, truth),
+        }
+        if disruption:
+            out["disruption"] = disruption_report(st, truth)
+    return out
+
+
 def figures(store_path: Path, truth: Path) -> dict:
     """Every network section of `eslabon eval`, trimmed to the headline numbers."""
-    with open_store(store_path) as st:
-        tracer = Tracer(st)
-        chains = chains_report(st, truth, tracer)
-        roles = roles_report(st, truth)
-        nets = networks_report(st, truth)
-        burners = burners_report(st, truth)
-        disruption = disruption_report(st, truth)
-        reach = reach_ceiling(st, truth)
+    got = sections(store_path, truth)
+    chains, roles, nets = got["chains"], got["roles"], got["networks"]
+    burners, disruption, reach = got["burners"], got["disruption"], got["reach"]
     return {
         "chains": {
             "mean_recall": chains["mean_recall"],

@@ -24,15 +24,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from eslabon.evaluate.network import (
-    burners_report,
-    chains_report,
-    networks_report,
-    pooled_roles,
-    roles_report,
-)
+from bench_network import sections
+from eslabon.evaluate.network import pooled_roles
 from eslabon.evaluate.oracle import resolve_from_truth
-from eslabon.evaluate.reach import reach_ceiling
 from eslabon.store import open_store
 from measure import eslabon, measure, write_result
 
@@ -65,13 +59,9 @@ def oracle_world(cache: Path, seed: int) -> tuple[Path, Path]:
 def world_figures(world: Path, store: Path) -> dict:
     """Run the network stage again, then every section it is judged by."""
     run = measure(eslabon("network", "--store", str(store), "--json"))
-    truth = world / "truth"
-    with open_store(store) as st:
-        chains = chains_report(st, truth)
-        roles = roles_report(st, truth)
-        nets = networks_report(st, truth)
-        burners = burners_report(st, truth)
-        reach = reach_ceiling(st, truth)
+    got = sections(store, world / "truth", disruption=False)
+    chains, roles, nets, burners = got["chains"], got["roles"], got["networks"], got["burners"]
+    reach = got["reach"]
     return {
         "network_wall_s": run["wall_s"],
         "chains": {
