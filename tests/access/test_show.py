@@ -77,3 +77,10 @@ def test_a_cut_counterpart_list_says_it_is_cut() -> None:
 
     assert counterparts_title(3, 3) == "counterparts (3)"
     assert counterparts_title(10, 11) == "counterparts (the 10 with most links, of 11)"
+
+
+def test_an_unknown_entity_is_reported_against_shows_own_argument(main: Path) -> None:
+    out = run_cli("--as", "hsi-investigator", "show", "ZZZ-NOPE-999", "--store", str(main),
+                  env={"ESLABON_USER": ""})  # fmt: skip
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert "field 'ENTITY': nothing in the workspace matches 'ZZZ-NOPE-999'" in out.stderr

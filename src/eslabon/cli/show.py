@@ -12,6 +12,7 @@ from rich.table import Table
 
 from eslabon.browse import current_entity, entity_detail
 from eslabon.cli.app import StoreOption, app, console, reading
+from eslabon.errors import EslabonError
 from eslabon.network.seeds import find_seed_entity
 from eslabon.store.connection import Store
 
@@ -23,7 +24,11 @@ def find_entity(st: Store, query: str) -> tuple[str, str]:
     try:
         return current_entity(st, query.strip()), "id"
     except LookupError:
+        pass
+    try:
         return find_seed_entity(st, query)
+    except EslabonError as err:  # the seed finder names trace's argument; this one is ENTITY
+        raise EslabonError(err.message, field="ENTITY", hint=err.hint) from None
 
 
 def summary(st: Store, query: str) -> dict[str, Any]:
