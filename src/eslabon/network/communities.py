@@ -394,8 +394,8 @@ def line_callers(
     ``short`` (short_lived_phones: busy a few weeks only), whose user a record or burner
     inference named — the call is then a tie between two persons, but still on the crew's
     line. Someone who calls two such lines, or one line repeatedly within ``burst_days`` (the
-    calls around a crossing), works with the crew. A relative who pays the network is called by a collector's line once or
-    twice too: payers stay out. Returns person → index in ``groups``.
+    calls around a crossing), works with the crew. A relative who pays the network is called by
+    a collector's line once or twice too: payers stay out. Returns person → index in ``groups``.
     """
     owner = {v: i for i, people in enumerate(groups) for v in people}
     days = float(cfg.get("burst_days", 60))
