@@ -7,6 +7,7 @@ import pandas as pd
 from eslabon.network.communities import (
     _votes,
     arrivals,
+    business_lines,
     detect_networks,
     followed,
     grow_core,
@@ -14,6 +15,7 @@ from eslabon.network.communities import (
     in_touch,
     kind_scores,
     line_callers,
+    long_held_phones,
     prune,
     short_lived_phones,
     split_anchor_scores,
@@ -247,11 +249,11 @@ def test_people_who_work_the_crews_unrecorded_lines_join_it() -> None:
     assert line_callers(net, [[0, 1, 2]], {"burst_days": 60}) == {3: 0, 4: 0}
 
 
-def test_calls_on_a_members_short_lived_line_count_as_calls_on_a_crew_line() -> None:
-    """K is crew, and burner inference has given K the short-lived line PHB: calls on it are
-    person-to-person ties now. A (lab hand) calls PHB twice in a week from a personal line; F
-    (family) calls K's long-held personal line PHK twice in a week. Only A works the crew's
-    line; without the short-lived lines, neither is found."""
+def test_calls_on_a_members_business_line_count_as_calls_on_a_crew_line() -> None:
+    """K is crew, and burner inference has given K the short-lived line PHB besides the
+    personal line PHK: calls on PHB are person-to-person ties now. A (lab hand) calls PHB twice
+    in a week from a personal line; F (family) calls PHK twice in a week. Only A works the
+    crew's line; without business lines, neither is found."""
     ids = ["K", "A", "F"]
     ties = [
         Tie(0, 1, "call", "PHA~PHB", (10.0, 14.0), ("a1", "a2"), False),
@@ -259,5 +261,25 @@ def test_calls_on_a_members_short_lived_line_count_as_calls_on_a_crew_line() -> 
     ]
     net = PersonNetwork(ids, ids, ties)
     cfg = {"burst_days": 60}
-    assert line_callers(net, [[0]], cfg, short={"PHB"}) == {1: 0}
+    assert line_callers(net, [[0]], cfg, business={0: {"PHB"}}) == {1: 0}
     assert line_callers(net, [[0]], cfg) == {}
+
+
+def test_a_short_lived_phone_is_a_business_line_only_beside_a_longer_lived_one() -> None:
+    """The coordinator keeps PHK for years and PHB for a run; the driver's only phones are two
+    prepaid ones (PHD2 seen too little to count as short-lived, yet no long-held line either),
+    on which his mother calls him too; A's one phone is short-lived too."""
+    lines = {0: frozenset({"PHK", "PHB"}), 1: frozenset({"PHD1", "PHD2"}), 2: frozenset({"PHA"})}
+    short, long_held = {"PHB", "PHD1", "PHA"}, {"PHK"}
+    assert business_lines(lines, short, long_held) == {0: {"PHB"}}
+
+
+def test_a_phone_on_calls_further_apart_than_a_burner_lives_is_long_held() -> None:
+    ids = ["K", "A"]
+    ties = [
+        Tie(0, 1, "call", "PHK~PHA", (1.0, 300.0), ("a", "b"), False),
+        Tie(0, 1, "call", "PHB~PHA", (10.0, 12.0, 15.0, 20.0), ("c",) * 4, False),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    assert long_held_phones(net, 120) == {"PHK", "PHA"}
+    assert short_lived_phones(net, 120, 4) == {"PHB"}

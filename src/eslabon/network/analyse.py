@@ -21,6 +21,7 @@ from eslabon.network.graph import (
     PersonNetwork,
     load_network,
     person_homes,
+    person_lines,
     person_moves,
     person_phones,
 )
@@ -73,6 +74,7 @@ def run_network(
             moves=person_moves(store, net),
             phones=person_phones(store, net),
             homes=person_homes(store, net),
+            lines=person_lines(store, net),
         )
         networks = move_strays(
             net, networks, stray_moves(net, networks, feats, rules), feats, rules

@@ -124,20 +124,32 @@ def burner_like(net: PersonNetwork, v: int, max_span_days: float, min_calls: int
     return len(times) >= min_calls and max(times) - min(times) <= max_span_days
 
 
-def short_lived_phones(net: PersonNetwork, max_span_days: float, min_calls: int) -> set[str]:
-    """Phones (recorded user or not) busy for a short span only: prepaid business lines.
-
-    A personal line is used for years; a phone with a handful of calls in a few weeks is the
-    one a courier or a coordinator uses for a run. Read from the call ties' phone pairs.
-    """
+def call_times(net: PersonNetwork) -> dict[str, set[float]]:
+    """When each phone was on a call, read from the call ties' phone pairs."""
     times: dict[str, set[float]] = {}
     for t in net.ties:
         if t.via == "call" and "~" in t.via_entity:
             for phone in t.via_entity.split("~"):
                 times.setdefault(phone, set()).update(t.times)
+    return times
+
+
+def short_lived_phones(net: PersonNetwork, max_span_days: float, min_calls: int) -> set[str]:
+    """Phones (recorded user or not) busy for a short span only: prepaid business lines.
+
+    A personal line is used for years; a phone with a handful of calls in a few weeks is the
+    one a courier or a coordinator uses for a run.
+    """
     return {
-        p for p, ts in times.items() if len(ts) >= min_calls and max(ts) - min(ts) <= max_span_days
+        p
+        for p, ts in call_times(net).items()
+        if len(ts) >= min_calls and max(ts) - min(ts) <= max_span_days
     }
+
+
+def long_held_phones(net: PersonNetwork, max_span_days: float) -> set[str]:
+    """Phones on calls further apart than a burner lives: someone's own line."""
+    return {p for p, ts in call_times(net).items() if max(ts) - min(ts) > max_span_days}
 
 
 def business_call(net: PersonNetwork, k: int, short: set[str]) -> bool:
@@ -386,14 +398,16 @@ def arrivals(
 
 
 def line_callers(
-    net: PersonNetwork, groups: list[list[int]], cfg: dict, short: set[str] | None = None
+    net: PersonNetwork,
+    groups: list[list[int]],
+    cfg: dict,
+    business: dict[int, set[str]] | None = None,
 ) -> dict[int, int]:
     """People who work the crew's unrecorded lines: lookouts, drivers, a guide off the books.
 
-    A phone in a network whose user nobody recorded is a crew line; so is a member's phone in
-    ``short`` (short_lived_phones: busy a few weeks only), whose user a record or burner
-    inference named — the call is then a tie between two persons, but still on the crew's
-    line. Someone who calls two such lines, or one line repeatedly within ``burst_days`` (the
+    A phone in a network whose user nobody recorded is a crew line; so is a member's business
+    line (``business``: see ``business_lines``), whose user a record or burner inference named
+    — the call is then a tie between two persons, but still on the crew's line. Someone who calls two such lines, or one line repeatedly within ``burst_days`` (the
     calls around a crossing), works with the crew. A relative who pays the network is called by
     a collector's line once or twice too: payers stay out. Returns person → index in ``groups``.
     """
@@ -417,8 +431,8 @@ def line_callers(
                 continue
             if not net.is_person(u):
                 lines.setdefault(owner[u], {}).setdefault(net.ids[u], []).extend(t.times)
-            elif short:
-                for phone in (p for p in t.via_entity.split("~") if p in short):
+            elif business and u in business:
+                for phone in set(t.via_entity.split("~")) & business[u]:
                     lines.setdefault(owner[u], {}).setdefault(phone, []).extend(t.times)
         if pays_in or not lines:
             continue
@@ -427,6 +441,23 @@ def line_callers(
             if len(calls) >= 2 or (len(times) >= 2 and burst(tuple(times), days)):
                 out[v] = i
                 break
+    return out
+
+
+def business_lines(
+    lines: dict[int, frozenset[str]], short: set[str], long_held: set[str]
+) -> dict[int, set[str]]:
+    """Each person's short-lived phones, when they also hold a long-held one.
+
+    A coordinator keeps a personal line for years and a prepaid one for each run: whoever calls
+    the prepaid one is calling the crew's business. A driver whose only phones are prepaid ones
+    is called on them by his mother too.
+    """
+    out = {}
+    for v, phones in lines.items():
+        mine = phones & short
+        if mine and phones & long_held:
+            out[v] = set(mine)
     return out
 
 
@@ -439,6 +470,7 @@ def detect_networks(
     moves: dict[int, tuple[float, ...]] | None = None,
     phones: dict[int, tuple[tuple[int, float], ...]] | None = None,
     homes: dict[int, frozenset[str]] | None = None,
+    lines: dict[int, frozenset[str]] | None = None,
 ) -> list[DetectedNetwork]:
     """Leiden over all actors → communities with enough criminal markers → their core.
 
@@ -447,6 +479,8 @@ def detect_networks(
     each person's phones (graph.person_phones); with them the migrants a relative paid for
     join the network they crossed with (``arrivals``). ``homes``: each person's homes
     (graph.person_homes); with them a member's household does not vouch for them in pruning.
+    ``lines``: each person's phones (graph.person_lines); with them whoever works a member's
+    business line joins (``line_callers``).
     """
     cfg = rules.detection
     own, weak = split_anchor_scores(net, feats, rules)
@@ -522,7 +556,9 @@ def detect_networks(
         )
         if people
     ]
-    came = line_callers(net, [people for people, _m in found], cfg, short)
+    span = float(cfg.get("burner_max_span_days", 120))
+    business = business_lines(lines or {}, short, long_held_phones(net, span))
+    came = line_callers(net, [people for people, _m in found], cfg, business)
     if phones:
         came.update(arrivals(net, [people for people, _m in found], phones, cfg))
     for v, i in came.items():

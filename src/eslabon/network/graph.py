@@ -193,6 +193,14 @@ def person_homes(store: Store, net: PersonNetwork) -> dict[int, frozenset[str]]:
     return {net.index[p]: frozenset(a) for p, a in rows if p in net.index}
 
 
+def person_lines(store: Store, net: PersonNetwork) -> dict[int, frozenset[str]]:
+    """The phones each person is on record as using, or was given by burner inference."""
+    rows = store.query(
+        "SELECT person_entity, list(DISTINCT phone_entity) FROM phone_users GROUP BY 1"
+    )
+    return {net.index[p]: frozenset(ph) for p, ph in rows if p in net.index}
+
+
 def person_phones(store: Store, net: PersonNetwork) -> dict[int, tuple[tuple[int, float], ...]]:
     """Each person's phones as (country calling code, day the phone is first seen in any record).
 
