@@ -116,3 +116,23 @@ def test_person_networks_export_round_trips_to_the_store_view(st, tmp_path: Path
         assert (w["nodes"], w["edges"]) == (direct.vcount(), direct.ecount())
         everyone |= set(direct.vs["name"])
     assert written[-1]["nodes"] == len(everyone)
+
+
+def test_semicolon_and_tab_separated_files_read_like_comma_separated(tmp_path: Path) -> None:
+    """A spreadsheet saved where ';' is the list separator (with its byte-order mark), and a
+    tab-separated export, give the graph the comma file gives; a comma header keeps commas, so
+    a ';' inside a roles cell still separates roles."""
+    comma = read_edge_list(write(tmp_path, "c.csv", "source,target,weight\na,b,2\nb,c,1\n"))
+    semi = tmp_path / "s.csv"
+    semi.write_text("source;target;weight\na;b;2\nb;c;1\n", encoding="utf-8-sig")
+    tab = write(tmp_path, "t.tsv", "source\ttarget\tweight\na\tb\t2\nb\tc\t1\n")
+    for other in (read_edge_list(semi), read_edge_list(tab)):
+        assert other.vs["name"] == comma.vs["name"]
+        assert other.get_edgelist() == comma.get_edgelist()
+        assert other.es["weight"] == comma.es["weight"]
+    assert read_roles(write(tmp_path, "r.csv", "node,role\nb,driver;victim\n")) == {
+        "b": ("driver", "victim")
+    }
+    assert read_roles(write(tmp_path, "r2.csv", "node;role\nb;driver|victim\n")) == {
+        "b": ("driver", "victim")
+    }

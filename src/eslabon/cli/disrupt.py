@@ -26,10 +26,14 @@ from eslabon.network.graph_io import read_edge_list
 def disrupt(
     edges: Annotated[
         Path | None,
-        typer.Option("--edges", help="Edge list CSV: source,target[,weight][,kind][,time]."),
+        typer.Option(
+            "--edges",
+            help="Edge list CSV: source,target[,weight][,kind][,time] (',' or ';' or tab).",
+        ),
     ] = None,
     roles: Annotated[
-        Path | None, typer.Option("--roles", help="Roles CSV: node,role (a;b for several).")
+        Path | None,
+        typer.Option("--roles", help="Roles CSV: node,role (a;b or a|b for several)."),
     ] = None,
     network: Annotated[
         str | None, typer.Option("--network", help="Network id in the store (store mode).")

@@ -12,7 +12,7 @@ import csv
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import igraph as ig
 
@@ -31,7 +31,7 @@ def _open_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
         raise EslabonError("is a directory, expected a CSV file", file=str(path))
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, delimiter=_delimiter(handle))
             header: list[str] | None = None
             rows: list[tuple[int, dict[str, str]]] = []
             for record in reader:
@@ -59,6 +59,22 @@ def _open_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
             hint="the first line must name the columns, e.g. source,target,weight",
         )
     return header, rows
+
+
+def _delimiter(handle: TextIO) -> str:
+    """The separator of the header line: a comma, unless it has none and is split by ';' or a tab
+    (a spreadsheet saved where ';' is the list separator, or a tab-separated export)."""
+    for line in handle:
+        if line.strip():
+            break
+    else:
+        line = ""
+    handle.seek(0)
+    if "," not in line:
+        for sep in (";", "\t"):
+            if sep in line:
+                return sep
+    return ","
 
 
 def _require_columns(path: Path, header: list[str], required: Iterable[str]) -> None:
