@@ -8,6 +8,7 @@ from eslabon.network.communities import (
     _votes,
     arrivals,
     business_lines,
+    call_times,
     detect_networks,
     followed,
     grow_core,
@@ -193,7 +194,7 @@ def test_a_bystander_with_a_small_seizure_and_one_call_is_not_crew() -> None:
         Tie(1, 4, "call", "PHX~PHY", (1.0, 3.0, 5.0, 9.0), ("d",) * 4, False),
     ]
     net = PersonNetwork(ids, ids, ties)
-    short = short_lived_phones(net, 120, 4)
+    short = short_lived_phones(call_times(net), 120, 4)
     assert short == {"PHX", "PHY"}
     assert not in_touch(net, 2, {0, 1}, set(), short)
     assert in_touch(net, 3, {0, 1}, set(), short)
@@ -281,5 +282,5 @@ def test_a_phone_on_calls_further_apart_than_a_burner_lives_is_long_held() -> No
         Tie(0, 1, "call", "PHB~PHA", (10.0, 12.0, 15.0, 20.0), ("c",) * 4, False),
     ]
     net = PersonNetwork(ids, ids, ties)
-    assert long_held_phones(net, 120) == {"PHK", "PHA"}
-    assert short_lived_phones(net, 120, 4) == {"PHB"}
+    assert long_held_phones(call_times(net), 120) == {"PHK", "PHA"}
+    assert short_lived_phones(call_times(net), 120, 4) == {"PHB"}

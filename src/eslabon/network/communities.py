@@ -134,22 +134,22 @@ def call_times(net: PersonNetwork) -> dict[str, set[float]]:
     return times
 
 
-def short_lived_phones(net: PersonNetwork, max_span_days: float, min_calls: int) -> set[str]:
+def short_lived_phones(
+    times: dict[str, set[float]], max_span_days: float, min_calls: int
+) -> set[str]:
     """Phones (recorded user or not) busy for a short span only: prepaid business lines.
 
     A personal line is used for years; a phone with a handful of calls in a few weeks is the
-    one a courier or a coordinator uses for a run.
+    one a courier or a coordinator uses for a run. ``times``: ``call_times``.
     """
     return {
-        p
-        for p, ts in call_times(net).items()
-        if len(ts) >= min_calls and max(ts) - min(ts) <= max_span_days
+        p for p, ts in times.items() if len(ts) >= min_calls and max(ts) - min(ts) <= max_span_days
     }
 
 
-def long_held_phones(net: PersonNetwork, max_span_days: float) -> set[str]:
+def long_held_phones(times: dict[str, set[float]], max_span_days: float) -> set[str]:
     """Phones on calls further apart than a burner lives: someone's own line."""
-    return {p for p, ts in call_times(net).items() if max(ts) - min(ts) > max_span_days}
+    return {p for p, ts in times.items() if max(ts) - min(ts) > max_span_days}
 
 
 def business_call(net: PersonNetwork, k: int, short: set[str]) -> bool:
@@ -407,8 +407,9 @@ def line_callers(
 
     A phone in a network whose user nobody recorded is a crew line; so is a member's business
     line (``business``: see ``business_lines``), whose user a record or burner inference named
-    — the call is then a tie between two persons, but still on the crew's line. Someone who calls two such lines, or one line repeatedly within ``burst_days`` (the
-    calls around a crossing), works with the crew. A relative who pays the network is called by
+    — the call is then a tie between two persons, but still on the crew's line. Someone who
+    calls two such lines, or one line repeatedly within ``burst_days`` (the calls around a
+    crossing), works with the crew. A relative who pays the network is called by
     a collector's line once or twice too: payers stay out. Returns person → index in ``groups``.
     """
     owner = {v: i for i, people in enumerate(groups) for v in people}
@@ -484,16 +485,11 @@ def detect_networks(
     """
     cfg = rules.detection
     own, weak = split_anchor_scores(net, feats, rules)
-    burners = {
-        v
-        for v in range(net.n)
-        if burner_like(
-            net, v, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("burner_min_calls", 5))
-        )
-    }
-    short = short_lived_phones(
-        net, float(cfg.get("burner_max_span_days", 120)), int(cfg.get("short_phone_min_calls", 4))
-    )
+    span = float(cfg.get("burner_max_span_days", 120))
+    min_calls = int(cfg.get("burner_min_calls", 5))
+    burners = {v for v in range(net.n) if burner_like(net, v, span, min_calls)}
+    times = call_times(net)
+    short = short_lived_phones(times, span, int(cfg.get("short_phone_min_calls", 4)))
     on_burners = {u for v in burners for u in net.neighbours(v) if net.is_person(u)}
     # Markers ordinary life produces count only for people in touch with the crew.
     crew0 = burners | set(own) | on_burners
@@ -556,8 +552,7 @@ def detect_networks(
         )
         if people
     ]
-    span = float(cfg.get("burner_max_span_days", 120))
-    business = business_lines(lines or {}, short, long_held_phones(net, span))
+    business = business_lines(lines or {}, short, long_held_phones(times, span))
     came = line_callers(net, [people for people, _m in found], cfg, business)
     if phones:
         came.update(arrivals(net, [people for people, _m in found], phones, cfg))
