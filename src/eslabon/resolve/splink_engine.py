@@ -154,7 +154,7 @@ def train(
     """
     build_distinct(store, table)
     try:
-        trained, _levels = fit_fixing_zeroed_m(
+        trained = fit_fixing_zeroed_m(
             person_model.settings(),
             lambda s: _train_once(store, s, seed=seed, max_pairs_u=max_pairs_u, table=table),
         )
@@ -170,19 +170,17 @@ def train(
 
 def fit_fixing_zeroed_m(
     settings: dict[str, Any], attempt: Callable[[dict[str, Any]], dict[str, Any]]
-) -> tuple[dict[str, Any], list[str]]:
+) -> dict[str, Any]:
     """``attempt(settings)``, again with the level fixed each time Splink refuses an m EM drove
-    to 0 (``fix_level_m``); returns the trained settings and the levels fixed. Re-raises when
-    the level cannot be named or is fixed already."""
-    fixed: list[str] = []
+    to 0 (``fix_level_m``); the levels fixed are read back with ``fixed_in_training``.
+    Re-raises when the level cannot be named or is fixed already."""
     while True:
         try:
-            return attempt(copy.deepcopy(settings)), fixed
+            return attempt(copy.deepcopy(settings))
         except ValueError as err:
             level = zeroed_level(err)
             if level is None or not fix_level_m(settings, *level):
                 raise
-            fixed.append(": ".join(level))
 
 
 def _train_once(
