@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import pairwise
 
 import igraph as ig
 import pytest
 
 from eslabon.network.graph import PersonNetwork, Tie
 from eslabon.network.recovery import RecoveryConfig, replacement_odds, simulate_recovery
-from eslabon.network.route_flow import route_capacity, route_cuts, route_flow
-from eslabon.network.store_disrupt import owners_graph
+from eslabon.network.route_flow import (
+    route_capacity,
+    route_cuts,
+    route_flow,
+    shared_cargo,
+    unled_crew,
+)
+from eslabon.network.store_disrupt import crew_view, owners_graph
 
 STAGES = ("recruiter", "guide", "driver", "stash_keeper")
 
@@ -61,19 +68,42 @@ def test_a_broker_arranges_hand_offs_and_its_loss_cuts_them() -> None:
     assert route_flow(g, STAGES, organised=False) == 0.0
 
 
-def test_shared_migrants_are_not_contact_and_an_organised_crew_needs_its_organiser() -> None:
+def test_handing_on_the_same_migrant_is_contact_and_an_organised_crew_needs_its_organiser() -> None:
     people = {s: (s,) for s in STAGES} | {"m": ("migrant",), "co": ("coordinator",)}
     g = crew(
         people,
         [("recruiter", "m"), ("m", "guide"), ("guide", "driver"), ("driver", "stash_keeper")],
     )
+    # the recruiter's only recorded tie to the guide is the migrant both handled: a hand-off
+    assert route_flow(g, STAGES, organised=False) == 1.0
+    # the crew view drops the migrant but keeps the hand-off it witnessed
+    view = crew_view(g)
+    assert "m" not in view.vs["name"]
+    assert route_flow(view, STAGES, organised=False) == 1.0
+    # without that migrant on record nothing joins recruiter and guide
+    unseen = g.copy()
+    unseen.delete_vertices([unseen.vs.find(name="m").index])
+    assert route_flow(unseen, STAGES, organised=False) == 0.0
+    # the coordinator is in contact with nobody yet: an organised crew moves nothing
+    assert route_flow(g, STAGES, organised=True) == 0.0
     g.add_edges([(g.vs.find(name="co").index, g.vs.find(name="guide").index)])
-    assert route_flow(g, STAGES, organised=False) == 0.0  # recruiter only shares a migrant
-    g.add_edges([(g.vs.find(name="recruiter").index, g.vs.find(name="guide").index)])
+    # the recruiter is led through the hand-off to the guide
     assert route_flow(g, STAGES, organised=True) == 1.0
+    assert route_flow(crew_view(g), STAGES, organised=True) == 1.0
     g.delete_vertices([g.vs.find(name="co").index])
     assert route_flow(g, STAGES, organised=True) == 0.0
     assert route_flow(g, STAGES, organised=False) == 1.0
+
+
+def test_shared_cargo_names_the_handlers_of_each_carried_person_once() -> None:
+    people = {"r": ("recruiter",), "g": ("guide",), "d": ("driver",), "m1": ("migrant",)}
+    people |= {"m2": ("migrant",), "v": ("victim", "recruiter")}
+    g = crew(people, [("r", "m1"), ("g", "m1"), ("d", "m1"), ("g", "m2"), ("r", "v"), ("d", "g")])
+    # a person both carried and offending is carried here: no stage, no hand-off of their own
+    assert shared_cargo(g) == {("g", "r"), ("d", "r"), ("d", "g")}
+    view = crew_view(g)
+    assert shared_cargo(view) == shared_cargo(g)  # kept, not recomputed from absent migrants
+    assert shared_cargo(view.induced_subgraph([0, 1])) == shared_cargo(g)  # residuals keep it
 
 
 def test_route_capacity_keeps_only_recorded_stages_and_the_organiser_rule() -> None:
@@ -266,3 +296,41 @@ def test_a_cut_the_network_mends_almost_surely_is_left_out() -> None:
         g, STAGES, organised=True, weight=weight, budget=10, max_weight=-math.log(0.1)
     )
     assert cut_names(g, held) == [["co"], ["g"], ["r1", "r2"], ["k"]]
+
+
+def test_crew_never_recorded_with_the_organiser_is_presumed_led_while_one_is_left() -> None:
+    # the coordinator's only records are his money collectors; the crew's, each other
+    people = {s: (s,) for s in STAGES} | {"co": ("coordinator",), "mc": ("money_collector",)}
+    g = crew(people, [("co", "mc"), *pairwise(STAGES)])
+    assert unled_crew(g) == set(STAGES)
+    plain = route_capacity("smuggling", set(STAGES) | {"coordinator"})
+    assert plain(g) == 0.0  # judged on contact alone, the network moved nobody
+    cap = route_capacity("smuggling", set(STAGES) | {"coordinator"}, intact=g)
+    assert cap.presumed_led == set(STAGES)
+    assert cap(g) == 1.0
+    assert cap.cuts(g, lambda v: 1.0, budget=1) == [[g.vs.find(name="co").index]]
+    without = g.copy()
+    without.delete_vertices([g.vs.find(name="co").index])
+    assert cap(without) == 0.0  # nobody left to dispatch them
+    # a crew in contact with its coordinator presumes nothing
+    g.add_edges([(g.vs.find(name="co").index, g.vs.find(name="guide").index)])
+    assert unled_crew(g) == frozenset()
+
+
+def test_a_labour_route_joined_only_through_its_workers_moves_and_can_be_cut() -> None:
+    # the recruiter and the housing meet on record only through the workers both handled
+    people = {
+        "fr": ("fraudulent_recruiter",),
+        "d": ("driver",),
+        "sk": ("stash_keeper",),
+        **{f"w{i}": ("victim",) for i in range(3)},
+    }
+    ties = [("fr", "d")] + [(x, f"w{i}") for i in range(3) for x in ("fr", "sk")]
+    g = crew(people, ties)
+    cap = route_capacity("labour_trafficking", {r for rs in g.vs["roles"] for r in rs})
+    assert cap.stages == ("fraudulent_recruiter", "driver", "stash_keeper")
+    assert cap(g) == 1.0
+    assert cap(crew_view(g)) == 1.0  # the ranking's view, workers dropped
+    cfg = RecoveryConfig(runs=20, measure_efficiency=False, seed=1)
+    out = simulate_recovery(g, ["fr"], capacity=cap, config=cfg)
+    assert out.baseline.capacity == 1.0 and out.after_recovery.capacity == 0.0

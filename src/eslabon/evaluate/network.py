@@ -435,7 +435,9 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
             )
             if seen.vs[i]["name"] not in blocked
         ][:k]
-        cap = route_capacity(kind, {r for rs in true_tuple.values() for r in rs})
+        cap = route_capacity(
+            kind, {r for rs in true_tuple.values() for r in rs}, intact=truth_graph
+        )
         # Judged on draws of its own: the ranking's recovery runs use seed 0 (store_disrupt), and
         # with common random numbers the same seed would replay them here.
         config = RecoveryConfig(

@@ -22,7 +22,7 @@ from eslabon.network.disrupt_rank import DisruptionRanking, Evidence, rank_for_d
 from eslabon.network.evidence import evidence_for, evidence_summary
 from eslabon.network.graph import PersonNetwork
 from eslabon.network.recovery import CARRIED, RecoveryConfig, replacement_odds
-from eslabon.network.route_flow import route_capacity
+from eslabon.network.route_flow import HANDOFFS, route_capacity, shared_cargo
 from eslabon.store.connection import Store
 
 
@@ -61,7 +61,9 @@ def crew_view(graph: ig.Graph) -> ig.Graph:
     crew. People recorded both as carried and in an offending role stay (held for a human).
     """
     keep = [v for v, rs in enumerate(graph.vs["roles"]) if not rs or set(rs) - CARRIED]
-    return graph.induced_subgraph(keep)
+    view = graph.induced_subgraph(keep)
+    view[HANDOFFS] = shared_cargo(graph)  # the hand-offs those people witnessed (route_flow)
+    return view
 
 
 def owners_graph(
@@ -122,7 +124,7 @@ def rank_network(
         g,
         top=top,
         evidence=evidence,
-        capacity=route_capacity(kind, present),
+        capacity=route_capacity(kind, present, intact=g),
         capacity_name=f"{kind} route: groups that can pass every stage (max-flow)",
         # A network's route is short: the best dozen candidates per round and five recovery
         # runs each keep a whole workspace's ranking within seconds.
