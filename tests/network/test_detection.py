@@ -9,6 +9,7 @@ from eslabon.network.communities import (
     arrivals,
     business_lines,
     call_times,
+    collectors_payee,
     detect_networks,
     followed,
     grow_core,
@@ -227,6 +228,43 @@ def test_the_migrant_a_relative_paid_for_arrives_on_a_new_line_of_their_country(
     assert arrivals(net, [[0]], phones, {**cfg, "collector_min_payers": 5}) == {}
     # a line first seen beyond the window is someone else's arrival
     assert arrivals(net, [[0]], phones, {**cfg, "arrival_days": 30}) == {}
+
+
+def test_the_boss_the_collectors_pay_on_joins_their_network() -> None:
+    """Collectors C1 and C2 (network 0) are each paid by four families; B receives from both
+    (the boss); M from C1 alone (his mother); X from C3, a collector of network 1, and once
+    from C1."""
+    ids = ["C1", "C2", "C3", "B", "M", "X"] + [f"F{i}" for i in range(12)]
+    fam = {0: range(6, 10), 1: range(10, 14), 2: range(14, 18)}
+    ties = [
+        Tie(c, f, "payment", f"{ids[f]}>{ids[c]}", (10.0,), (f"p{c}{f}",), False)
+        for c, fs in fam.items()
+        for f in fs
+    ]
+    ties += [
+        Tie(0, 3, "payment", "C1>B", (20.0, 50.0, 80.0), ("a", "b", "c"), False),
+        Tie(1, 3, "payment", "C2>B", (30.0, 60.0), ("d", "e"), False),
+        Tie(0, 4, "payment", "C1>M", (25.0, 55.0, 85.0, 95.0), ("f", "g", "h", "i"), False),
+        Tie(2, 5, "payment", "C3>X", (20.0, 40.0, 60.0, 70.0), ("j", "k", "l", "m"), False),
+        Tie(0, 5, "payment", "C1>X", (90.0,), ("n",), False),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    cfg = {"collector_min_payers": 4, "payee_min_collectors": 2, "payee_min_payments": 4}
+    assert collectors_payee(net, [[0, 1], [2]], cfg) == {3: 0}
+    # X's two collectors belong to two networks: neither hands him its money
+    assert collectors_payee(net, [[0, 1, 2]], cfg) == {3: 0, 5: 0}
+    # five payments in all are needed now: B's are too few
+    assert collectors_payee(net, [[0, 1], [2]], {**cfg, "payee_min_payments": 6}) == {}
+    # money from a member into the collectors' hands is not money paid on
+    back = [
+        Tie(
+            t.a, t.b, t.via, ">".join(reversed(t.via_entity.split(">"))), t.times, t.link_ids, False
+        )
+        if t.via_entity.endswith(">B")
+        else t
+        for t in ties
+    ]
+    assert collectors_payee(PersonNetwork(ids, ids, back), [[0, 1], [2]], cfg) == {}
 
 
 def test_people_who_work_the_crews_unrecorded_lines_join_it() -> None:

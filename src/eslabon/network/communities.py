@@ -340,6 +340,53 @@ def _votes(net: PersonNetwork, people: list[int], owner: dict[int, int]) -> dict
     return votes
 
 
+def collectors(net: PersonNetwork, owner: dict[int, int], cfg: dict) -> dict[int, set[int]]:
+    """The networks' collectors — members paid by ``collector_min_payers`` people or more (a
+    migrant placed earlier, paid by family, is not one) — each with the people who paid them."""
+    payers_of: dict[int, set[int]] = {}
+    for v in owner:
+        for k in net.adjacency[v]:
+            u = net.ties[k].other(v)
+            if net.ties[k].via == "payment" and pays(net, k, u):
+                payers_of.setdefault(v, set()).add(u)
+    many = int(cfg.get("collector_min_payers", 4))
+    return {v: us for v, us in payers_of.items() if len(us) >= many}
+
+
+def collectors_payee(net: PersonNetwork, groups: list[list[int]], cfg: dict) -> dict[int, int]:
+    """Whom a network's collectors hand the money on to: its boss, when no record of his joins
+    him to the crew.
+
+    Money flows back along the route to the collectors and from them up (domain.md §6). A
+    person outside every network paid by ``payee_min_collectors`` collectors of one network,
+    ``payee_min_payments`` times or more, is where it goes: the coordinator whose only call to
+    the crew was on a phone known by a nickname, which resolution rightly left apart. A
+    collector's mother is paid by one collector, not two. Returns person → index in ``groups``.
+    """
+    owner = {v: i for i, people in enumerate(groups) for v in people}
+    payers_of = collectors(net, owner, cfg)
+    need = int(cfg.get("payee_min_collectors", 2))
+    payments = int(cfg.get("payee_min_payments", 4))
+    paid: dict[int, dict[int, dict[int, int]]] = {}  # payee → network → collector → payments
+    for c in payers_of:
+        for k in net.adjacency[c]:
+            t = net.ties[k]
+            u = t.other(c)
+            if t.via == "payment" and u not in owner and net.is_person(u) and pays(net, k, c):
+                by = paid.setdefault(u, {}).setdefault(owner[c], {})
+                by[c] = by.get(c, 0) + len(t.times)
+    out: dict[int, int] = {}
+    for u, nets in sorted(paid.items()):
+        fits = [
+            (sum(by.values()), -i)
+            for i, by in nets.items()
+            if len(by) >= need and sum(by.values()) >= payments
+        ]
+        if fits:
+            out[u] = -max(fits)[1]
+    return out
+
+
 def arrivals(
     net: PersonNetwork,
     groups: list[list[int]],
@@ -357,17 +404,9 @@ def arrivals(
     owner = {v: i for i, people in enumerate(groups) for v in people}
     slack = float(cfg.get("arrival_slack_days", 3))
     window = float(cfg.get("arrival_days", 365))
-    # collectors: members paid by many (a migrant placed earlier, paid by family, is not one)
-    payers_of: dict[int, set[int]] = {}
-    for v in owner:
-        for k in net.adjacency[v]:
-            u = net.ties[k].other(v)
-            if net.ties[k].via == "payment" and pays(net, k, u):
-                payers_of.setdefault(v, set()).add(u)
-    many = int(cfg.get("collector_min_payers", 4))
-    collectors = {v for v, us in payers_of.items() if len(us) >= many}
+    payers_of = collectors(net, owner, cfg)
     out: dict[int, int] = {}
-    for u in sorted({u for v in collectors for u in payers_of[v]} - set(owner)):
+    for u in sorted({u for us in payers_of.values() for u in us} - set(owner)):
         paid: dict[int, list[float]] = {}
         kids: list[int] = []
         for k in net.adjacency[u]:
@@ -375,7 +414,7 @@ def arrivals(
             w = t.other(u)
             if t.via != "payment" or not pays(net, k, u):
                 continue
-            if w in collectors:
+            if w in payers_of:
                 paid.setdefault(owner[w], []).extend(t.times)
             elif w not in owner and net.is_person(w):
                 kids.append(w)
@@ -554,6 +593,7 @@ def detect_networks(
     ]
     business = business_lines(lines or {}, short, long_held_phones(times, span))
     came = line_callers(net, [people for people, _m in found], cfg, business)
+    came.update(collectors_payee(net, [people for people, _m in found], cfg))
     if phones:
         came.update(arrivals(net, [people for people, _m in found], phones, cfg))
     for v, i in came.items():
