@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -340,16 +341,15 @@ def _votes(net: PersonNetwork, people: list[int], owner: dict[int, int]) -> dict
     return votes
 
 
-def collectors(net: PersonNetwork, owner: dict[int, int], cfg: dict) -> dict[int, set[int]]:
-    """The networks' collectors — members paid by ``collector_min_payers`` people or more (a
-    migrant placed earlier, paid by family, is not one) — each with the people who paid them."""
+def collectors(net: PersonNetwork, members: Iterable[int], many: int) -> dict[int, set[int]]:
+    """The collectors among ``members`` — those paid by ``many`` people or more (a migrant
+    placed earlier, paid by family, is not one) — each with the people who paid them."""
     payers_of: dict[int, set[int]] = {}
-    for v in owner:
+    for v in members:
         for k in net.adjacency[v]:
             u = net.ties[k].other(v)
             if net.ties[k].via == "payment" and pays(net, k, u):
                 payers_of.setdefault(v, set()).add(u)
-    many = int(cfg.get("collector_min_payers", 4))
     return {v: us for v, us in payers_of.items() if len(us) >= many}
 
 
@@ -364,7 +364,7 @@ def collectors_payee(net: PersonNetwork, groups: list[list[int]], cfg: dict) -> 
     collector's mother is paid by one collector, not two. Returns person → index in ``groups``.
     """
     owner = {v: i for i, people in enumerate(groups) for v in people}
-    payers_of = collectors(net, owner, cfg)
+    payers_of = collectors(net, owner, int(cfg.get("collector_min_payers", 4)))
     need = int(cfg.get("payee_min_collectors", 2))
     payments = int(cfg.get("payee_min_payments", 4))
     paid: dict[int, dict[int, dict[int, int]]] = {}  # payee → network → collector → payments
@@ -404,7 +404,7 @@ def arrivals(
     owner = {v: i for i, people in enumerate(groups) for v in people}
     slack = float(cfg.get("arrival_slack_days", 3))
     window = float(cfg.get("arrival_days", 365))
-    payers_of = collectors(net, owner, cfg)
+    payers_of = collectors(net, owner, int(cfg.get("collector_min_payers", 4)))
     out: dict[int, int] = {}
     for u in sorted({u for us in payers_of.values() for u in us} - set(owner)):
         paid: dict[int, list[float]] = {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from eslabon.network.communities import DetectedNetwork
+from eslabon.network.communities import DetectedNetwork, collectors
 from eslabon.network.graph import PersonNetwork
 from eslabon.network.recovery import CARRIED
 from eslabon.network.rules import Rules, holds
@@ -61,13 +61,18 @@ def moved_members(feats: pd.DataFrame | None, ids: list[str], members: list[int]
 
 
 def network_features(
-    net: PersonNetwork, network: DetectedNetwork, feats: pd.DataFrame | None = None
+    net: PersonNetwork,
+    network: DetectedNetwork,
+    feats: pd.DataFrame | None = None,
+    collector_min_payers: int = 4,
 ) -> pd.DataFrame:
     """Position of each member inside its network (igraph on the induced subgraph).
 
     Beyond degree and brokerage: ties to the people the network moves (by channel), money to and
-    from other members (direction from the payer>payee tie), and calls in the hours before a
-    group of moved people was detained — the timing of a guide, lookout or driver.
+    from other members (direction from the payer>payee tie) — and from how many of its
+    collectors (members paid by ``collector_min_payers`` people or more), the money going up to
+    the boss — and calls in the hours before a group of moved people was detained: the timing of
+    a guide, lookout or driver.
     """
     g = net.graph(network.members)
     n = g.vcount()
@@ -75,6 +80,7 @@ def network_features(
     top = max(btw, default=0.0) or 1.0
     inside = set(network.members)
     moved = moved_members(feats, net.ids, network.members)
+    cashiers = collectors(net, network.members, collector_min_payers)
     moments = sorted(
         {
             t
@@ -126,6 +132,7 @@ def network_features(
             "net_moved_payments": len(by_via.get("payment", ())),
             "net_pay_in_members": len(pay_in),
             "net_pay_out_members": len(pay_out),
+            "net_paid_by_collectors": len(pay_in & cashiers.keys()),
             "net_calls_before_moves": around_moves,
             "is_moved": 1.0 if v in moved else 0.0,
             # who the person deals with: brokers (a forger, a lab) or the crowd (a recruiter)
@@ -189,7 +196,9 @@ def infer_roles(
     """One assignment per person member of a detected network."""
     out: list[RoleAssignment] = []
     for network in networks:
-        pos = network_features(net, network, feats)
+        pos = network_features(
+            net, network, feats, int(rules.detection.get("collector_min_payers", 4))
+        )
         inside = set(network.members)
         for v in network.members:
             eid = net.ids[v]
