@@ -410,3 +410,35 @@ def test_prediction_follows_the_run_time_rules_of_a_drug_network() -> None:
         [{"kind_smuggling": 1.0, "kind_drugs": 0.0}, {"kind_smuggling": 0.0, "kind_drugs": 1.0}]
     )
     assert predict(rules, frame) == ["migrant", "associate"]
+
+
+def test_the_member_two_collectors_pay_on_is_the_coordinator() -> None:
+    """C1 and C2 are each paid by four families; both pay B (the boss); C1 also pays M."""
+    from eslabon.network.communities import DetectedNetwork
+    from eslabon.network.graph import PersonNetwork, Tie
+
+    ids = ["C1", "C2", "B", "M"] + [f"F{i}" for i in range(8)]
+    ties = [
+        Tie(c, f, "payment", f"{ids[f]}>{ids[c]}", (1.0,), (f"p{c}{f}",), False)
+        for c in (0, 1)
+        for f in range(4 + 4 * c, 8 + 4 * c)
+    ]
+    ties += [
+        Tie(0, 2, "payment", "C1>B", (5.0, 9.0), ("a", "b"), False),
+        Tie(1, 2, "payment", "C2>B", (6.0,), ("c",), False),
+        Tie(0, 3, "payment", "C1>M", (7.0, 8.0), ("d", "e"), False),
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    network = DetectedNetwork("NET001", "smuggling", [0, 1, 2, 3], {}, 0)
+    pos = network_features(net, network)
+    assert pos["net_paid_by_collectors"].to_dict() == {"C1": 0, "C2": 0, "B": 2, "M": 1}
+    # four payers make a collector; with five needed nobody pays B on
+    assert (
+        network_features(net, network, collector_min_payers=5)["net_paid_by_collectors"].max() == 0
+    )
+    rules = load_rules()
+    row = {**pos.loc["B"].to_dict(), "kind_smuggling": 1.0}
+    assert rules.role_of(row, "smuggling")[0] == "coordinator"
+    assert rules.role_of({**pos.loc["M"].to_dict(), "kind_smuggling": 1.0}, "smuggling")[0] != (
+        "coordinator"
+    )
