@@ -63,6 +63,13 @@ def resolve(
         console.print(
             "m fixed at the floor (EM drove it to 0 on this data): " + ", ".join(report.fixed_m)
         )
+    if report.untrained:
+        console.print(
+            "too few records to train all of the person model; left at starting values: "
+            + "; ".join(report.untrained)
+            + ". Merges rest on names and identifiers with untrained weights: review them, and "
+            "run `eslabon resolve --full` again once more records are in"
+        )
 
 
 @app.command()

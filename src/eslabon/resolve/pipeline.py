@@ -47,6 +47,7 @@ class RunReport:
     timings: dict[str, float] = field(default_factory=dict)
     alias_edges: int = 0  # nicknames joined to the one named user of their phone
     fixed_m: list[str] = field(default_factory=list)  # levels EM drove to 0, fixed at the floor
+    untrained: list[str] = field(default_factory=list)  # what a small workspace could not train
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -348,6 +349,7 @@ class PersonPlan:
     mentions: int = 0
     new_mentions: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    untrained: list[str] = field(default_factory=list)
 
 
 def _score_persons(
@@ -394,7 +396,8 @@ def _score_persons(
         if stored is None or full:
             progress("persons: training the linkage model (u by sampling, m by EM)")
             t1 = time.perf_counter()
-            plan.settings = splink_engine.train(store, seed=seed)
+            trained = splink_engine.train(store, seed=seed)
+            plan.settings, plan.untrained = trained.settings, trained.untrained
             plan.model_id = splink_engine.model_hash(plan.settings)
             plan.new_model = True
             plan.threshold = DEFAULT_THRESHOLD
@@ -434,6 +437,9 @@ def _write_persons(
         notes = "unsupervised: u by random sampling, m by EM"
         if report.fixed_m:
             notes += "; m fixed at the floor where EM drove it to 0: " + ", ".join(report.fixed_m)
+        report.untrained = plan.untrained
+        if report.untrained:
+            notes += "; left at starting values, too few records: " + ", ".join(report.untrained)
         store.execute("DELETE FROM linkage_models WHERE model_id = ?", [plan.model_id])
         store.execute(
             "INSERT INTO linkage_models VALUES (?, 'Person', ?, ?, ?, ?, ?, ?)",

@@ -14,6 +14,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -138,10 +139,24 @@ def _register_tf(linker: Any, db_api: Any, store: Store, settings: dict[str, Any
         linker.table_management.register_term_frequency_lookup(db_api.register(name), col)
 
 
+# Splink: EM needs "at least a few hundred" comparisons. A block with fewer pairs (a small
+# workspace) is not trained on: EM on a handful of pairs drives the match probability to 0 or 1.
+MIN_EM_PAIRS = 200
+
+
+@dataclass
+class Trained:
+    """A trained person model, and what its data was too small to train (a small workspace):
+    a skipped estimate leaves its parameters at their starting values."""
+
+    settings: dict[str, Any]
+    untrained: list[str] = field(default_factory=list)
+
+
 def train(
     store: Store, *, seed: int = 7, max_pairs_u: float = 2e6, table: str = INPUT_TABLE
-) -> dict[str, Any]:
-    """Unsupervised training; returns the trained settings dict.
+) -> Trained:
+    """Unsupervised training: the trained settings, and what the data could not train.
 
     The prior comes from deterministic rules and m from EM over ``TRAINING_BLOCKS``, both on
     every mention; u by seeded random sampling of ``DISTINCT_TABLE`` (see ``DISTINCT_SQL``),
@@ -151,12 +166,20 @@ def train(
     non-match (two different nationalities, in a small world). Splink 5 refuses such an m, so
     that level's m is fixed at ``M_FLOOR`` — the value ``floor_m`` would give it anyway — and
     training starts again; the fixed level stays marked in the model (``fix_m_probability``).
+
+    A small workspace cannot train everything: with no pair meeting a deterministic rule the
+    prior stays Splink's default, and an EM session is skipped when its block holds fewer than
+    ``MIN_EM_PAIRS`` pairs, or when all of them agree (all matches or none, so EM has nothing to
+    contrast). Each skip is reported in ``Trained.untrained``, never silent.
     """
     build_distinct(store, table)
+    skipped: list[str] = []
     try:
         trained = fit_fixing_zeroed_m(
             person_model.settings(),
-            lambda s: _train_once(store, s, seed=seed, max_pairs_u=max_pairs_u, table=table),
+            lambda s: _train_once(
+                store, s, seed=seed, max_pairs_u=max_pairs_u, table=table, skipped=skipped
+            ),
         )
     except ValueError as err:  # Splink refuses a probability EM drove to 0 or 1
         raise EslabonError(
@@ -165,7 +188,7 @@ def train(
             hint="please report it with `eslabon status --json`",
         ) from None
     trained.pop("linker_uid", None)
-    return floor_m(deconvolve_u(trained))
+    return Trained(floor_m(deconvolve_u(trained)), list(skipped))
 
 
 def fit_fixing_zeroed_m(
@@ -184,8 +207,15 @@ def fit_fixing_zeroed_m(
 
 
 def _train_once(
-    store: Store, settings: dict[str, Any], *, seed: int, max_pairs_u: float, table: str
+    store: Store,
+    settings: dict[str, Any],
+    *,
+    seed: int,
+    max_pairs_u: float,
+    table: str,
+    skipped: list[str],
 ) -> dict[str, Any]:
+    """One training pass; ``skipped`` is set to what this pass could not train, and why."""
     from splink import Linker
 
     with splink_api(store) as db_api:
@@ -193,14 +223,38 @@ def _train_once(
         people.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
         with_u = people.misc.save_model_to_json()
         linker = Linker(db_api.register(table), with_u, log_level=None)
-        linker.training.estimate_probability_two_random_records_match(
-            person_model.DETERMINISTIC_RULES, recall=0.8
-        )
-        for rule in person_model.TRAINING_BLOCKS:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
+        skipped.clear()
+        if any(block_pairs(store, rule, table, cap=1) for rule in person_model.DETERMINISTIC_RULES):
+            linker.training.estimate_probability_two_random_records_match(
+                person_model.DETERMINISTIC_RULES, recall=0.8
             )
+        else:
+            skipped.append("the prior (no two records meet a deterministic rule)")
+        for rule in person_model.TRAINING_BLOCKS:
+            pairs = block_pairs(store, rule, table, cap=MIN_EM_PAIRS)
+            if pairs < MIN_EM_PAIRS:
+                skipped.append(f"EM on `{rule}` (only {pairs} pairs)")
+                continue
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    rule, estimate_without_term_frequencies=True
+                )
+            except ValueError as err:
+                if zeroed_level(err) is not None:
+                    raise  # a level EM drove to 0: fit_fixing_zeroed_m fixes it and retries
+                # every pair of the block a match, or none: EM has no contrast to learn from
+                skipped.append(f"EM on `{rule}` (its pairs all agree: nothing to contrast)")
         return linker.misc.save_model_to_json()
+
+
+def block_pairs(store: Store, rule: str, table: str = INPUT_TABLE, *, cap: int) -> int:
+    """Record pairs a blocking rule (Splink's ``l.``/``r.`` SQL) brings together in ``table``,
+    counted up to ``cap`` (enough to decide, and cheap on a large workspace)."""
+    sql = (
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} l JOIN {table} r "
+        f"ON l.unique_id < r.unique_id AND ({rule}) LIMIT {int(cap)})"
+    )
+    return int(store.query_one(sql)[0])
 
 
 def fixed_in_training(settings: dict[str, Any]) -> list[str]:
