@@ -442,3 +442,28 @@ def test_the_member_two_collectors_pay_on_is_the_coordinator() -> None:
     assert rules.role_of({**pos.loc["M"].to_dict(), "kind_smuggling": 1.0}, "smuggling")[0] != (
         "coordinator"
     )
+
+
+def test_training_rows_of_a_workspace_eslabon_resolved_take_their_records_true_roles(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Training on eslabon's own resolution (the web tests' small world, built once per run):
+    entity ids are eslabon's, so each member is labelled with the true person most of its
+    records belong to."""
+    from eslabon.network.role_training import member_rows
+    from tests.web.conftest import SCALE
+    from tests.worlds import analysed_world, shared
+
+    store = shared(
+        tmp_path_factory,
+        "web-world",
+        lambda folder: analysed_world(folder, "world.duckdb", scale=SCALE),
+    )
+    truth_dir = store.parent / "world" / "truth"
+    rows = member_rows(store, truth_dir)
+    truth = pd.read_csv(truth_dir / "roles.csv").drop_duplicates("person_id")
+    true_role = dict(zip(truth["person_id"], truth["role"], strict=True))
+    assert len(rows) and not rows["entity_id"].isin(true_role).any()  # eslabon's own ids
+    assert rows["person_id"].isin(true_role).sum() >= 10
+    for person, role in zip(rows["person_id"], rows["role"], strict=True):
+        assert role == true_role.get(person, "associate")

@@ -44,8 +44,12 @@ class _NoAliases(yaml.SafeDumper):
 
 def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
     """Features of detected members with their true role (first role of a person); members who
-    belong to no true network are labelled ``associate``."""
+    belong to no true network are labelled ``associate``. An entity stands for the true person
+    (``person_id``) most of its records belong to, so a workspace eslabon resolved trains too."""
+    from eslabon.evaluate.network import entity_to_truth
+
     with open_store(store_path, read_only=True) as st:
+        to_truth = entity_to_truth(st, truth_dir)
         net = load_network(st)
         feats = person_features(st)
         networks, _roles, _info = load_results(st, net)
@@ -61,16 +65,15 @@ def member_rows(store_path: Path, truth_dir: Path) -> pd.DataFrame:
                 for k in KINDS:
                     row[f"kind_{k}"] = 1.0 if n.kind == k else 0.0
                 row["entity_id"] = eid
+                row["person_id"] = to_truth.get(eid, eid)
                 rows.append(row)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=None if rows else ["entity_id", "person_id"])
     truth = pd.read_csv(truth_dir / "roles.csv").drop_duplicates("person_id")
-    frame = frame.merge(
-        truth[["person_id", "role"]], left_on="entity_id", right_on="person_id", how="left"
-    )
+    frame = frame.merge(truth[["person_id", "role"]], on="person_id", how="left")
     # People detection placed in a network who belong to none: the class role inference must
     # learn to leave out rather than call crew or victim.
     frame["role"] = frame["role"].fillna(ASSOCIATE)
-    return frame.drop(columns=["person_id"])
+    return frame
 
 
 # Crew roles are learned apart for networks that move people and for drug networks: a guide has
