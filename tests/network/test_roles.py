@@ -467,3 +467,23 @@ def test_training_rows_of_a_workspace_eslabon_resolved_take_their_records_true_r
     assert rows["person_id"].isin(true_role).sum() >= 10
     for person, role in zip(rows["person_id"], rows["role"], strict=True):
         assert role == true_role.get(person, "associate")
+
+
+def test_frames_of_one_world_are_held_out_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workspaces of each world (resolved from truth and by eslabon): a fold that trains
+    on one of them and tests on the other would score a world it has seen."""
+    from eslabon.network import role_training
+    from eslabon.network.role_training import cross_validate
+
+    frames = [_world(s) for s in range(3)] * 2
+    worlds = ["a", "b", "c"] * 2
+    seen: list[set[str]] = []
+    fit = role_training.fit_rules
+
+    def spy(train: pd.DataFrame, **params: object) -> list[dict]:
+        seen.append(set(train["entity_id"].str.split("-").str[0]))
+        return fit(train, **params)
+
+    monkeypatch.setattr(role_training, "fit_rules", spy)
+    cross_validate(frames, load_rules(), ({"max_depth": 4, "min_leaf": 2},), 3, worlds)
+    assert seen == [{"w1", "w2"}, {"w0", "w2"}, {"w0", "w1"}]

@@ -7,7 +7,10 @@ YAML like hand-written rules. The tree's size and class weighting are not set by
 setting of ``GRID`` is scored on training worlds held out of its fit (``cross_validate``) and the
 best one is fitted on all of them. Run:
 ``python -m eslabon.network.role_training src/eslabon/network/role_rules.yaml WS:TRUTH ...``
-with workspaces of training seeds 101–120 (perfect resolution, `eslabon network` run).
+with workspaces of training seeds 101–120, each world twice: resolved from its truth
+(`eslabon.evaluate.oracle`) and by `eslabon resolve`, then `eslabon network` run on both. The
+rules then read members as users will see them — a coordinator's records split in two, a
+collector's stray payments counted as more payers — as well as whole.
 """
 
 from __future__ import annotations
@@ -278,21 +281,30 @@ GRID = tuple(
 
 
 def cross_validate(
-    frames: list[pd.DataFrame], base: Rules, grid: tuple[dict, ...] = GRID, folds: int = 5
+    frames: list[pd.DataFrame],
+    base: Rules,
+    grid: tuple[dict, ...] = GRID,
+    folds: int = 5,
+    worlds: list[str] | None = None,
 ) -> list[tuple[float, dict]]:
     """Macro-F1 of each setting on worlds held out of its training, best first.
 
     Worlds, not members, are held out: members of one world share its crews, and a rule that
-    has seen a crew's members is no guide to how it will read an unseen one.
+    has seen a crew's members is no guide to how it will read an unseen one. ``worlds`` names
+    the world of each frame (default: each its own): frames of one world — resolved from truth
+    and by eslabon — are held out together.
     """
-    folds = min(folds, len(frames))
+    names = worlds if worlds is not None else [str(i) for i in range(len(frames))]
+    order = {w: i for i, w in enumerate(dict.fromkeys(names))}
+    folds = min(folds, len(order))
+    fold = [order[w] % folds for w in names]
     scored = []
     for params in grid:
         truth: list[str] = []
         predicted: list[str] = []
         for k in range(folds):
-            held = [f for i, f in enumerate(frames) if i % folds == k]
-            train = pd.concat([f for i, f in enumerate(frames) if i % folds != k])
+            held = [f for f, g in zip(frames, fold, strict=True) if g == k]
+            train = pd.concat([f for f, g in zip(frames, fold, strict=True) if g != k])
             rules = with_learned(base, fit_rules(train.reset_index(drop=True), **params))
             for f in held:
                 truth += f["role"].tolist()
@@ -303,15 +315,17 @@ def cross_validate(
 
 
 def main(argv: list[str]) -> None:
-    """``OUT.yaml WS:TRUTH ...``: rewrite the `roles` section of a rules file."""
+    """``OUT.yaml WS:TRUTH ...``: rewrite the `roles` section of a rules file. Workspaces
+    naming the same TRUTH are one world (held out together)."""
     if len(argv) < 2:
         raise SystemExit(__doc__)
     out = Path(argv[0])
-    frames = []
+    frames, worlds = [], []
     for pair in argv[1:]:
         store, truth = pair.split(":")
         frames.append(member_rows(Path(store), Path(truth)))
-    scored = cross_validate(frames, load_rules(role_path=out))
+        worlds.append(str(Path(truth).resolve()))
+    scored = cross_validate(frames, load_rules(role_path=out), worlds=worlds)
     for score, params in scored[:5]:
         print(f"held-out worlds macro-F1 {score:.4f}  {params}")
     best = scored[0][1]
