@@ -42,6 +42,7 @@ from measure import eslabon, measure, write_result
 SEEDS = {"default": 7, "unseen": 2718}
 TARGET_MENTIONS = 1_000_000
 LATENCY_TRACES = 200
+TRACE_PASSES = 3
 
 
 def sections(store_path: Path, truth: Path, *, disruption: bool = True) -> dict[str, dict]:
@@ -200,12 +201,17 @@ def scale_figures(tmp: Path) -> dict:
         ]
         rng = random.Random(0)
         queries = seeds + rng.sample(persons, min(len(persons), LATENCY_TRACES - len(seeds)))
-        latencies = []
-        for q in queries:
-            t = time.perf_counter()
-            with contextlib.suppress(EslabonError):  # an unresolvable seed still counts
-                tracer.trace(q)
-            latencies.append((time.perf_counter() - t) * 1000)
+        # The same 200 traces, three times over: on this shared machine one pass's p95 moved
+        # between 36 and 53 ms with nothing changed, so the figure is the median pass's.
+        passes: list[list[float]] = []
+        for _ in range(TRACE_PASSES):
+            latencies = []
+            for q in queries:
+                t = time.perf_counter()
+                with contextlib.suppress(EslabonError):  # an unresolvable seed still counts
+                    tracer.trace(q)
+                latencies.append((time.perf_counter() - t) * 1000)
+            passes.append(sorted(latencies))
         t = time.perf_counter()
         report = rank_stored(st, top=10)
         disrupt_s = time.perf_counter() - t
@@ -218,7 +224,7 @@ def scale_figures(tmp: Path) -> dict:
             "networks": len(summary["networks"]),
             "network_members": st.query_one("SELECT count(*) FROM node_roles")[0],
         }
-    latencies.sort()
+    p95s = [round(p[int(0.95 * (len(p) - 1))], 2) for p in passes]
     return {
         "scale": scale,
         "synth_wall_s": synth["wall_s"],
@@ -229,11 +235,13 @@ def scale_figures(tmp: Path) -> dict:
         "network_timings": summary["timings"],
         "graph": sizes,
         "trace": {
-            "traces": len(latencies),
+            "traces": len(queries),
+            "passes": len(passes),
             "load_s": round(load_s, 2),
-            "p50_ms": round(statistics.median(latencies), 2),
-            "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
-            "max_ms": round(latencies[-1], 2),
+            "p50_ms": round(statistics.median(statistics.median(p) for p in passes), 2),
+            "p95_ms": statistics.median(p95s),
+            "p95_ms_per_pass": p95s,
+            "max_ms": round(max(p[-1] for p in passes), 2),
         },
         "disruption_s": round(disrupt_s, 2),
         "targets": len(report["targets"]),
