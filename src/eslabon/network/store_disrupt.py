@@ -58,11 +58,13 @@ def crew_view(graph: ig.Graph) -> ig.Graph:
 
     Who cuts off a recruiter's migrants or brokers between two drivers' passengers says nothing
     about the route's next trip; fragmentation, brokerage and key players are measured on the
-    crew. People recorded both as carried and in an offending role stay (held for a human).
+    crew. People recorded both as carried and in an offending role stay (held for a human). The
+    hand-offs the people carried witnessed — two crew members who handled the same person — stay
+    as the graph attribute ``HANDOFFS``: the route's contacts (``route_flow.shared_cargo``).
     """
     keep = [v for v, rs in enumerate(graph.vs["roles"]) if not rs or set(rs) - CARRIED]
     view = graph.induced_subgraph(keep)
-    view[HANDOFFS] = shared_cargo(graph)  # the hand-offs those people witnessed (route_flow)
+    view[HANDOFFS] = shared_cargo(graph)
     return view
 
 
