@@ -81,6 +81,7 @@ def test_eval_sections(built: Path, world: Path) -> None:
     assert report["burners"]["precision"] == 1.0
     d = report["disruption"]["per_network"][0]
     assert d["eslabon_surviving"] is not None and d["degree_surviving"] is not None
+    assert 0 <= d["eslabon_surviving_se"] <= 1 and 0 <= d["degree_surviving_se"] <= 1
     judged = [n for n in report["disruption"]["per_network"] if n.get("eslabon_better") is not None]
     areas = [n["eslabon_curve_area"] for n in judged]
     assert report["disruption"]["mean_eslabon_curve_area"] == round(sum(areas) / len(areas), 4)

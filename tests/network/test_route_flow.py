@@ -334,3 +334,19 @@ def test_a_labour_route_joined_only_through_its_workers_moves_and_can_be_cut() -
     cfg = RecoveryConfig(runs=20, measure_efficiency=False, seed=1)
     out = simulate_recovery(g, ["fr"], capacity=cap, config=cfg)
     assert out.baseline.capacity == 1.0 and out.after_recovery.capacity == 0.0
+
+
+def test_recovery_reports_the_standard_error_of_the_capacity_it_averages() -> None:
+    g = two_lanes()
+    cap = route_capacity("smuggling", {r for rs in g.vs["roles"] for r in rs})
+    # nobody new ever joins: every run is the same, there is no spread
+    fixed = RecoveryConfig(runs=30, measure_efficiency=False, seed=1)
+    assert simulate_recovery(g, ["drivera"], capacity=cap, config=fixed).capacity_se == 0.0
+    # a driver is found half the time: each run gives 1 or 2, the mean wanders by its error
+    half = RecoveryConfig(
+        runs=400, measure_efficiency=False, seed=1, replacement={"driver": 0.5}, tie_fraction=1.0
+    )
+    out = simulate_recovery(g, ["drivera"], capacity=cap, config=half)
+    p = out.after_recovery.capacity - 1.0  # share of runs that found a driver
+    assert 0.3 < p < 0.7
+    assert out.capacity_se == pytest.approx(math.sqrt(p * (1 - p) / 399), rel=1e-6)

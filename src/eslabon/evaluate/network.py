@@ -455,16 +455,22 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
             names=names,
             graph=truth_graph,
             person_of=person_of,
-        ) -> float | None:
+        ) -> tuple[float | None, float | None]:
+            """Share of the route left after recovery, and its standard error over the runs."""
             removed = people_removed(order, person_of, names)
             out = simulate_recovery(graph, removed, capacity=cap, config=config)
             base = out.baseline.capacity
-            return round(out.after_recovery.capacity / base, 4) if base else None
+            if not base:
+                return None, None
+            return round(out.after_recovery.capacity / base, 4), round(out.capacity_se / base, 4)
 
-        s_eslabon, s_degree = surviving(eslabon_top), surviving(degree_top)
+        (s_eslabon, se_eslabon), (s_degree, se_degree) = (
+            surviving(eslabon_top),
+            surviving(degree_top),
+        )
         # the whole curve (after 1, 2, … k removals) shows who collapses the route sooner
-        curve_e = [surviving(eslabon_top[:i]) for i in range(1, len(eslabon_top) + 1)]
-        curve_d = [surviving(degree_top[:i]) for i in range(1, len(degree_top) + 1)]
+        curve_e = [surviving(eslabon_top[:i])[0] for i in range(1, len(eslabon_top) + 1)]
+        curve_d = [surviving(degree_top[:i])[0] for i in range(1, len(degree_top) + 1)]
         per_network.append(
             {
                 "network_id": tid,
@@ -475,6 +481,9 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
                 "degree_top": degree_top,
                 "eslabon_surviving": s_eslabon,
                 "degree_surviving": s_degree,
+                # how far another draw of the recovery runs may move each (standard error)
+                "eslabon_surviving_se": se_eslabon,
+                "degree_surviving_se": se_degree,
                 "eslabon_better": None
                 if s_eslabon is None or s_degree is None
                 else s_eslabon < s_degree,

@@ -16,6 +16,7 @@ max-flow (``route_flow.route_capacity``) and the newcomer odds of ``recovery.yam
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -142,6 +143,8 @@ class RecoveryOutcome:
     capacity_name: str
     runs: int
     notes: list[str] = field(default_factory=list)
+    # standard error of after_recovery.capacity over the runs: how far another seed may move it
+    capacity_se: float = 0.0
 
     @property
     def restored(self) -> float | None:
@@ -184,6 +187,14 @@ def _mean(values: Sequence[Measures]) -> Measures:
         efficiency=None if any(e is None for e in effs) else sum(effs) / n,  # type: ignore[misc]
         capacity=sum(m.capacity for m in values) / n,
     )
+
+
+def _standard_error(values: Sequence[float]) -> float:
+    n = len(values)
+    if n < 2:
+        return 0.0
+    mean = sum(values) / n
+    return math.sqrt(sum((x - mean) ** 2 for x in values) / (n - 1) / n)
 
 
 def simulate_recovery(
@@ -349,6 +360,7 @@ def simulate_recovery(
         baseline=baseline,
         after_removal=after_removal,
         after_recovery=_mean(results),
+        capacity_se=_standard_error([m.capacity for m in results]),
         takeover_rate={k: c / runs for k, c in takeovers.items()},
         successors={k: {h: c / runs for h, c in d.items()} for k, d in successors.items()},
         unreplaceable=unreplaceable,
