@@ -125,6 +125,8 @@ def figures(store_path: Path, truth: Path) -> dict:
                         "kind",
                         "eslabon_surviving",
                         "degree_surviving",
+                        "eslabon_surviving_se",
+                        "degree_surviving_se",
                         "eslabon_better",
                         "eslabon_curve",
                         "degree_curve",
