@@ -1,18 +1,20 @@
-"""Network stage on the development worlds, with perfect resolution: the figures a detection or
-role change is judged by before it is committed.
+"""Network stage on the development worlds: the figures a detection or role change is judged
+by before it is committed.
 
 Seeds 7, 11–17 and 31415 (the worlds the network stage is tuned on; never the training seeds
-101–120 the role rules learn from, never bench_network's held-out 2718). Each world is built
-once into the cache (synth, ingest, the oracle's resolution) and reused, so a run after a change
-costs `eslabon network` and the evaluation only: about ten seconds a world.
+101–120 the role rules learn from, never bench_network's held-out 2718), with perfect
+resolution (from the truth), or with eslabon's own (`--resolution eslabon`), as users run it:
+split records change what detection and role inference see. Each world is built once into the
+cache (synth, ingest, resolution) and reused, so a run after a change costs `eslabon network`
+and the evaluation only: about ten seconds a world.
 
 Figures per world and over the pool of worlds. Roles are scored on the pool (the worlds'
 confusions summed, `evaluate.network.pooled_roles`): one world holds one importer and two
 forgers, and its macro-F1 moves by 0.07 when one of them is found. Usage:
 
-    python bench/bench_network_dev.py [--seeds 7,11] [--cache DIR]
+    python bench/bench_network_dev.py [--seeds 7,11] [--cache DIR] [--resolution eslabon]
 
-Writes bench/results/network_dev.json (with the commit it measured).
+Writes bench/results/network_dev.json, or network_dev_eslabon.json (with the commit measured).
 """
 
 from __future__ import annotations
@@ -34,24 +36,29 @@ DEV_SEEDS = (7, 11, 12, 13, 14, 15, 16, 17, 31415)
 CACHE = Path(__file__).parent / ".cache" / "dev-worlds"
 
 
-def oracle_world(cache: Path, seed: int) -> tuple[Path, Path]:
-    """The world of ``seed`` and a workspace resolved from its truth, built once.
+def resolved_world(cache: Path, seed: int, resolution: str = "oracle") -> tuple[Path, Path]:
+    """The world of ``seed`` and a workspace resolved from its truth (``oracle``) or by
+    ``eslabon resolve`` (``eslabon``), each built once.
 
     A marker file is written last: a build that was interrupted is thrown away and redone,
     never measured.
     """
-    world, store = cache / f"world-{seed}", cache / f"oracle-{seed}.duckdb"
-    done = cache / f"oracle-{seed}.done"
+    world, store = cache / f"world-{seed}", cache / f"{resolution}-{seed}.duckdb"
+    done = cache / f"{resolution}-{seed}.done"
     if done.exists():
         return world, store
-    shutil.rmtree(world, ignore_errors=True)
-    for stale in cache.glob(f"oracle-{seed}.duckdb*"):
+    for stale in cache.glob(f"{resolution}-{seed}.duckdb*"):
         stale.unlink()
     cache.mkdir(parents=True, exist_ok=True)
-    measure(eslabon("synth", str(world), "--seed", str(seed)))
+    if not (world / "truth" / "roles.csv").exists():
+        shutil.rmtree(world, ignore_errors=True)
+        measure(eslabon("synth", str(world), "--seed", str(seed)))
     measure(eslabon("ingest", str(world), "--store", str(store)))
-    with open_store(store) as st:
-        resolve_from_truth(st, world / "truth")
+    if resolution == "oracle":
+        with open_store(store) as st:
+            resolve_from_truth(st, world / "truth")
+    else:
+        measure(eslabon("resolve", "--store", str(store)))
     done.write_text("built\n")
     return world, store
 
@@ -118,11 +125,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", default=",".join(map(str, DEV_SEEDS)))
     parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument(
+        "--resolution",
+        choices=("oracle", "eslabon"),
+        default="oracle",
+        help="perfect resolution (from truth), or eslabon's own, as users run it",
+    )
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     worlds = {}
     for seed in seeds:
-        world, store = oracle_world(args.cache, seed)
+        world, store = resolved_world(args.cache, seed, args.resolution)
         worlds[seed] = world_figures(world, store)
         w = worlds[seed]
         print(
@@ -139,8 +152,14 @@ def main() -> None:
         f"R {pool['burners_recall']:.4f}"
     )
     write_result(
-        "network_dev",
-        {"commit": commit(), "seeds": seeds, "pooled": pool, "worlds": worlds},
+        "network_dev" if args.resolution == "oracle" else "network_dev_eslabon",
+        {
+            "commit": commit(),
+            "resolution": args.resolution,
+            "seeds": seeds,
+            "pooled": pool,
+            "worlds": worlds,
+        },
     )
 
 
