@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -139,6 +139,8 @@ def _register_tf(linker: Any, db_api: Any, store: Store, settings: dict[str, Any
         linker.table_management.register_term_frequency_lookup(db_api.register(name), col)
 
 
+T = TypeVar("T")
+
 # Splink: EM needs "at least a few hundred" comparisons. A block with fewer pairs (a small
 # workspace) is not trained on: EM on a handful of pairs drives the match probability to 0 or 1.
 MIN_EM_PAIRS = 200
@@ -173,13 +175,10 @@ def train(
     contrast). Each skip is reported in ``Trained.untrained``, never silent.
     """
     build_distinct(store, table)
-    skipped: list[str] = []
     try:
-        trained = fit_fixing_zeroed_m(
+        trained, untrained = fit_fixing_zeroed_m(
             person_model.settings(),
-            lambda s: _train_once(
-                store, s, seed=seed, max_pairs_u=max_pairs_u, table=table, skipped=skipped
-            ),
+            lambda s: _train_once(store, s, seed=seed, max_pairs_u=max_pairs_u, table=table),
         )
     except ValueError as err:  # Splink refuses a probability EM drove to 0 or 1
         raise EslabonError(
@@ -188,12 +187,10 @@ def train(
             hint="please report it with `eslabon status --json`",
         ) from None
     trained.pop("linker_uid", None)
-    return Trained(floor_m(deconvolve_u(trained)), list(skipped))
+    return Trained(floor_m(deconvolve_u(trained)), untrained)
 
 
-def fit_fixing_zeroed_m(
-    settings: dict[str, Any], attempt: Callable[[dict[str, Any]], dict[str, Any]]
-) -> dict[str, Any]:
+def fit_fixing_zeroed_m(settings: dict[str, Any], attempt: Callable[[dict[str, Any]], T]) -> T:
     """``attempt(settings)``, again with the level fixed each time Splink refuses an m EM drove
     to 0 (``fix_level_m``); the levels fixed are read back with ``fixed_in_training``.
     Re-raises when the level cannot be named or is fixed already."""
@@ -213,9 +210,8 @@ def _train_once(
     seed: int,
     max_pairs_u: float,
     table: str,
-    skipped: list[str],
-) -> dict[str, Any]:
-    """One training pass; ``skipped`` is set to what this pass could not train, and why."""
+) -> tuple[dict[str, Any], list[str]]:
+    """One training pass: the trained settings, and what it could not train, and why."""
     from splink import Linker
 
     with splink_api(store) as db_api:
@@ -223,7 +219,7 @@ def _train_once(
         people.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
         with_u = people.misc.save_model_to_json()
         linker = Linker(db_api.register(table), with_u, log_level=None)
-        skipped.clear()
+        skipped: list[str] = []
         if any(block_pairs(store, rule, table, cap=1) for rule in person_model.DETERMINISTIC_RULES):
             linker.training.estimate_probability_two_random_records_match(
                 person_model.DETERMINISTIC_RULES, recall=0.8
@@ -244,7 +240,7 @@ def _train_once(
                     raise  # a level EM drove to 0: fit_fixing_zeroed_m fixes it and retries
                 # every pair of the block a match, or none: EM has no contrast to learn from
                 skipped.append(f"EM on `{rule}` (its pairs all agree: nothing to contrast)")
-        return linker.misc.save_model_to_json()
+        return linker.misc.save_model_to_json(), skipped
 
 
 def block_pairs(store: Store, rule: str, table: str = INPUT_TABLE, *, cap: int) -> int:
