@@ -377,13 +377,10 @@ def collectors_payee(net: PersonNetwork, groups: list[list[int]], cfg: dict) -> 
                 by[c] = by.get(c, 0) + len(t.times)
     out: dict[int, int] = {}
     for u, nets in sorted(paid.items()):
-        fits = [
-            (sum(by.values()), -i)
-            for i, by in nets.items()
-            if len(by) >= need and sum(by.values()) >= payments
-        ]
-        if fits:
-            out[u] = -max(fits)[1]
+        total = {i: sum(by.values()) for i, by in nets.items() if len(by) >= need}
+        fits = {i: n for i, n in total.items() if n >= payments}
+        if fits:  # the network that paid most, the first of a tie
+            out[u] = max(fits, key=lambda i: (fits[i], -i))
     return out
 
 
