@@ -464,13 +464,14 @@ def disruption_report(store: Store, truth_dir: Path, k: int = 5) -> dict[str, An
                 return None, None
             return round(out.after_recovery.capacity / base, 4), round(out.capacity_se / base, 4)
 
-        (s_eslabon, se_eslabon), (s_degree, se_degree) = (
-            surviving(eslabon_top),
-            surviving(degree_top),
-        )
-        # the whole curve (after 1, 2, … k removals) shows who collapses the route sooner
-        curve_e = [surviving(eslabon_top[:i])[0] for i in range(1, len(eslabon_top) + 1)]
-        curve_d = [surviving(degree_top[:i])[0] for i in range(1, len(degree_top) + 1)]
+        # the whole curve (after 1, 2, … k removals) shows who collapses the route sooner; its
+        # last point is the whole top k
+        points_e = [surviving(eslabon_top[:i]) for i in range(1, len(eslabon_top) + 1)]
+        points_d = [surviving(degree_top[:i]) for i in range(1, len(degree_top) + 1)]
+        s_eslabon, se_eslabon = points_e[-1] if points_e else surviving(eslabon_top)
+        s_degree, se_degree = points_d[-1] if points_d else surviving(degree_top)
+        curve_e = [s for s, _se in points_e]
+        curve_d = [s for s, _se in points_d]
         per_network.append(
             {
                 "network_id": tid,
