@@ -48,3 +48,33 @@ def test_a_mother_and_child_share_a_surname_in_the_other_slot_only() -> None:
     assert first_level("paternal", child, reading("MARIA", "LOPEZ", None)) == (
         "in the other slot or hyphen-merged"
     )
+
+
+def named(given: str, *phones: str) -> dict[str, Any]:
+    """A record of someone called ``given`` FLORES BARAJAS, on ``phones``."""
+    tokens = given.split()
+    return reading(given, "FLORES", "BARAJAS") | {
+        "given_canonical": given,
+        "given_key": tokens[0],
+        "given_forms": tokens,
+        "phones": list(phones),
+    }
+
+
+def test_a_phone_two_differently_named_siblings_use_is_a_household_phone() -> None:
+    # a brother's transfer keyed with the other brother's number: kin, not one person
+    assert first_level(
+        "phones", named("JUAN", "+14694892242"), named("JAVIER", "+14694892242")
+    ) == ("shared, by people with different given names")
+
+
+def test_a_phone_shared_under_one_name_or_its_variants_is_one_persons() -> None:
+    phone = "+14694892242"
+    for other in ("JUAN", "JUAN CARLOS", "JAUN", "JUANA"):
+        assert first_level("phones", named("JUAN", phone), named(other, phone)) == "shared"
+    # no given name on one side (a contact saved under a number): nothing says they differ
+    nameless = named("JUAN", phone) | {"given": None, "given_canonical": None}
+    assert first_level("phones", nameless, named("JAVIER", phone)) == "shared"
+    assert first_level("phones", named("JUAN", phone), named("JAVIER", "+5215512345678")) == (
+        "All other comparisons"
+    )

@@ -291,18 +291,6 @@ def _typo(col: str, sorted_col: str) -> str:
     )
 
 
-def _array_comparison(col: str, description: str) -> dict[str, Any]:
-    return {
-        "output_column_name": col,
-        "comparison_description": description,
-        "comparison_levels": [
-            _level(f"len({col}_l) = 0 OR len({col}_r) = 0", "missing", null=True),
-            _level(f"list_has_any({col}_l, {col}_r)", "shared"),
-            _else(),
-        ],
-    }
-
-
 def _exact_comparison(
     col: str, description: str, fuzzy: str | None = None, differ_m: float | None = None
 ) -> dict[str, Any]:
@@ -320,6 +308,28 @@ def _exact_comparison(
     }
 
 
+# Given names that can be one person's, from the surest to the weakest; past these they differ.
+GIVEN_AGREE: list[tuple[str, str]] = [
+    ("given_canonical_l = given_canonical_r", "same after nicknames"),
+    ("given_key_l = given_key_r", "same main given name"),
+    (
+        "list_has_any(given_forms_l, given_forms_r)",
+        "a nickname that may stand for the other's name",
+    ),
+    ("list_has_any(given_tokens_l, given_tokens_r)", "a given name shared"),
+    ("given_l = paternal_r OR paternal_l = given_r", "given and surname fields swapped"),
+    ("levenshtein(given_l, given_r) <= 1", "one typo"),
+    (_jw("given", 0.92), "Jaro-Winkler >= 0.92"),
+    (_jw("given_key", 0.85), "main name Jaro-Winkler >= 0.85"),
+]
+
+# Both records name someone, and the names cannot be one person's (Juan and Javier).
+GIVEN_DIFFER = (
+    "given_canonical_l IS NOT NULL AND given_canonical_r IS NOT NULL AND given_l <> given_r AND "
+    + " AND ".join(f"NOT coalesce({sql}, false)" for sql, _label in GIVEN_AGREE)
+)
+
+
 def comparisons() -> list[dict[str, Any]]:
     """The domain comparisons (see module docstring)."""
     given = {
@@ -328,20 +338,24 @@ def comparisons() -> list[dict[str, Any]]:
         "comparison_levels": [
             _level("given_canonical_l IS NULL OR given_canonical_r IS NULL", "missing", null=True),
             _level("given_l = given_r", "exact", tf="given"),
-            _level("given_canonical_l = given_canonical_r", "same after nicknames"),
-            _level("given_key_l = given_key_r", "same main given name"),
+            *(_level(sql, label) for sql, label in GIVEN_AGREE),
+            _else(),
+        ],
+    }
+    # A phone on the records of two differently named people is a household's (siblings, a
+    # parent and child: the same two surnames) or a number keyed on the wrong party's line.
+    # Naive Bayes would add the surnames' and the phone's weights as if independent; kin share
+    # both. Its own level lets EM weigh that case apart from a phone that one person carries.
+    phones = {
+        "output_column_name": "phones",
+        "comparison_description": "a phone used by both",
+        "comparison_levels": [
+            _level("len(phones_l) = 0 OR len(phones_r) = 0", "missing", null=True),
             _level(
-                "list_has_any(given_forms_l, given_forms_r)",
-                "a nickname that may stand for the other's name",
+                f"list_has_any(phones_l, phones_r) AND {GIVEN_DIFFER}",
+                "shared, by people with different given names",
             ),
-            _level("list_has_any(given_tokens_l, given_tokens_r)", "a given name shared"),
-            _level(
-                "given_l = paternal_r OR paternal_l = given_r",
-                "given and surname fields swapped",
-            ),
-            _level("levenshtein(given_l, given_r) <= 1", "one typo"),
-            _level(_jw("given", 0.92), "Jaro-Winkler >= 0.92"),
-            _level(_jw("given_key", 0.85), "main name Jaro-Winkler >= 0.85"),
+            _level("list_has_any(phones_l, phones_r)", "shared"),
             _else(),
         ],
     }
@@ -433,7 +447,7 @@ def comparisons() -> list[dict[str, Any]]:
                 _else(),
             ],
         },
-        _array_comparison("phones", "a phone used by both"),
+        phones,
         {
             "output_column_name": "addresses",
             "comparison_description": "an address shared, or nearly (typos), or its area",
