@@ -1,12 +1,20 @@
-"""A nickname contact joins the one named user of its number, and nobody when the number has two."""
+"""A nickname contact joins the one named user of its number, and nobody when the number has two;
+contacts saved alike (one number, one nickname) in several seized phones join each other."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from helpers import new_store
 
-from eslabon.resolve.phone_alias import METHOD, alias_edges, store_alias_edges
+from eslabon.resolve.phone_alias import (
+    CONTACT_METHOD,
+    METHOD,
+    alias_edges,
+    contact_edges,
+    store_alias_edges,
+)
 
 # mention → (phones, named?)
 MENTIONS = {
@@ -69,3 +77,59 @@ def test_a_nickname_edge_is_never_queued_for_review(tmp_path: Path) -> None:
     store_alias_edges(store, 0.97, "run-1")
     queued = {(p["mention_l"], p["mention_r"]) for p in uncertain_pairs(store, high=1.01)}
     assert ("b", "c") in queued and ("a1", "nick") not in queued
+
+
+def with_contacts(tmp_path: Path, contacts: dict[str, tuple[list[str], list[str]]]):
+    """A store whose nameless records (mention → (phones, saved names)) are contacts of seized
+    phones; ``nick3`` of MENTIONS is one too, saved as "EL MUDO"."""
+    store = store_with(tmp_path, [])
+    for m, (phones, aliases) in {"nick3": (["+523333"], ["EL MUDO"]), **contacts}.items():
+        if m != "nick3":
+            store.execute(
+                "INSERT INTO _person_input VALUES (?, ?, NULL, NULL, NULL, NULL)", [m, phones]
+            )
+        store.execute(
+            "INSERT INTO mentions VALUES (?, 'extraction@1', 1, 'contact', 'Person', NULL, NULL, ?)",
+            [m, json.dumps({"name": "", "aliases": aliases})],
+        )
+    return store
+
+
+def test_one_contact_saved_alike_in_two_seized_phones_is_one_person(tmp_path: Path) -> None:
+    store = with_contacts(
+        tmp_path,
+        {
+            "other_phone": (["+523333"], [" el mudo"]),  # the same contact, another phone's list
+            "third_phone": (["+523333", "+524444"], ["EL MUDO"]),
+            "renamed": (["+523333"], ["MUDITO"]),  # the number under another nickname
+            "elsewhere": (["+525555"], ["EL MUDO"]),  # the nickname on another number
+            "numberless_nick": (["+523333"], []),  # the number saved without a name
+        },
+    )
+    assert contact_edges(store) == [("nick3", "other_phone"), ("nick3", "third_phone")]
+    assert store_alias_edges(store, 0.97, "run-1") == 2
+    rows = store.query("SELECT mention_l, mention_r, method FROM match_edges ORDER BY 1, 2")
+    assert rows == [
+        ("nick3", "other_phone", CONTACT_METHOD),
+        ("nick3", "third_phone", CONTACT_METHOD),
+    ]
+    # run again: the same edges, not twice
+    assert store_alias_edges(store, 0.97, "run-2") == 2
+    assert store.query_one("SELECT count(*) FROM match_edges")[0] == 2
+
+
+def test_contacts_of_a_named_users_number_join_him_and_each_other(tmp_path: Path) -> None:
+    store = with_contacts(tmp_path, {"nick_again": (["+521111"], ["EL MUDO"])})
+    store.execute(
+        "INSERT INTO mentions VALUES ('nick', 'extraction@1', 2, 'contact', 'Person', NULL, "
+        "NULL, ?)",
+        [json.dumps({"name": "", "aliases": ["EL MUDO"]})],
+    )
+    store.execute("INSERT INTO match_edges VALUES ('a1', 'a2', 'Person', 'splink', 9, 0.99, 'r')")
+    store_alias_edges(store, 0.97, "run-1")
+    methods = dict(
+        ((a, b), m)
+        for a, b, m in store.query("SELECT mention_l, mention_r, method FROM match_edges")
+    )
+    assert methods[("a1", "nick")] == METHOD and methods[("a1", "nick_again")] == METHOD
+    assert methods[("nick", "nick_again")] == CONTACT_METHOD

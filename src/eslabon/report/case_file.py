@@ -354,6 +354,8 @@ def _merges(
             st = Statement("merge_review", params, src, "identity")
         elif method == "phone_alias":
             st = Statement("merge_phone_alias", params, src, "identity")
+        elif method == "contact_alias":
+            st = Statement("merge_contact_alias", params, src, "identity")
         else:
             st = Statement("merge_other", params | {"method": str(method)}, src, "identity")
         merges.append(

@@ -7,6 +7,11 @@ named mention of the person's phones belongs to one person (the named mentions a
 model's own edges above the threshold), the nickname is that person's: an edge of method
 ``phone_alias`` joins it to them. A number two named people use decides nothing.
 
+Two seized phones often hold the same contact, saved under the same nickname with the same
+number ("EL FLACO BODEGA" in both): those two records are one person whether or not anyone named
+uses the number, and an edge of method ``contact_alias`` joins them. A number saved without a
+nickname, or under two different ones, joins nothing by itself.
+
 The edges are recomputed on every run from all current mentions, so new records that bring a
 second named user of the number undo the attribution; review judgements (cannot-link) and the
 clustering guards apply to them as to any edge.
@@ -20,6 +25,7 @@ from eslabon.disjoint_sets import find
 from eslabon.store.connection import Store
 
 METHOD = "phone_alias"
+CONTACT_METHOD = "contact_alias"
 
 # Person mentions of ``_person_input`` with their phones; nameless = no name part at all.
 _MENTIONS_SQL = """
@@ -61,20 +67,51 @@ def alias_edges(store: Store, threshold: float) -> list[tuple[str, str]]:
     return out
 
 
+def contact_edges(store: Store) -> list[tuple[str, str]]:
+    """Pairs of nameless records that saved one number under the same nickname."""
+    rows = store.query(
+        """
+        SELECT p.unique_id, p.phones, list_sort(list_transform(
+            CAST(m.props->'aliases' AS VARCHAR[]), lambda a: upper(trim(a)))) AS aliases
+        FROM _person_input p JOIN mentions m ON m.mention_id = p.unique_id
+        WHERE len(p.phones) > 0 AND p.full_name IS NULL AND p.given IS NULL
+          AND p.paternal IS NULL AND p.maternal IS NULL
+          AND len(CAST(m.props->'aliases' AS VARCHAR[])) > 0
+        ORDER BY p.unique_id
+        """
+    )
+    first: dict[tuple[str, tuple[str, ...]], str] = {}
+    out = set()
+    for mention, phones, aliases in rows:
+        for phone in phones:
+            key = (phone, tuple(aliases))
+            if key in first:
+                out.add(tuple(sorted((first[key], mention))))
+            else:
+                first[key] = mention
+    return sorted(out)  # type: ignore[arg-type]
+
+
 def store_alias_edges(store: Store, threshold: float, run_id: str) -> int:
-    """Replace the ``phone_alias`` person edges with this run's; returns how many there are.
+    """Replace the ``phone_alias`` and ``contact_alias`` person edges with this run's; returns
+    how many there are.
 
     A pair the model already joins keeps the model's edge. One it scored below the threshold
     loses that edge to the alias edge (one edge per pair), and its explanation with it.
     """
-    store.execute("DELETE FROM match_edges WHERE kind = 'Person' AND method = ?", [METHOD])
-    pairs = alias_edges(store, threshold)
-    if not pairs:
+    store.execute(
+        "DELETE FROM match_edges WHERE kind = 'Person' AND method IN (?, ?)",
+        [METHOD, CONTACT_METHOD],
+    )
+    methods = {pair: METHOD for pair in alias_edges(store, threshold)}
+    for pair in contact_edges(store):
+        methods.setdefault(pair, CONTACT_METHOD)
+    if not methods:
         return 0
     store.execute(
-        "CREATE OR REPLACE TEMP TABLE _alias_edges AS "
-        "SELECT unnest(?::VARCHAR[]) AS l, unnest(?::VARCHAR[]) AS r",
-        [[a for a, _ in pairs], [b for _, b in pairs]],
+        "CREATE OR REPLACE TEMP TABLE _alias_edges AS SELECT unnest(?::VARCHAR[]) AS l, "
+        "unnest(?::VARCHAR[]) AS r, unnest(?::VARCHAR[]) AS method",
+        [[a for a, _ in methods], [b for _, b in methods], list(methods.values())],
     )
     # pairs the model already joins keep the model's edge and its explanation
     store.execute(
@@ -88,8 +125,8 @@ def store_alias_edges(store: Store, threshold: float, run_id: str) -> int:
     )
     store.execute(
         "INSERT INTO match_edges (mention_l, mention_r, kind, method, match_weight, "
-        "match_probability, run_id) SELECT l, r, 'Person', ?, NULL, 1.0, ? FROM _alias_edges",
-        [METHOD, run_id],
+        "match_probability, run_id) SELECT l, r, 'Person', method, NULL, 1.0, ? FROM _alias_edges",
+        [run_id],
     )
     store.execute("DROP TABLE _alias_edges")
     return count

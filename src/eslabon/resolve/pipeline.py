@@ -45,7 +45,7 @@ class RunReport:
     entities: dict[str, int] = field(default_factory=dict)
     refused: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
-    alias_edges: int = 0  # nicknames joined to the one named user of their phone
+    alias_edges: int = 0  # nicknames joined to their number's one named user, or to each other
     fixed_m: list[str] = field(default_factory=list)  # levels EM drove to 0, fixed at the floor
     untrained: list[str] = field(default_factory=list)  # what a small workspace could not train
 
