@@ -78,3 +78,25 @@ def test_a_segment_joins_only_a_network_of_its_own_kind() -> None:
     """Smugglers tied to the labour network's recruiter stay apart from that other business."""
     net, networks, roles = _world([*INSIDE, (3, 6), (4, 6), (3, 6)])
     assert segment_owners(net, networks, roles, min_ties=3) == {}
+
+
+def test_migrants_with_no_crew_of_their_own_join_the_crew_that_moved_them() -> None:
+    """Leiden kept migrants detained together apart: their ties to a crew say whose they are."""
+    roles = [*ROLES, ("NET004", "migrant"), ("NET004", "migrant")]
+    ids = [f"p{i}" for i in range(len(roles))]
+    calls = [*INSIDE, (8, 9), (8, 2), (9, 2), (9, 0)]
+    ties = [
+        Tie(a, b, "call", f"c{k}", (float(k),), (f"l{k}",), False) for k, (a, b) in enumerate(calls)
+    ]
+    net = PersonNetwork(ids, ids, ties)
+    kinds = {"NET003": "labour_trafficking"}
+    networks = [
+        DetectedNetwork(
+            n, kinds.get(n, "smuggling"), [i for i, (m, _r) in enumerate(roles) if m == n], {}, 5
+        )
+        for n in ("NET001", "NET002", "NET003", "NET004")
+    ]
+    assigned = [RoleAssignment(ids[i], n, r, None, 1.0, False) for i, (n, r) in enumerate(roles)]
+    assert segment_owners(net, networks, assigned, min_ties=3) == {"NET004": "NET001"}
+    # with fewer ties than the bar they stay apart, as a crew's segment would
+    assert segment_owners(net, networks, assigned, min_ties=4) == {}

@@ -8,10 +8,11 @@ its driver stops at its edge, and the coordinator and collectors who run it are 
 
 After a first role pass, a detected network without a head joins the network of the same kind
 whose crew its own crew is tied to most often, when there are at least ``segment_min_ties``
-such ties; roles are then inferred again on the merged networks. A network with a head, and a
-piece tied to no crew of its kind, are left as they are: a smuggling crew that works with a
-labour network's recruiter serves another business, and merging them would hand one network's
-trace the other's people.
+such ties; roles are then inferred again on the merged networks. A piece with no crew at all
+(migrants detained together, whom Leiden kept as a cluster of their own) is counted by the ties
+of the people in it. A network with a head, and a piece tied to no crew of its kind, are left as
+they are: a smuggling crew that works with a labour network's recruiter serves another
+business, and merging them would hand one network's trace the other's people.
 """
 
 from __future__ import annotations
@@ -48,14 +49,16 @@ def segment_owners(
     """Headless network id → the id of the network it joins (only those that join one)."""
     crew = _crew(net, roles)
     kind = {n.network_id: n.kind for n in networks}
+    members = {n.network_id: n.members for n in networks}
     headed = {n for n, role in crew.values() if role in HEADS}
     headless = set(kind) - headed
     owners: dict[str, str] = {}
     for seg in sorted(headless):
         ties: Counter[str] = Counter()
-        for v, (n, _role) in crew.items():
-            if n != seg:
-                continue
+        # A piece with no crew at all (migrants detained together, a cluster of their own to
+        # Leiden) is the people some crew carried: their ties to that crew say whose.
+        movers = [v for v, (n, _role) in crew.items() if n == seg] or members[seg]
+        for v in movers:
             for k in net.adjacency[v]:
                 other = crew.get(net.ties[k].other(v))
                 if other is not None and other[0] in headed and kind[other[0]] == kind[seg]:
