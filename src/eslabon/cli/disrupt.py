@@ -38,7 +38,15 @@ def disrupt(
     network: Annotated[
         str | None, typer.Option("--network", help="Network id in the store (store mode).")
     ] = None,
-    top: Annotated[int, typer.Option("--top", min=1, help="How many actors to rank.")] = 10,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            min=1,
+            help="How many actors to rank in each network (store mode lists every network's "
+            "first, then every network's second, …); in the edge list with --edges.",
+        ),
+    ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Also write the JSON here.")] = None,
     store: StoreOption = None,
@@ -109,9 +117,12 @@ def _store_mode(
 
 
 def _print_targets(report: dict[str, Any]) -> None:
-    several = len({t["network"] for t in report["targets"]}) > 1
+    networks = len({t["network"] for t in report["targets"]})
+    several = networks > 1
     table = Table(
-        title=f"prosecution targets ({len(report['targets'])}), best first",
+        title=f"prosecution targets ({len(report['targets'])}"
+        + (f" in {networks} networks" if several else "")
+        + "), best first",
         caption="victims are never ranked; each actor is scored on the network left after "
         "removing those of the same network ranked above"
         + ("; across networks: every network's first target, then every network's second, …"
