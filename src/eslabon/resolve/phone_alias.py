@@ -80,16 +80,16 @@ def contact_edges(store: Store) -> list[tuple[str, str]]:
         ORDER BY p.unique_id
         """
     )
-    first: dict[tuple[str, tuple[str, ...]], str] = {}
-    out = set()
-    for mention, phones, aliases in rows:
+    first: dict[tuple[str, tuple[str, ...]], str] = {}  # (number, nicknames) → first record
+    out: set[tuple[str, str]] = set()
+    for mention, phones, aliases in rows:  # in id order: the first record's id is the smaller
         for phone in phones:
             key = (phone, tuple(aliases))
             if key in first:
-                out.add(tuple(sorted((first[key], mention))))
+                out.add((first[key], mention))
             else:
                 first[key] = mention
-    return sorted(out)  # type: ignore[arg-type]
+    return sorted(out)
 
 
 def store_alias_edges(store: Store, threshold: float, run_id: str) -> int:
