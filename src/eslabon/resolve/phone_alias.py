@@ -27,10 +27,12 @@ from eslabon.store.connection import Store
 METHOD = "phone_alias"
 CONTACT_METHOD = "contact_alias"
 
-# Person mentions of ``_person_input`` with their phones; nameless = no name part at all.
-_MENTIONS_SQL = """
-SELECT unique_id, phones,
-       full_name IS NULL AND given IS NULL AND paternal IS NULL AND maternal IS NULL AS nameless
+# A record of ``_person_input`` with no name part at all (a contact saved under a nickname).
+_NAMELESS = "full_name IS NULL AND given IS NULL AND paternal IS NULL AND maternal IS NULL"
+
+# Person mentions of ``_person_input`` with their phones, and whether they are nameless.
+_MENTIONS_SQL = f"""
+SELECT unique_id, phones, {_NAMELESS} AS nameless
 FROM _person_input WHERE len(phones) > 0
 """
 
@@ -70,14 +72,13 @@ def alias_edges(store: Store, threshold: float) -> list[tuple[str, str]]:
 def contact_edges(store: Store) -> list[tuple[str, str]]:
     """Pairs of nameless records that saved one number under the same nickname."""
     rows = store.query(
-        """
-        SELECT p.unique_id, p.phones, list_sort(list_transform(
+        f"""
+        SELECT unique_id, phones, list_sort(list_transform(
             CAST(m.props->'aliases' AS VARCHAR[]), lambda a: upper(trim(a)))) AS aliases
         FROM _person_input p JOIN mentions m ON m.mention_id = p.unique_id
-        WHERE len(p.phones) > 0 AND p.full_name IS NULL AND p.given IS NULL
-          AND p.paternal IS NULL AND p.maternal IS NULL
+        WHERE len(phones) > 0 AND {_NAMELESS}
           AND len(CAST(m.props->'aliases' AS VARCHAR[])) > 0
-        ORDER BY p.unique_id
+        ORDER BY unique_id
         """
     )
     first: dict[tuple[str, tuple[str, ...]], str] = {}  # (number, nicknames) → first record
